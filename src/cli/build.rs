@@ -1,0 +1,48 @@
+//! `golive build`: the site into public/.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use super::{Cli, exit, print_invalid};
+use crate::site::{self, BuildError};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Output folder; relative paths are taken from the site folder.
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    pub out: PathBuf,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> i32 {
+    let out = cli.root.join(&args.out);
+    match site::build(&cli.root, &out) {
+        Ok(summary) => {
+            if !cli.quiet {
+                let _ = writeln!(
+                    anstream::stdout(),
+                    "built {} release{}: {} pages, {} files, {:.1} KiB in {} ms -> {}",
+                    summary.releases,
+                    if summary.releases == 1 { "" } else { "s" },
+                    summary.pages,
+                    summary.files,
+                    summary.bytes as f64 / 1024.0,
+                    summary.elapsed.as_millis(),
+                    out.display()
+                );
+            }
+            exit::OK
+        }
+        Err(BuildError::Invalid(invalid)) => {
+            print_invalid(&invalid);
+            exit::INVALID
+        }
+        Err(BuildError::Io(e)) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: cannot write {}: {e}",
+                out.display()
+            );
+            exit::NOT_GO
+        }
+    }
+}

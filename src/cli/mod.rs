@@ -1,0 +1,69 @@
+//! The command line: one file per subcommand, each a thin layer over the pipeline.
+
+mod build;
+mod check;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::InvalidSite;
+
+/// Exit codes, stable for pipelines.
+pub mod exit {
+    /// Success; for `check`, every checked release is GO.
+    pub const OK: i32 = 0;
+    /// `check`: some release is not GO. Other commands: the work failed (I/O, usage).
+    pub const NOT_GO: i32 = 1;
+    /// The content is invalid; every problem was printed.
+    pub const INVALID: i32 = 2;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "golive",
+    version,
+    about = "Release readiness reports, runbooks and go-live emails from one YAML file per release",
+    long_about = "golive turns content/releases/*.yaml into an internal site (readiness report, \
+                  checklist, dashboard) and checks releases for go/no-go.\n\n\
+                  Run it in a site folder (one with content/), or pass --root."
+)]
+pub struct Cli {
+    /// The site folder (the one that holds content/).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into public/ (or --out), replacing it only when the build succeeds.
+    Build(build::Args),
+    /// Validate the content and print each release's go/no-go verdict.
+    ///
+    /// Exit status: 0 when every checked release is GO, 1 when any is not,
+    /// 2 when the content is invalid.
+    Check(check::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Build(args) => build::run(&cli, args),
+        Command::Check(args) => check::run(&cli, args),
+    }
+}
+
+/// Prints every problem and the closing count to stderr.
+fn print_invalid(invalid: &InvalidSite) {
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{invalid}");
+}

@@ -1,0 +1,4 @@
+//! Site-wide settings (`site.yaml`) and the people directory (`people.yaml`).
+
+pub mod people;
+pub mod site;

@@ -1,0 +1,106 @@
+//! `content/site.yaml`: the site's title, zone, readiness policy and approval matrix.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::time::Zone;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Where the site is published; used for links in emails.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Zone of times without an offset, unless a release sets its own.
+    #[serde(default = "utc")]
+    pub timezone: Zone,
+    #[serde(default)]
+    pub readiness: Policy,
+    /// change_type -> roles whose approval is required.
+    #[serde(default)]
+    pub approval_matrix: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub email: Option<EmailConfig>,
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
+}
+
+fn utc() -> Zone {
+    Zone(chrono_tz::UTC)
+}
+
+/// The rules that decide GO, GO-PENDING and NO-GO.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Percent of the weighted checklist that must be done.
+    #[serde(default = "default_threshold")]
+    pub go_threshold: f64,
+    /// Every critical item done (or n/a).
+    #[serde(default = "yes")]
+    pub require_critical: bool,
+    /// Every role the approval matrix asks for approved.
+    #[serde(default = "yes")]
+    pub require_approvals: bool,
+}
+
+fn default_threshold() -> f64 {
+    85.0
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            go_threshold: default_threshold(),
+            require_critical: true,
+            require_approvals: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// `Name <address>` the emails come from.
+    pub from: String,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub tls: Tls,
+    /// Name of the environment variable holding the SMTP user name.
+    #[serde(default)]
+    pub username_env: Option<String>,
+    /// Name of the environment variable holding the SMTP password.
+    #[serde(default)]
+    pub password_env: Option<String>,
+}
+
+fn default_port() -> u16 {
+    587
+}
+
+/// starttls, tls (implicit), none (loopback hosts only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tls {
+    #[default]
+    Starttls,
+    Tls,
+    None,
+}

@@ -1,0 +1,45 @@
+//! Shared checklists, `content/checklists/<name>.yaml`, pulled into releases with `use:`.
+
+use serde::{Deserialize, Serialize};
+
+/// A reusable checklist, e.g. the production-deployment checklist.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Referred to by releases as `<section id>.<item id>`.
+    pub id: String,
+    pub title: String,
+    pub items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub check: String,
+    #[serde(default)]
+    pub critical: bool,
+    /// Default owner: a person or group key.
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub weight: Option<f64>,
+}
+
+impl Checklist {
+    /// Every `section.item` id, in order.
+    pub fn item_ids(&self) -> impl Iterator<Item = String> + '_ {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| format!("{}.{}", s.id, i.id)))
+    }
+}

@@ -1,0 +1,280 @@
+//! Load: a site folder's files become typed, validated data.
+//!
+//! `load` reads `content/site.yaml`, `people.yaml`, `checklists/*.yaml`, the runbook
+//! names and `releases/**/*.yaml`, then checks every reference between them. It
+//! returns every problem of every file at once, or a `LoadedSite` that later stages
+//! can trust: references resolve, times exist in their zone, slugs are unique.
+
+pub mod checklist;
+pub mod release;
+pub mod time;
+mod validate;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::people::People;
+use crate::config::site::SiteConfig;
+use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSite, Location, display_path};
+use crate::yaml::{self, Source};
+use checklist::Checklist;
+use release::Release;
+
+/// Everything in a site's `content/`, validated.
+#[derive(Debug)]
+pub struct LoadedSite {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub people: People,
+    pub checklists: BTreeMap<String, Checklist>,
+    /// Names of the runbooks in content/runbooks/ (file stems).
+    pub runbooks: BTreeSet<String>,
+    pub releases: Vec<LoadedRelease>,
+}
+
+/// One release file, parsed and validated.
+#[derive(Debug)]
+pub struct LoadedRelease {
+    /// `<product-slug>-<version>`, the folder of its pages.
+    pub slug: String,
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    pub release: Release,
+}
+
+/// Loads and validates the site in `root`.
+pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
+    let content = root.join("content");
+    let mut problems = Diagnostics::default();
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::new(
+                display_path(root, &content),
+                Location::START,
+                "no content/ folder here",
+            )
+            .with_help(
+                "run golive in a site folder, pass --root DIR, or create one with `golive init`",
+            ),
+        );
+        return Err(InvalidSite {
+            diagnostics: problems.into_sorted(),
+        });
+    }
+
+    let config = load_one::<SiteConfig>(
+        root,
+        &content.join("site.yaml"),
+        "the site's settings",
+        &mut problems,
+    );
+    let people_path = content.join("people.yaml");
+    let people = if people_path.exists() {
+        load_one::<People>(root, &people_path, "people and groups", &mut problems)
+    } else {
+        let shown = display_path(root, &people_path);
+        Some((
+            Source {
+                shown,
+                text: String::new(),
+            },
+            People::default(),
+        ))
+    };
+
+    let checklists: BTreeMap<String, (Source, Checklist)> = yaml_files(&content.join("checklists"))
+        .into_par_iter()
+        .map(|path| {
+            (
+                stem(&path),
+                parse_file::<Checklist>(root, &path, "a checklist"),
+            )
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(name, r)| match r {
+            Ok(ok) => Some((name, ok)),
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        })
+        .collect();
+
+    let runbooks: BTreeSet<String> = files_with_extension(&content.join("runbooks"), &["md"])
+        .iter()
+        .map(|p| stem(p))
+        .collect();
+
+    let releases: Vec<(Source, Release)> = yaml_files(&content.join("releases"))
+        .into_par_iter()
+        .map(|path| {
+            let parsed = parse_file::<Release>(root, &path, "a release");
+            (path, parsed)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(path, r)| match r {
+            Ok((source, mut release)) => {
+                if let Err(d) = validate::load_verification_file(&path, &source, &mut release) {
+                    problems.push(d);
+                }
+                Some((source, release))
+            }
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        })
+        .collect();
+
+    let (Some((config_source, config)), Some((people_source, people))) = (config, people) else {
+        // Without settings and people no reference can be checked; report what we have.
+        return Err(InvalidSite {
+            diagnostics: problems.into_sorted(),
+        });
+    };
+
+    let checked = validate::Context {
+        config: &config,
+        people: &people,
+        checklists: checklists
+            .iter()
+            .map(|(k, (_, c))| (k.as_str(), c))
+            .collect(),
+        runbooks: &runbooks,
+    };
+    problems.extend(validate::site_problems(&config_source, &config));
+    problems.extend(validate::people_problems(&people_source, &people));
+    for (name, (source, list)) in &checklists {
+        problems.extend(validate::checklist_problems(name, source, list));
+    }
+    let per_release: Vec<Vec<Diagnostic>> = releases
+        .par_iter()
+        .map(|(source, release)| validate::release_problems(&checked, source, release))
+        .collect();
+    problems.extend(per_release.into_iter().flatten());
+
+    let loaded: Vec<LoadedRelease> = releases
+        .into_iter()
+        .map(|(source, release)| LoadedRelease {
+            slug: slug_of(&release),
+            path: source.shown,
+            release,
+        })
+        .collect();
+    problems.extend(validate::duplicate_slugs(root, &loaded));
+
+    if !problems.is_empty() {
+        return Err(InvalidSite {
+            diagnostics: problems.into_sorted(),
+        });
+    }
+    Ok(LoadedSite {
+        root: root.to_path_buf(),
+        config,
+        people,
+        checklists: checklists.into_iter().map(|(k, (_, c))| (k, c)).collect(),
+        runbooks,
+        releases: loaded,
+    })
+}
+
+/// `Acme ERP` + `2.0.0` -> `acme-erp-2.0.0`.
+pub fn slug_of(release: &Release) -> String {
+    let version = release.version.to_string().replace('+', "-");
+    format!("{}-{version}", slugify(&release.product))
+}
+
+/// Lower-case ASCII letters and digits, other runs of characters become one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn load_one<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    what: &str,
+    problems: &mut Diagnostics,
+) -> Option<(Source, T)> {
+    if !path.exists() {
+        problems.push(
+            Diagnostic::new(
+                display_path(root, path),
+                Location::START,
+                format!("missing file; it holds {what}"),
+            )
+            .with_help("create it; `golive init` writes an example"),
+        );
+        return None;
+    }
+    match parse_file::<T>(root, path, what) {
+        Ok(parsed) => Some(parsed),
+        Err(d) => {
+            problems.push(d);
+            None
+        }
+    }
+}
+
+fn parse_file<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    what: &str,
+) -> Result<(Source, T), Diagnostic> {
+    let source = yaml::read(path, display_path(root, path))?;
+    let value = yaml::parse::<T>(&source, what)?;
+    Ok((source, value))
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    files_with_extension(dir, &["yaml", "yml"])
+}
+
+/// Files below `dir` with one of `extensions`, sorted; hidden files are skipped.
+fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| extensions.contains(&x))
+        })
+        .collect()
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_and_dashed() {
+        assert_eq!(slugify("Acme ERP"), "acme-erp");
+        assert_eq!(slugify("  Billing / Payments v2 "), "billing-payments-v2");
+    }
+}

@@ -1,0 +1,572 @@
+//! The release file, `content/releases/*.yaml`: the contract with writers.
+//!
+//! Field names here are the keys writers type; renaming one breaks their files.
+//! Every struct rejects unknown keys so a typo is reported, not ignored.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::time::{Offset, Span, When, Zone};
+
+/// One release of one product.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// Product name, e.g. `Acme ERP`; with `version` it names the release's pages.
+    pub product: String,
+    /// A short title, e.g. `Security Hardening Release`.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Semantic version, e.g. `2.0.0`.
+    pub version: semver::Version,
+    /// Kind of change; selects the required approvers from site.yaml's `approval_matrix`.
+    pub change_type: String,
+    /// Go-live time, "T+0".
+    pub target: When,
+    /// IANA zone for times without an offset; defaults to the site's.
+    #[serde(default)]
+    pub timezone: Option<Zone>,
+    /// Release owner: a key of people.yaml, or an inline `{name, email}`.
+    pub owner: PersonRef,
+    /// Deadline for the go/no-go decision.
+    #[serde(default)]
+    pub decision_due: Option<When>,
+    /// Executive summary, in Markdown.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Recipients of each email: people or groups from people.yaml.
+    #[serde(default)]
+    pub audience: Audience,
+    /// Business impact.
+    #[serde(default)]
+    pub impact: Option<Impact>,
+    /// What changes, by area.
+    #[serde(default)]
+    pub changes: Vec<Change>,
+    /// Readiness checklist: inline categories, or shared checklists with `use:`.
+    #[serde(default)]
+    pub readiness: Vec<ReadinessEntry>,
+    /// Known risks and their mitigations.
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+    /// Things that stand in the way of go-live.
+    #[serde(default)]
+    pub blockers: Vec<Blocker>,
+    /// Steps relative to go-live (`T-24h`, `T+0`, `T+30m`).
+    #[serde(default)]
+    pub timeline: Vec<TimelineStep>,
+    /// How to undo the release.
+    #[serde(default)]
+    pub rollback: Option<Rollback>,
+    /// Approvals given (or refused) so far.
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    /// Results of the verification run.
+    #[serde(default)]
+    pub verification: Option<Verification>,
+    /// What happened at deployment.
+    #[serde(default)]
+    pub deployment: Option<Deployment>,
+    /// Measurements after go-live.
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    /// Dashboards to watch.
+    #[serde(default)]
+    pub dashboards: Vec<Dashboard>,
+    /// Who to call, in order.
+    #[serde(default)]
+    pub escalation: Vec<Escalation>,
+    /// Names of troubleshooting runbooks in content/runbooks/ (without `.md`).
+    #[serde(default)]
+    pub runbooks: Vec<String>,
+    /// Why and until when the go-live is postponed.
+    #[serde(default)]
+    pub postponement: Option<Postponement>,
+}
+
+/// A person: a key of people.yaml (or a group, where groups are allowed), or inline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PersonRef {
+    Key(String),
+    Inline(InlinePerson),
+}
+
+/// A person not listed in people.yaml.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InlinePerson {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub chat: Option<String>,
+}
+
+/// Recipients per email.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    #[serde(default)]
+    pub readiness: Option<Recipients>,
+    #[serde(default)]
+    pub success: Option<Recipients>,
+    #[serde(default)]
+    pub postponement: Option<Recipients>,
+}
+
+/// To and Cc lists of people or group keys.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipients {
+    #[serde(default)]
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    #[serde(default)]
+    pub revenue: Option<Revenue>,
+    #[serde(default)]
+    pub customer: Option<Level>,
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Revenue {
+    Positive,
+    Neutral,
+    Negative,
+}
+
+/// none, low, medium, high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    None,
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Visibility {
+    Internal,
+    External,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// e.g. frontend, backend, database, infrastructure.
+    pub area: String,
+    pub summary: String,
+    /// Whether the change includes a data or schema migration.
+    #[serde(default)]
+    pub migration: bool,
+}
+
+/// One entry of `readiness`: either an inline category with `items`, or a shared
+/// checklist pulled in with `use:` and its statuses filled in with `status:`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadinessEntry {
+    /// Title of an inline category (with `items`).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Name of a checklist in content/checklists/ (with `status`).
+    #[serde(default, rename = "use")]
+    pub use_checklist: Option<String>,
+    /// Weight of this category in the overall score; default 1.
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// Items of an inline category.
+    #[serde(default)]
+    pub items: Vec<Item>,
+    /// Statuses of a shared checklist's items, keyed `section.item`; unlisted items are pending.
+    #[serde(default)]
+    pub status: BTreeMap<String, ItemState>,
+}
+
+/// One checklist item.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub check: String,
+    #[serde(default)]
+    pub status: Status,
+    /// A critical item must be done (or n/a) for GO.
+    #[serde(default)]
+    pub critical: bool,
+    /// A person or group key.
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub due: Option<When>,
+    /// Link to proof: a test run, a ticket, a document.
+    #[serde(default)]
+    pub evidence: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Weight within its category; default 1.
+    #[serde(default)]
+    pub weight: Option<f64>,
+}
+
+/// The state of a shared checklist item: a bare status, or a status with details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ItemState {
+    pub status: Status,
+    pub owner: Option<String>,
+    pub due: Option<When>,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemStateDetails {
+    status: Status,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    due: Option<When>,
+    #[serde(default)]
+    evidence: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Status of a checklist item.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Done,
+    InProgress,
+    #[default]
+    Pending,
+    Blocked,
+    #[serde(rename = "n/a")]
+    NotApplicable,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Done => "done",
+            Status::InProgress => "in-progress",
+            Status::Pending => "pending",
+            Status::Blocked => "blocked",
+            Status::NotApplicable => "n/a",
+        }
+    }
+}
+
+/// low, medium, high, critical.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub mitigation: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blocker {
+    pub title: String,
+    pub status: BlockerStatus,
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// When it is expected to be resolved.
+    #[serde(default)]
+    pub eta: Option<When>,
+}
+
+/// open, in-progress, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockerStatus {
+    Open,
+    InProgress,
+    Resolved,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineStep {
+    /// Offset from go-live: `T-24h`, `T-2d`, `T+0`, `T+30m`.
+    pub at: Offset,
+    pub activity: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rollback {
+    #[serde(default)]
+    pub estimated_minutes: Option<u32>,
+    /// Whether rolling back also needs data restored.
+    #[serde(default)]
+    pub data_rollback: Option<bool>,
+    /// Whether the rollback was rehearsed.
+    #[serde(default)]
+    pub tested: Option<bool>,
+    #[serde(default)]
+    pub triggers: Vec<RollbackTrigger>,
+    #[serde(default)]
+    pub steps: Vec<RollbackStep>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackTrigger {
+    pub when: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackStep {
+    /// How soon after the decision to roll back, e.g. `5m`.
+    #[serde(default)]
+    pub within: Option<Span>,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// A role from the approval matrix, e.g. `CTO`.
+    pub role: String,
+    /// A person key.
+    #[serde(default)]
+    pub who: Option<String>,
+    pub status: ApprovalStatus,
+    #[serde(default)]
+    pub at: Option<When>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// approved, pending, rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApprovalStatus {
+    Approved,
+    Pending,
+    Rejected,
+}
+
+/// Verification results, inline or from a JSON file beside the release file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    #[serde(default)]
+    pub passed: Option<u32>,
+    #[serde(default)]
+    pub failed: Option<u32>,
+    #[serde(default)]
+    pub warnings: Option<u32>,
+    #[serde(default)]
+    pub duration_seconds: Option<f64>,
+    /// A JSON file with the keys above, relative to the release file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Health checks run after deployment.
+    #[serde(default)]
+    pub checks: Vec<HealthCheck>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheck {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub expect: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deployment {
+    pub status: DeploymentStatus,
+    #[serde(default)]
+    pub started: Option<When>,
+    #[serde(default)]
+    pub finished: Option<When>,
+    /// e.g. `none`, `5 minutes`.
+    #[serde(default)]
+    pub downtime: Option<String>,
+    /// Ordered steps of the deployment.
+    #[serde(default)]
+    pub sequence: Vec<String>,
+}
+
+/// scheduled, in-progress, deployed, postponed, rolled-back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeploymentStatus {
+    #[default]
+    Scheduled,
+    InProgress,
+    Deployed,
+    Postponed,
+    RolledBack,
+}
+
+impl DeploymentStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeploymentStatus::Scheduled => "scheduled",
+            DeploymentStatus::InProgress => "in-progress",
+            DeploymentStatus::Deployed => "deployed",
+            DeploymentStatus::Postponed => "postponed",
+            DeploymentStatus::RolledBack => "rolled-back",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// e.g. primary, secondary, emergency.
+    pub level: String,
+    /// A person key, or an inline `{name, phone, chat}`.
+    pub who: PersonRef,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Postponement {
+    pub reasons: Vec<PostponementReason>,
+    #[serde(default)]
+    pub remediation: Vec<Remediation>,
+    #[serde(default)]
+    pub new_target: Option<When>,
+    /// Further dates of the revised plan, e.g. a staging re-test.
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostponementReason {
+    pub issue: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub impact: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    pub action: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub eta: Option<When>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub name: String,
+    pub at: When,
+}
+
+/// `owner: priya` or `owner: {name: Priya, email: ...}`. A hand-written visitor
+/// keeps serde_yaml's error positions (an untagged enum would lose them).
+impl<'de> Deserialize<'de> for PersonRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PersonRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key of people.yaml or an inline {name, email}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PersonRef, E> {
+                Ok(PersonRef::Key(v.to_string()))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<PersonRef, M::Error> {
+                InlinePerson::deserialize(de::value::MapAccessDeserializer::new(m))
+                    .map(PersonRef::Inline)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `done` or `{status: done, owner: dba-team, evidence: ...}`.
+impl<'de> Deserialize<'de> for ItemState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ItemState;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a status (done, in-progress, pending, blocked, n/a) or {status, owner, due, evidence, note}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ItemState, E> {
+                let status = Status::deserialize(de::value::StrDeserializer::<E>::new(v))?;
+                Ok(ItemState {
+                    status,
+                    ..ItemState::default()
+                })
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<ItemState, M::Error> {
+                let d = ItemStateDetails::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(ItemState {
+                    status: d.status,
+                    owner: d.owner,
+                    due: d.due,
+                    evidence: d.evidence,
+                    note: d.note,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,557 @@
+//! Checks that serde cannot make: references between files, value ranges, times
+//! that must exist in their zone, and one file per product and version.
+//!
+//! Each check records the key path of what it found wrong; paths become lines
+//! and columns only when there is something to report (see `yaml::locate`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use chrono_tz::Tz;
+
+use super::LoadedRelease;
+use super::checklist::Checklist;
+use super::release::{PersonRef, Release, Verification};
+use super::time::When;
+use crate::config::people::People;
+use crate::config::site::{SiteConfig, Tls};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::yaml::{Positions, Source};
+
+/// What a release may refer to.
+pub struct Context<'a> {
+    pub config: &'a SiteConfig,
+    pub people: &'a People,
+    pub checklists: BTreeMap<&'a str, &'a Checklist>,
+    pub runbooks: &'a BTreeSet<String>,
+}
+
+/// Collects the problems of one file; positions are computed on the first one.
+struct Checker<'a> {
+    source: &'a Source,
+    positions: Option<Positions>,
+    found: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(source: &'a Source) -> Self {
+        Checker {
+            source,
+            positions: None,
+            found: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, path: &str, message: String, help: Option<String>) {
+        let positions = self
+            .positions
+            .get_or_insert_with(|| Positions::of(&self.source.text));
+        let at = positions.value(path);
+        self.found
+            .push(self.source.error(at, message).with_help_opt(help));
+    }
+
+    /// A key that must name something in `known`; `what` names the kind for the message.
+    fn reference<'k>(
+        &mut self,
+        path: &str,
+        key: &str,
+        what: &str,
+        known: impl IntoIterator<Item = &'k str> + Clone,
+    ) {
+        if known.clone().into_iter().any(|k| k == key) {
+            return;
+        }
+        let help = match did_you_mean(key, known.clone()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => {
+                let all: Vec<&str> = known.into_iter().take(12).collect();
+                if all.is_empty() {
+                    format!("there are none yet; add `{key}` first")
+                } else {
+                    format!("known: {}", all.join(", "))
+                }
+            }
+        };
+        self.report(path, format!("unknown {what} `{key}`"), Some(help));
+    }
+
+    fn time(&mut self, path: &str, when: &When, zone: Tz) {
+        if let Err(message) = when.resolve(zone) {
+            self.report(
+                path,
+                message,
+                Some("pick a time that exists in this zone".into()),
+            );
+        }
+    }
+
+    fn weight(&mut self, path: &str, weight: Option<f64>) {
+        if let Some(w) = weight
+            && !(w.is_finite() && w > 0.0 && w <= 1000.0)
+        {
+            self.report(
+                path,
+                format!("weight {w} is out of range"),
+                Some("use a number above 0, such as 1 or 2".into()),
+            );
+        }
+    }
+}
+
+pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut c = Checker::new(source);
+    let threshold = config.readiness.go_threshold;
+    if !(0.0..=100.0).contains(&threshold) {
+        c.report(
+            "readiness.go_threshold",
+            format!("go_threshold {threshold} is not a percentage"),
+            Some("use a number from 0 to 100, such as 85".into()),
+        );
+    }
+    for (change_type, roles) in &config.approval_matrix {
+        if roles.is_empty() {
+            c.report(
+                &format!("approval_matrix.{change_type}"),
+                format!("change type `{change_type}` lists no approver roles"),
+                Some("list at least one role, such as [CTO]".into()),
+            );
+        }
+    }
+    if let Some(smtp) = &config.smtp
+        && smtp.tls == Tls::None
+        && !is_loopback(&smtp.host)
+    {
+        c.report(
+            "smtp.tls",
+            format!("tls: none sends passwords in clear text; allowed only to a loopback host, not `{}`", smtp.host),
+            Some("use tls: starttls or tls: tls".into()),
+        );
+    }
+    if let Some(email) = &config.email
+        && !email.from.contains('@')
+    {
+        c.report(
+            "email.from",
+            format!("`{}` is not an email address", email.from),
+            Some("write `Name <address@example.com>`".into()),
+        );
+    }
+    c.found
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+pub fn people_problems(source: &Source, people: &People) -> Vec<Diagnostic> {
+    let mut c = Checker::new(source);
+    for (key, person) in &people.people {
+        if let Some(email) = &person.email
+            && !email.contains('@')
+        {
+            c.report(
+                &format!("people.{key}.email"),
+                format!("`{email}` is not an email address"),
+                None,
+            );
+        }
+        if people.groups.contains_key(key) {
+            c.report(
+                &format!("groups.{key}"),
+                format!("`{key}` is both a person and a group"),
+                Some("rename one of them".into()),
+            );
+        }
+    }
+    for (group, members) in &people.groups {
+        for (i, member) in members.iter().enumerate() {
+            c.reference(
+                &format!("groups.{group}[{i}]"),
+                member,
+                "person or group",
+                people.keys(),
+            );
+        }
+        if reaches_itself(people, group) {
+            c.report(
+                &format!("groups.{group}"),
+                format!("group `{group}` contains itself"),
+                Some("remove the loop".into()),
+            );
+        }
+    }
+    c.found
+}
+
+fn reaches_itself(people: &People, group: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&str> = people
+        .groups
+        .get(group)
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    while let Some(next) = todo.pop() {
+        if next == group {
+            return true;
+        }
+        if seen.insert(next) {
+            todo.extend(
+                people
+                    .groups
+                    .get(next)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
+    }
+    false
+}
+
+pub fn checklist_problems(name: &str, source: &Source, list: &Checklist) -> Vec<Diagnostic> {
+    let mut c = Checker::new(source);
+    let mut sections = BTreeSet::new();
+    for (s, section) in list.sections.iter().enumerate() {
+        if !sections.insert(&section.id) {
+            c.report(
+                &format!("sections[{s}].id"),
+                format!(
+                    "section id `{}` is used twice in checklist `{name}`",
+                    section.id
+                ),
+                None,
+            );
+        }
+        let mut items = BTreeSet::new();
+        for (i, item) in section.items.iter().enumerate() {
+            let path = format!("sections[{s}].items[{i}]");
+            if !items.insert(&item.id) {
+                c.report(
+                    &format!("{path}.id"),
+                    format!(
+                        "item id `{}` is used twice in section `{}`",
+                        item.id, section.id
+                    ),
+                    None,
+                );
+            }
+            for id in [&section.id, &item.id] {
+                if id.is_empty() || id.contains(['.', ' ']) {
+                    c.report(
+                        &path,
+                        format!("id `{id}` must be non-empty, without dots or spaces"),
+                        Some("use-dashes-like-this".into()),
+                    );
+                }
+            }
+            c.weight(&format!("{path}.weight"), item.weight);
+        }
+    }
+    c.found
+}
+
+pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Vec<Diagnostic> {
+    let mut c = Checker::new(source);
+    let people = ctx.people;
+    let zone = release.timezone.map_or(ctx.config.timezone.0, |z| z.0);
+    let person_keys = || people.people.keys().map(String::as_str);
+    let owner_keys = || people.keys();
+
+    if slug_part_is_empty(&release.product) {
+        c.report(
+            "product",
+            "product name has no letters or digits to name its pages by".into(),
+            None,
+        );
+    }
+    if !ctx.config.approval_matrix.is_empty() {
+        c.reference(
+            "change_type",
+            &release.change_type,
+            "change type",
+            ctx.config.approval_matrix.keys().map(String::as_str),
+        );
+    }
+    if let PersonRef::Key(key) = &release.owner {
+        c.reference("owner", key, "person", person_keys());
+    }
+
+    let mut times: Vec<(String, &When)> = vec![("target".into(), &release.target)];
+    times.extend(
+        release
+            .decision_due
+            .iter()
+            .map(|w| ("decision_due".into(), w)),
+    );
+
+    for (kind, list) in [
+        ("readiness", &release.audience.readiness),
+        ("success", &release.audience.success),
+        ("postponement", &release.audience.postponement),
+    ] {
+        for (field, keys) in list.iter().flat_map(|r| [("to", &r.to), ("cc", &r.cc)]) {
+            for (i, key) in keys.iter().enumerate() {
+                c.reference(
+                    &format!("audience.{kind}.{field}[{i}]"),
+                    key,
+                    "person or group",
+                    owner_keys(),
+                );
+            }
+        }
+    }
+
+    for (e, entry) in release.readiness.iter().enumerate() {
+        let path = format!("readiness[{e}]");
+        c.weight(&format!("{path}.weight"), entry.weight);
+        match (&entry.category, &entry.use_checklist) {
+            (Some(_), Some(_)) | (None, None) => c.report(
+                &path,
+                "a readiness entry needs either `category:` (with `items:`) or `use:` (a shared checklist)".into(),
+                Some("split it into two entries, or add the missing key".into()),
+            ),
+            (Some(category), None) => {
+                if !entry.status.is_empty() {
+                    c.report(&format!("{path}.status"), "`status:` fills in a shared checklist; use it with `use:`".into(), Some("give inline items their own `status`".into()));
+                }
+                if entry.items.is_empty() {
+                    c.report(&path, format!("category `{category}` has no items"), Some("add `items:` or remove the category".into()));
+                }
+                for (i, item) in entry.items.iter().enumerate() {
+                    let item_path = format!("{path}.items[{i}]");
+                    if let Some(owner) = &item.owner {
+                        c.reference(&format!("{item_path}.owner"), owner, "person or group", owner_keys());
+                    }
+                    c.weight(&format!("{item_path}.weight"), item.weight);
+                    times.extend(item.due.iter().map(|w| (format!("{item_path}.due"), w)));
+                }
+            }
+            (None, Some(name)) => {
+                if !entry.items.is_empty() {
+                    c.report(&format!("{path}.items"), "`items:` belongs to an inline category, not to `use:`".into(), Some("fill in shared items with `status:`".into()));
+                }
+                match ctx.checklists.get(name.as_str()) {
+                    None => c.reference(&format!("{path}.use"), name, "checklist", ctx.checklists.keys().copied()),
+                    Some(list) => {
+                        let ids: Vec<String> = list.item_ids().collect();
+                        for (id, state) in &entry.status {
+                            let item_path = format!("{path}.status.{id}");
+                            c.reference(&item_path, id, &format!("item of checklist `{name}`"), ids.iter().map(String::as_str));
+                            if let Some(owner) = &state.owner {
+                                c.reference(&item_path, owner, "person or group", owner_keys());
+                            }
+                            times.extend(state.due.iter().map(|w| (item_path.clone(), w)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let owned = release
+        .risks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.owner.as_ref().map(|o| (format!("risks[{i}].owner"), o)))
+        .chain(release.blockers.iter().enumerate().filter_map(|(i, b)| {
+            b.owner
+                .as_ref()
+                .map(|o| (format!("blockers[{i}].owner"), o))
+        }))
+        .chain(release.timeline.iter().enumerate().filter_map(|(i, t)| {
+            t.owner
+                .as_ref()
+                .map(|o| (format!("timeline[{i}].owner"), o))
+        }))
+        .chain(release.postponement.iter().flat_map(|p| {
+            p.remediation.iter().enumerate().filter_map(|(i, r)| {
+                r.owner
+                    .as_ref()
+                    .map(|o| (format!("postponement.remediation[{i}].owner"), o))
+            })
+        }))
+        .collect::<Vec<_>>();
+    for (path, owner) in owned {
+        c.reference(&path, owner, "person or group", owner_keys());
+    }
+    times.extend(
+        release
+            .blockers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.eta.as_ref().map(|w| (format!("blockers[{i}].eta"), w))),
+    );
+
+    let mut roles_seen: HashMap<String, usize> = HashMap::new();
+    for (i, approval) in release.approvals.iter().enumerate() {
+        if let Some(who) = &approval.who {
+            c.reference(&format!("approvals[{i}].who"), who, "person", person_keys());
+        }
+        if let Some(first) = roles_seen.insert(approval.role.to_lowercase(), i) {
+            c.report(
+                &format!("approvals[{i}].role"),
+                format!(
+                    "role `{}` already has an approval (approvals[{first}])",
+                    approval.role
+                ),
+                Some("keep one entry per role and update its status".into()),
+            );
+        }
+        times.extend(
+            approval
+                .at
+                .iter()
+                .map(|w| (format!("approvals[{i}].at"), w)),
+        );
+    }
+    for (i, e) in release.escalation.iter().enumerate() {
+        if let PersonRef::Key(key) = &e.who {
+            c.reference(
+                &format!("escalation[{i}].who"),
+                key,
+                "person",
+                person_keys(),
+            );
+        }
+    }
+    for (i, name) in release.runbooks.iter().enumerate() {
+        let name = name.strip_suffix(".md").unwrap_or(name);
+        c.reference(
+            &format!("runbooks[{i}]"),
+            name,
+            "runbook",
+            ctx.runbooks.iter().map(String::as_str),
+        );
+    }
+    if let Some(d) = &release.deployment {
+        times.extend(d.started.iter().map(|w| ("deployment.started".into(), w)));
+        times.extend(d.finished.iter().map(|w| ("deployment.finished".into(), w)));
+        if let (Some(start), Some(end)) = (&d.started, &d.finished)
+            && end.instant(zone) < start.instant(zone)
+        {
+            c.report(
+                "deployment.finished",
+                format!("deployment finished ({end}) before it started ({start})"),
+                None,
+            );
+        }
+    }
+    if let Some(p) = &release.postponement {
+        if p.reasons.is_empty() {
+            c.report(
+                "postponement.reasons",
+                "a postponement needs at least one reason".into(),
+                None,
+            );
+        }
+        times.extend(
+            p.new_target
+                .iter()
+                .map(|w| ("postponement.new_target".into(), w)),
+        );
+        times.extend(p.remediation.iter().enumerate().filter_map(|(i, r)| {
+            r.eta
+                .as_ref()
+                .map(|w| (format!("postponement.remediation[{i}].eta"), w))
+        }));
+        times.extend(
+            p.milestones
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (format!("postponement.milestones[{i}].at"), &m.at)),
+        );
+    }
+    for (path, when) in times {
+        c.time(&path, when, zone);
+    }
+    c.found
+}
+
+fn slug_part_is_empty(product: &str) -> bool {
+    super::slugify(product).is_empty()
+}
+
+/// Two files may not describe the same product and version: their pages would collide.
+pub fn duplicate_slugs(root: &Path, releases: &[LoadedRelease]) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, &LoadedRelease> = HashMap::new();
+    let mut found = Vec::new();
+    for r in releases {
+        if let Some(earlier) = first.insert(&r.slug, r) {
+            first.insert(&earlier.slug, earlier);
+            let text = std::fs::read_to_string(root.join(&r.path)).unwrap_or_default();
+            let at = Positions::of(&text).value("version");
+            found.push(
+                Diagnostic::new(
+                    &r.path,
+                    at,
+                    format!(
+                        "{} {} is already described by {}",
+                        r.release.product,
+                        r.release.version,
+                        earlier.path.display()
+                    ),
+                )
+                .with_source(&text)
+                .with_help("give this release its own version, or delete one of the two files"),
+            );
+        }
+    }
+    found
+}
+
+/// Reads `verification: {file: results.json}` relative to the release file.
+pub fn load_verification_file(
+    release_path: &Path,
+    source: &Source,
+    release: &mut Release,
+) -> Result<(), Diagnostic> {
+    let Some(v) = &release.verification else {
+        return Ok(());
+    };
+    let Some(file) = &v.file else { return Ok(()) };
+    let at = || Positions::of(&source.text).value("verification.file");
+    if v.passed.is_some() || v.failed.is_some() || v.warnings.is_some() {
+        return Err(source
+            .error(at(), "verification has both `file:` and inline counts")
+            .with_help("keep one of them"));
+    }
+    let path = release_path.parent().unwrap_or(Path::new(".")).join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        source
+            .error(at(), format!("cannot read verification file `{file}`: {e}"))
+            .with_help("the path is relative to the release file")
+    })?;
+    #[derive(serde::Deserialize)]
+    struct Results {
+        passed: Option<u32>,
+        failed: Option<u32>,
+        warnings: Option<u32>,
+        duration_seconds: Option<f64>,
+    }
+    let results: Results = serde_json::from_str(&text).map_err(|e| {
+        source
+            .error(
+                at(),
+                format!("verification file `{file}` is not valid: {e}"),
+            )
+            .with_help("expected JSON with passed, failed, warnings, duration_seconds")
+    })?;
+    release.verification = Some(Verification {
+        passed: results.passed,
+        failed: results.failed,
+        warnings: results.warnings,
+        duration_seconds: results.duration_seconds,
+        file: Some(file.clone()),
+        checks: v.checks.clone(),
+    });
+    Ok(())
+}
+
+#[allow(dead_code)]
+const _: Location = Location::START;

@@ -1,0 +1,208 @@
+//! Problems found in a site's files, with the place they were found.
+//!
+//! Every stage before rendering collects `Diagnostic`s instead of stopping at the
+//! first one, so a writer sees every mistake of a build at once. Each prints as
+//! `path:line:column: error: message`, followed by the offending line and a caret,
+//! the way compilers do, so editors and CI logs can jump to it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A position in a file; both numbers count from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    pub const START: Location = Location { line: 1, column: 1 };
+
+    pub fn new(line: usize, column: usize) -> Self {
+        Location {
+            line: line.max(1),
+            column: column.max(1),
+        }
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file as the user would type it (relative to the site root when possible).
+    pub file: PathBuf,
+    pub location: Location,
+    pub message: String,
+    /// What to do about it, when there is something useful to say.
+    pub help: Option<String>,
+    /// The text of the offending line, captured when the diagnostic is made so it
+    /// can be printed after the file is gone from memory.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<PathBuf>, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            location,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// Remembers the offending line of `source` for printing.
+    pub fn with_source(mut self, source: &str) -> Self {
+        self.source_line = source
+            .lines()
+            .nth(self.location.line - 1)
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// `path:line:column: error: message`, the offending line with a caret, and help.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{}:{}:{}: error: {}\n",
+            self.file.display(),
+            self.location.line,
+            self.location.column,
+            self.message
+        );
+        if let Some(line) = &self.source_line {
+            let number = self.location.line.to_string();
+            let gutter = " ".repeat(number.len());
+            // Tabs would misalign the caret; show them as single spaces.
+            let shown: String = line
+                .chars()
+                .take(200)
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let caret_at = self
+                .location
+                .column
+                .saturating_sub(1)
+                .min(shown.chars().count());
+            let _ = writeln!(out, "{gutter} |");
+            let _ = writeln!(out, "{number} | {shown}");
+            let _ = writeln!(out, "{gutter} | {}^", " ".repeat(caret_at));
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// Diagnostics of a whole run, kept in file and line order for printing.
+#[derive(Debug, Default)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.0
+            .sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+        self.0.dedup();
+        self.0
+    }
+}
+
+/// The error of a run whose input is invalid: every problem found, sorted.
+#[derive(Debug)]
+pub struct InvalidSite {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for InvalidSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for d in &self.diagnostics {
+            f.write_str(&d.render())?;
+        }
+        let n = self.diagnostics.len();
+        write!(
+            f,
+            "{n} problem{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for InvalidSite {}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A path shown relative to `root` when it lies below it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_line_and_caret() {
+        let d = Diagnostic::new(
+            "content/releases/a.yaml",
+            Location::new(2, 9),
+            "unknown field `stauts`",
+        )
+        .with_help("did you mean `status`?")
+        .with_source("title: x\nversion: 1.0\n");
+        let text = d.render();
+        assert!(text.starts_with("content/releases/a.yaml:2:9: error: unknown field `stauts`\n"));
+        assert!(text.contains("2 | version: 1.0\n"));
+        assert!(text.contains("  |         ^\n"), "{text}");
+        assert!(text.ends_with("  = help: did you mean `status`?\n"));
+    }
+
+    #[test]
+    fn suggests_only_close_words() {
+        assert_eq!(did_you_mean("stauts", ["status", "owner"]), Some("status"));
+        assert_eq!(did_you_mean("zzz", ["status", "owner"]), None);
+    }
+}

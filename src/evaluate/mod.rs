@@ -1,0 +1,263 @@
+//! Evaluate: scores, the go/no-go verdict with its reasons, and absolute times.
+//!
+//! Pure functions of validated data: no I/O, no templates, no clock. The same
+//! input always gives the same `Report`, which is what `readiness.json` holds and
+//! what every page and email is rendered from.
+
+pub mod score;
+pub mod verdict;
+
+use std::collections::BTreeMap;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::config::site::SiteConfig;
+use crate::content::LoadedRelease;
+use crate::content::checklist::Checklist;
+use crate::content::release::{
+    ApprovalStatus, Blocker, BlockerStatus, DeploymentStatus, Release, Severity, Status,
+};
+use crate::content::time::{Offset, When};
+pub use score::{CategoryReport, GroupReport, ItemReport, Tally};
+pub use verdict::{Reason, Rule, Verdict};
+
+/// The evaluated release.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub slug: String,
+    pub product: String,
+    pub version: String,
+    pub title: Option<String>,
+    pub change_type: String,
+    /// Where the release stands: scheduled, in-progress, deployed, postponed, rolled-back.
+    pub state: DeploymentStatus,
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+    /// Overall readiness in percent (one decimal); `None` when nothing is applicable.
+    pub score: Option<f64>,
+    pub threshold: f64,
+    pub tally: Tally,
+    /// Critical items not yet done (nor n/a).
+    pub critical_open: usize,
+    pub categories: Vec<CategoryReport>,
+    pub timezone: String,
+    pub target: Moment,
+    pub decision_due: Option<Moment>,
+    pub timeline: Vec<TimelineEntry>,
+    pub approvals: Vec<ApprovalReport>,
+    pub blockers: Vec<BlockerReport>,
+    pub open_blockers: usize,
+    /// The highest severity among the risks.
+    pub risk_level: Option<Severity>,
+}
+
+/// An instant, in the release's zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moment {
+    /// RFC 3339, for machines and `<time datetime>`.
+    pub iso: String,
+    /// For people: `Fri 4 Dec 2026, 09:00 IST`, or only the day for dates.
+    pub display: String,
+    /// Seconds since 1970 UTC, for sorting.
+    pub unix: i64,
+}
+
+impl Moment {
+    pub fn new(at: DateTime<Tz>, date_only: bool) -> Self {
+        let display = if date_only {
+            at.format("%a %-d %b %Y").to_string()
+        } else {
+            at.format("%a %-d %b %Y, %H:%M %Z").to_string()
+        };
+        Moment {
+            iso: at.to_rfc3339(),
+            display,
+            unix: at.timestamp(),
+        }
+    }
+
+    fn of(when: &When, zone: Tz) -> Self {
+        Moment::new(when.instant(zone), when.is_date_only())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub offset: Offset,
+    pub at: Moment,
+    pub activity: String,
+    pub owner: Option<String>,
+}
+
+/// A role whose approval is required or was given.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalReport {
+    pub role: String,
+    /// Whether the approval matrix asks for this role.
+    pub required: bool,
+    /// approved, pending, rejected, or missing (no entry yet).
+    pub status: &'static str,
+    pub who: Option<String>,
+    pub at: Option<Moment>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockerReport {
+    pub title: String,
+    pub status: BlockerStatus,
+    pub owner: Option<String>,
+    pub eta: Option<Moment>,
+    pub open: bool,
+    /// Open, and expected to be resolved before go-live.
+    pub before_go_live: bool,
+}
+
+/// Evaluates one release under the site's policy.
+pub fn evaluate(
+    loaded: &LoadedRelease,
+    site: &SiteConfig,
+    checklists: &BTreeMap<String, Checklist>,
+) -> Report {
+    let release = &loaded.release;
+    let zone = release.timezone.unwrap_or(site.timezone).0;
+    let target = release.target.instant(zone);
+    let categories = score::categories(release, checklists);
+    let score = score::overall(&categories);
+    let required_roles: &[String] = site
+        .approval_matrix
+        .get(&release.change_type)
+        .map_or(&[], Vec::as_slice);
+
+    let facts = verdict::Facts {
+        release,
+        policy: site.readiness,
+        zone,
+        target,
+        categories: &categories,
+        score,
+        required_roles,
+    };
+    let (verdict, reasons) = verdict::decide(&facts);
+
+    let mut tally = Tally::default();
+    let mut critical_open = 0;
+    for c in &categories {
+        tally.merge(&c.tally);
+        critical_open += c
+            .groups
+            .iter()
+            .flat_map(|g| &g.items)
+            .filter(|i| i.critical && !matches!(i.status, Status::Done | Status::NotApplicable))
+            .count();
+    }
+
+    let mut timeline: Vec<TimelineEntry> = release
+        .timeline
+        .iter()
+        .map(|step| TimelineEntry {
+            offset: step.at,
+            at: Moment::new((target + step.at.delta()).with_timezone(&zone), false),
+            activity: step.activity.clone(),
+            owner: step.owner.clone(),
+        })
+        .collect();
+    timeline.sort_by_key(|t| t.offset);
+
+    let blockers: Vec<BlockerReport> = release
+        .blockers
+        .iter()
+        .map(|b| blocker_report(b, zone, target))
+        .collect();
+
+    Report {
+        slug: loaded.slug.clone(),
+        product: release.product.clone(),
+        version: release.version.to_string(),
+        title: release.title.clone(),
+        change_type: release.change_type.clone(),
+        state: release
+            .deployment
+            .as_ref()
+            .map(|d| d.status)
+            .unwrap_or_default(),
+        verdict,
+        reasons,
+        score,
+        threshold: site.readiness.go_threshold,
+        tally,
+        critical_open,
+        timezone: zone.name().to_string(),
+        target: Moment::of(&release.target, zone),
+        decision_due: release.decision_due.as_ref().map(|w| Moment::of(w, zone)),
+        timeline,
+        approvals: approvals(release, required_roles, zone),
+        open_blockers: blockers.iter().filter(|b| b.open).count(),
+        blockers,
+        risk_level: release.risks.iter().map(|r| r.severity).max(),
+        categories,
+    }
+}
+
+fn blocker_report(b: &Blocker, zone: Tz, target: DateTime<Tz>) -> BlockerReport {
+    let open = b.status != BlockerStatus::Resolved;
+    BlockerReport {
+        title: b.title.clone(),
+        status: b.status,
+        owner: b.owner.clone(),
+        eta: b.eta.as_ref().map(|w| Moment::of(w, zone)),
+        open,
+        before_go_live: open && b.eta.as_ref().is_some_and(|w| w.instant(zone) <= target),
+    }
+}
+
+/// Required roles first, in the matrix's order, then any other approvals given.
+fn approvals(release: &Release, required: &[String], zone: Tz) -> Vec<ApprovalReport> {
+    let status_of = |s: ApprovalStatus| match s {
+        ApprovalStatus::Approved => "approved",
+        ApprovalStatus::Pending => "pending",
+        ApprovalStatus::Rejected => "rejected",
+    };
+    let mut out: Vec<ApprovalReport> = required
+        .iter()
+        .map(|role| {
+            match release
+                .approvals
+                .iter()
+                .find(|a| a.role.eq_ignore_ascii_case(role))
+            {
+                Some(a) => ApprovalReport {
+                    role: role.clone(),
+                    required: true,
+                    status: status_of(a.status),
+                    who: a.who.clone(),
+                    at: a.at.as_ref().map(|w| Moment::of(w, zone)),
+                    note: a.note.clone(),
+                },
+                None => ApprovalReport {
+                    role: role.clone(),
+                    required: true,
+                    status: "missing",
+                    who: None,
+                    at: None,
+                    note: None,
+                },
+            }
+        })
+        .collect();
+    for a in &release.approvals {
+        if !required.iter().any(|r| r.eq_ignore_ascii_case(&a.role)) {
+            out.push(ApprovalReport {
+                role: a.role.clone(),
+                required: false,
+                status: status_of(a.status),
+                who: a.who.clone(),
+                at: a.at.as_ref().map(|w| Moment::of(w, zone)),
+                note: a.note.clone(),
+            });
+        }
+    }
+    out
+}

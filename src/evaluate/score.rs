@@ -1,0 +1,204 @@
+//! Readiness scores: per category, the weighted share of applicable items done;
+//! overall, the categories combined by their weights.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::checklist::Checklist;
+use crate::content::release::{Release, Status};
+use crate::content::time::When;
+
+/// A category of the readiness checklist with its items and score.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryReport {
+    pub title: String,
+    /// The shared checklist it comes from, if any.
+    pub checklist: Option<String>,
+    pub weight: f64,
+    pub tally: Tally,
+    /// Percent done of the applicable weight; `None` when every item is n/a.
+    pub score: Option<f64>,
+    /// Inline categories have one group; shared checklists one per section.
+    pub groups: Vec<GroupReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupReport {
+    pub title: String,
+    pub tally: Tally,
+    pub score: Option<f64>,
+    pub items: Vec<ItemReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemReport {
+    /// `section.item` for items of shared checklists.
+    pub id: Option<String>,
+    pub check: String,
+    pub status: Status,
+    pub critical: bool,
+    pub owner: Option<String>,
+    pub due: Option<When>,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub weight: f64,
+}
+
+/// How many items are in each state, and the weights that make the score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Tally {
+    pub total: usize,
+    pub done: usize,
+    pub in_progress: usize,
+    pub pending: usize,
+    pub blocked: usize,
+    pub not_applicable: usize,
+    pub done_weight: f64,
+    pub applicable_weight: f64,
+}
+
+impl Tally {
+    fn add(&mut self, item: &ItemReport) {
+        self.total += 1;
+        match item.status {
+            Status::Done => self.done += 1,
+            Status::InProgress => self.in_progress += 1,
+            Status::Pending => self.pending += 1,
+            Status::Blocked => self.blocked += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+        }
+        if item.status != Status::NotApplicable {
+            self.applicable_weight += item.weight;
+            if item.status == Status::Done {
+                self.done_weight += item.weight;
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        self.total += other.total;
+        self.done += other.done;
+        self.in_progress += other.in_progress;
+        self.pending += other.pending;
+        self.blocked += other.blocked;
+        self.not_applicable += other.not_applicable;
+        self.done_weight += other.done_weight;
+        self.applicable_weight += other.applicable_weight;
+    }
+
+    /// Items that still need work (not done, not n/a).
+    pub fn open(&self) -> usize {
+        self.in_progress + self.pending + self.blocked
+    }
+
+    /// Percent of applicable weight done, rounded to one decimal.
+    pub fn score(&self) -> Option<f64> {
+        (self.applicable_weight > 0.0)
+            .then(|| round1(100.0 * self.done_weight / self.applicable_weight))
+    }
+}
+
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The release's categories, with shared checklists merged with their statuses.
+pub fn categories(
+    release: &Release,
+    checklists: &BTreeMap<String, Checklist>,
+) -> Vec<CategoryReport> {
+    release
+        .readiness
+        .iter()
+        .map(|entry| {
+            let weight = entry.weight.unwrap_or(1.0);
+            let (title, checklist, groups) = match (&entry.category, &entry.use_checklist) {
+                (Some(title), _) => {
+                    let items = entry
+                        .items
+                        .iter()
+                        .map(|i| ItemReport {
+                            id: None,
+                            check: i.check.clone(),
+                            status: i.status,
+                            critical: i.critical,
+                            owner: i.owner.clone(),
+                            due: i.due.clone(),
+                            evidence: i.evidence.clone(),
+                            note: i.note.clone(),
+                            weight: i.weight.unwrap_or(1.0),
+                        })
+                        .collect();
+                    (title.clone(), None, vec![group(title, items)])
+                }
+                (None, Some(name)) => {
+                    // Validation guarantees the checklist exists.
+                    let list = &checklists[name];
+                    let groups = list
+                        .sections
+                        .iter()
+                        .map(|section| {
+                            let items = section
+                                .items
+                                .iter()
+                                .map(|i| {
+                                    let id = format!("{}.{}", section.id, i.id);
+                                    let state = entry.status.get(&id).cloned().unwrap_or_default();
+                                    ItemReport {
+                                        check: i.check.clone(),
+                                        status: state.status,
+                                        critical: i.critical,
+                                        owner: state.owner.or_else(|| i.owner.clone()),
+                                        due: state.due,
+                                        evidence: state.evidence,
+                                        note: state.note,
+                                        weight: i.weight.unwrap_or(1.0),
+                                        id: Some(id),
+                                    }
+                                })
+                                .collect();
+                            group(&section.title, items)
+                        })
+                        .collect();
+                    (list.title.clone(), Some(name.clone()), groups)
+                }
+                (None, None) => (String::new(), None, Vec::new()),
+            };
+            let mut tally = Tally::default();
+            for g in &groups {
+                tally.merge(&g.tally);
+            }
+            CategoryReport {
+                title,
+                checklist,
+                weight,
+                score: tally.score(),
+                tally,
+                groups,
+            }
+        })
+        .collect()
+}
+
+fn group(title: &str, items: Vec<ItemReport>) -> GroupReport {
+    let mut tally = Tally::default();
+    for item in &items {
+        tally.add(item);
+    }
+    GroupReport {
+        title: title.to_string(),
+        score: tally.score(),
+        tally,
+        items,
+    }
+}
+
+/// Categories combined by weight; categories with no applicable item are left out.
+pub fn overall(categories: &[CategoryReport]) -> Option<f64> {
+    let (sum, weights) = categories
+        .iter()
+        .filter_map(|c| c.score.map(|s| (s * c.weight, c.weight)))
+        .fold((0.0, 0.0), |(a, b), (s, w)| (a + s, b + w));
+    (weights > 0.0).then(|| round1(sum / weights))
+}

@@ -1,0 +1,252 @@
+//! The go/no-go rules. Each rule that does not hold gives one reason; a reason
+//! either blocks (NO-GO) or only defers (GO-PENDING). The verdict is NO-GO if any
+//! reason blocks, GO-PENDING if some defer, GO when there are none.
+//!
+//! What defers rather than blocks is work with a date that lands before go-live,
+//! and approvals not yet given: things that are expected to resolve themselves in
+//! time. Anything refused, blocked, failed, undated or due after go-live blocks.
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::score::CategoryReport;
+use crate::config::site::Policy;
+use crate::content::release::{ApprovalStatus, BlockerStatus, Release, Severity, Status};
+use crate::content::time::When;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    #[serde(rename = "GO")]
+    Go,
+    #[serde(rename = "GO-PENDING")]
+    GoPending,
+    #[serde(rename = "NO-GO")]
+    NoGo,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Go => "GO",
+            Verdict::GoPending => "GO-PENDING",
+            Verdict::NoGo => "NO-GO",
+        }
+    }
+}
+
+/// Which rule a reason comes from; stable names for pipelines reading readiness.json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    NothingToScore,
+    ScoreBelowThreshold,
+    CriticalItemBlocked,
+    CriticalItemNotDone,
+    CriticalItemDueBeforeGoLive,
+    ApprovalRejected,
+    ApprovalMissing,
+    ApprovalPending,
+    BlockerOpen,
+    BlockerDueBeforeGoLive,
+    CriticalRiskUnmitigated,
+    VerificationFailed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub rule: Rule,
+    /// True when this reason alone makes the verdict NO-GO.
+    pub blocking: bool,
+    pub message: String,
+}
+
+/// Everything the rules look at, already computed.
+pub struct Facts<'a> {
+    pub release: &'a Release,
+    pub policy: Policy,
+    pub zone: Tz,
+    pub target: DateTime<Tz>,
+    pub categories: &'a [CategoryReport],
+    pub score: Option<f64>,
+    pub required_roles: &'a [String],
+}
+
+pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
+    let mut reasons = Vec::new();
+    let mut add = |rule, blocking, message: String| {
+        reasons.push(Reason {
+            rule,
+            blocking,
+            message,
+        })
+    };
+    let before_go_live =
+        |when: Option<&When>| when.is_some_and(|w| w.instant(facts.zone) <= facts.target);
+
+    match facts.score {
+        None => add(
+            Rule::NothingToScore,
+            true,
+            "The readiness checklist has no applicable items to score".into(),
+        ),
+        Some(score) if score < facts.policy.go_threshold => add(
+            Rule::ScoreBelowThreshold,
+            true,
+            format!(
+                "Readiness is {score}%, below the {}% threshold",
+                facts.policy.go_threshold
+            ),
+        ),
+        Some(_) => {}
+    }
+
+    if facts.policy.require_critical {
+        for category in facts.categories {
+            for item in category
+                .groups
+                .iter()
+                .flat_map(|g| &g.items)
+                .filter(|i| i.critical)
+            {
+                let name = format!("{} › {}", category.title, item.check);
+                match item.status {
+                    Status::Done | Status::NotApplicable => {}
+                    Status::Blocked => add(
+                        Rule::CriticalItemBlocked,
+                        true,
+                        format!("Critical item is blocked: {name}"),
+                    ),
+                    status if before_go_live(item.due.as_ref()) => add(
+                        Rule::CriticalItemDueBeforeGoLive,
+                        false,
+                        format!(
+                            "Critical item {} (due {}, before go-live): {name}",
+                            status.label(),
+                            item.due
+                                .as_ref()
+                                .map(|d| d.text.as_str())
+                                .unwrap_or_default()
+                        ),
+                    ),
+                    status => add(
+                        Rule::CriticalItemNotDone,
+                        true,
+                        format!(
+                            "Critical item {}{}: {name}",
+                            status.label(),
+                            item.due
+                                .as_ref()
+                                .map(|d| format!(", due {d}, after go-live"))
+                                .unwrap_or_else(|| ", with no due date".into())
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+
+    let approvals = &facts.release.approvals;
+    for approval in approvals
+        .iter()
+        .filter(|a| a.status == ApprovalStatus::Rejected)
+    {
+        let by = approval
+            .who
+            .as_deref()
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        add(
+            Rule::ApprovalRejected,
+            true,
+            format!("Approval rejected by {}{by}", approval.role),
+        );
+    }
+    if facts.policy.require_approvals {
+        for role in facts.required_roles {
+            match approvals.iter().find(|a| a.role.eq_ignore_ascii_case(role)) {
+                None => add(
+                    Rule::ApprovalMissing,
+                    false,
+                    format!("Approval not yet recorded: {role}"),
+                ),
+                Some(a) if a.status == ApprovalStatus::Pending => add(
+                    Rule::ApprovalPending,
+                    false,
+                    format!("Approval pending: {role}"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    for blocker in facts
+        .release
+        .blockers
+        .iter()
+        .filter(|b| b.status != BlockerStatus::Resolved)
+    {
+        if before_go_live(blocker.eta.as_ref()) {
+            let eta = blocker
+                .eta
+                .as_ref()
+                .map(|e| e.text.as_str())
+                .unwrap_or_default();
+            add(
+                Rule::BlockerDueBeforeGoLive,
+                false,
+                format!(
+                    "Open blocker, expected resolved by {eta} (before go-live): {}",
+                    blocker.title
+                ),
+            );
+        } else {
+            let when = blocker
+                .eta
+                .as_ref()
+                .map(|e| format!(", ETA {e} is after go-live"))
+                .unwrap_or_else(|| ", with no ETA".into());
+            add(
+                Rule::BlockerOpen,
+                true,
+                format!("Open blocker{when}: {}", blocker.title),
+            );
+        }
+    }
+
+    for risk in &facts.release.risks {
+        let unmitigated = risk
+            .mitigation
+            .as_deref()
+            .is_none_or(|m| m.trim().is_empty());
+        if risk.severity == Severity::Critical && unmitigated {
+            add(
+                Rule::CriticalRiskUnmitigated,
+                true,
+                format!("Critical risk without mitigation: {}", risk.title),
+            );
+        }
+    }
+
+    if let Some(failed) = facts.release.verification.as_ref().and_then(|v| v.failed)
+        && failed > 0
+    {
+        add(
+            Rule::VerificationFailed,
+            true,
+            format!(
+                "Verification: {failed} check{} failed",
+                if failed == 1 { "" } else { "s" }
+            ),
+        );
+    }
+
+    let verdict = if reasons.iter().any(|r| r.blocking) {
+        Verdict::NoGo
+    } else if reasons.is_empty() {
+        Verdict::Go
+    } else {
+        Verdict::GoPending
+    };
+    (verdict, reasons)
+}

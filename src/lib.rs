@@ -1,0 +1,15 @@
+//! golive: release YAML in; readiness site, runbooks and go-live emails out.
+//!
+//! The modules follow the data: `content` loads and validates files (with
+//! `config` for site settings and people, `yaml` for safe parsing), `evaluate`
+//! scores releases and decides go/no-go, `render` fills templates, `site` writes
+//! the output folder, and `cli` wires them to commands.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod evaluate;
+pub mod render;
+pub mod site;
+pub mod yaml;

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(golive::cli::run());
+}

@@ -1,0 +1,171 @@
+//! Render: evaluated releases become pages, from Tera templates.
+//!
+//! The default theme (`layouts/` of this repository) is compiled into the binary;
+//! a site's own `layouts/<name>` replaces the built-in file of the same name, the
+//! way a Hugo or Zola theme is overridden. Templates are parsed once per build.
+
+pub mod markdown;
+mod pages;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+
+use crate::config::people::People;
+use crate::diagnostic::{Diagnostic, Location, display_path};
+pub use pages::{dashboard_page, release_pages};
+
+/// The built-in page templates, by name.
+pub const LAYOUTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../layouts/base.html")),
+    ("macros.html", include_str!("../../layouts/macros.html")),
+    (
+        "dashboard.html",
+        include_str!("../../layouts/dashboard.html"),
+    ),
+    ("release.html", include_str!("../../layouts/release.html")),
+    (
+        "checklist.html",
+        include_str!("../../layouts/checklist.html"),
+    ),
+];
+
+/// Static files copied to the output as they are, by path below `layouts/`.
+pub const ASSETS: &[(&str, &str)] = &[(
+    "assets/golive.css",
+    include_str!("../../layouts/assets/golive.css"),
+)];
+
+/// A file of the output, relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Parsed templates and assets, with the site's overrides applied.
+pub struct Theme {
+    tera: Tera,
+    pub assets: Vec<OutputFile>,
+}
+
+impl Theme {
+    /// Loads the built-in theme, replacing any file the site's `layouts/` overrides.
+    pub fn load(root: &Path, people: Arc<People>) -> Result<Theme, Vec<Diagnostic>> {
+        let layouts = root.join("layouts");
+        let mut problems = Vec::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for (name, builtin) in LAYOUTS {
+            sources.push((
+                name.to_string(),
+                override_or(&layouts.join(name), builtin, root, &mut problems),
+            ));
+        }
+        let assets = ASSETS
+            .iter()
+            .map(|(name, builtin)| OutputFile {
+                path: PathBuf::from(name),
+                bytes: override_or(&layouts.join(name), builtin, root, &mut problems).into_bytes(),
+            })
+            .collect();
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        if let Err(e) = tera.add_raw_templates(sources) {
+            problems.push(template_error(root, &layouts, &e));
+        }
+        tera.register_filter("markdown", markdown_filter);
+        tera.register_filter("name", name_filter(people.clone()));
+        tera.register_function("person", person_function(people));
+        if problems.is_empty() {
+            Ok(Theme { tera, assets })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Renders template `name`; errors name the template the way a writer sees it.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| {
+            Diagnostic::new(
+                PathBuf::from("layouts").join(name),
+                Location::START,
+                error_chain(&e),
+            )
+            .with_help("fix the template, or delete the site's copy to use the built-in one")
+        })
+    }
+}
+
+fn override_or(path: &Path, builtin: &str, root: &Path, problems: &mut Vec<Diagnostic>) -> String {
+    if !path.is_file() {
+        return builtin.to_string();
+    }
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        problems.push(Diagnostic::new(
+            display_path(root, path),
+            Location::START,
+            format!("cannot read template: {e}"),
+        ));
+        builtin.to_string()
+    })
+}
+
+fn template_error(root: &Path, layouts: &Path, e: &tera::Error) -> Diagnostic {
+    let text = error_chain(e);
+    // Tera names the template in its message: "Failed to parse 'release.html'".
+    let file = LAYOUTS
+        .iter()
+        .map(|(n, _)| *n)
+        .find(|n| text.contains(&format!("'{n}'")))
+        .map_or_else(|| layouts.to_path_buf(), |n| layouts.join(n));
+    Diagnostic::new(display_path(root, &file), Location::START, text)
+}
+
+/// Tera nests the useful part of an error in its sources.
+fn error_chain(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// `{{ release.summary | markdown | safe }}`.
+fn markdown_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(markdown::to_html(
+        value.as_str().unwrap_or_default(),
+    )))
+}
+
+/// `{{ item.owner | name }}`: a people.yaml key becomes the person's name; an
+/// inline person gives its `name`; anything else is shown as it is.
+fn name_filter(people: Arc<People>) -> impl tera::Filter {
+    move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+        Ok(match value {
+            Value::String(key) => Value::String(people.display_name(key).to_string()),
+            Value::Object(map) => map.get("name").cloned().unwrap_or(Value::Null),
+            other => other.clone(),
+        })
+    }
+}
+
+/// `person(key=...)`: the people.yaml entry (name, email, role, phone, chat), or
+/// `{name: key}` for a group or an unknown key.
+fn person_function(people: Arc<People>) -> impl tera::Function {
+    move |args: &HashMap<String, Value>| -> tera::Result<Value> {
+        match args.get("key") {
+            Some(Value::String(key)) => Ok(match people.people.get(key) {
+                Some(p) => tera::to_value(p)?,
+                None => serde_json::json!({ "name": key }),
+            }),
+            Some(inline @ Value::Object(_)) => Ok(inline.clone()),
+            _ => Ok(Value::Null),
+        }
+    }
+}

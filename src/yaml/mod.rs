@@ -1,0 +1,348 @@
+//! Reading YAML files safely and turning serde errors into located diagnostics.
+//!
+//! Everything a writer can get wrong in a file ends here as a `Diagnostic`:
+//! bytes that are not UTF-8, an empty file, hostile input (huge, absurdly deep,
+//! alias bombs) and every serde error, with `did you mean` help for unknown keys
+//! and values.
+
+pub mod locate;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+pub use locate::Positions;
+
+/// Files larger than this are refused before parsing: a release file is a few KiB.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Deeper nesting than this is refused before parsing (serde_yaml's own limit
+/// fires only after quadratic work on very deep input).
+pub const MAX_DEPTH: usize = 64;
+
+/// A file's text, with the path to show in messages.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// As shown to the user: relative to the site root.
+    pub shown: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// A diagnostic at `location` in this file, with the offending line attached.
+    pub fn error(&self, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.shown, location, message).with_source(&self.text)
+    }
+
+    /// A diagnostic at the value found at key `path`.
+    pub fn error_at(
+        &self,
+        positions: &Positions,
+        path: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.error(positions.value(path), message)
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing oversized files and invalid bytes with a
+/// message that says where the bad bytes are.
+pub fn read(path: &Path, shown: PathBuf) -> Result<Source, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(&shown, Location::START, format!("cannot read file: {e}")))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::new(
+            &shown,
+            Location::START,
+            format!(
+                "file is {} bytes; golive reads files of at most {} MiB",
+                bytes.len(),
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        )
+        .with_help("split the content, or check that this is the file you meant"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source { shown, text }),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            let bad = e.as_bytes()[valid.len()];
+            Err(Diagnostic::new(
+                &shown,
+                Location::new(line, column),
+                format!("byte 0x{bad:02x} is not valid UTF-8"),
+            )
+            .with_help("save the file as UTF-8 (most editors: File > Save with Encoding > UTF-8)"))
+        }
+    }
+}
+
+/// Deserialises a whole document into `T`, or returns the first problem with its place.
+pub fn parse<T: DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+    if source.text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    }) {
+        return Err(source
+            .error(Location::START, format!("file is empty; expected {what}"))
+            .with_help("copy an existing file of this kind as a starting point"));
+    }
+    check_depth(source)?;
+    let deserializer = serde_yaml::Deserializer::from_str(&source.text);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| serde_diagnostic(source, e))
+}
+
+/// Refuses nesting deeper than `MAX_DEPTH` in flow (`[[[`) or block (`- - -`) style,
+/// in time linear in the file's size.
+fn check_depth(source: &Source) -> Result<(), Diagnostic> {
+    let mut flow_depth = 0usize;
+    for (index, line) in source.text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        let dashes = rest
+            .as_bytes()
+            .chunks(2)
+            .take_while(|pair| matches!(pair, [b'-', b' '] | [b'?', b' '] | [b'-']))
+            .count();
+        let block_depth = indent / 2 + dashes;
+        if block_depth > MAX_DEPTH {
+            return Err(too_deep(source, Location::new(index + 1, 1)));
+        }
+        let mut quote: Option<char> = None;
+        for (column, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (None, '#') if column == 0 || line[..].chars().nth(column - 1) == Some(' ') => {
+                    break;
+                }
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '[' | '{') => {
+                    flow_depth += 1;
+                    if flow_depth > MAX_DEPTH {
+                        return Err(too_deep(source, Location::new(index + 1, column + 1)));
+                    }
+                }
+                (None, ']' | '}') => flow_depth = flow_depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn too_deep(source: &Source, at: Location) -> Diagnostic {
+    source
+        .error(at, format!("nesting is deeper than {MAX_DEPTH} levels"))
+        .with_help("release files need a few levels at most; check for unclosed brackets")
+}
+
+/// Turns a serde_yaml error into a diagnostic at the right place, with help.
+fn serde_diagnostic(
+    source: &Source,
+    error: serde_path_to_error::Error<serde_yaml::Error>,
+) -> Diagnostic {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let location = inner
+        .location()
+        .map(|l| Location::new(l.line(), l.column()))
+        .unwrap_or(Location::START);
+    let message = bare_message(&inner.to_string());
+    let here = if path == "." {
+        String::new()
+    } else {
+        path.clone()
+    };
+
+    if message.starts_with("duplicate field") || message.starts_with("duplicate entry") {
+        // serde_yaml reports these at 1:1; find the real place.
+        let positions = Positions::of(&source.text);
+        let (key, at) = positions
+            .duplicate_key()
+            .cloned()
+            .unwrap_or_else(|| (String::new(), location));
+        return source
+            .error(at, format!("key `{key}` appears twice in the same mapping"))
+            .with_help("remove one of them; YAML keeps only one value per key");
+    }
+    if message.contains("repetition limit exceeded") || message.contains("recursion limit exceeded")
+    {
+        return source
+            .error(
+                location,
+                "document expands too far (aliases or nesting); refused",
+            )
+            .with_help("use aliases (`*name`) sparingly; golive files need no deep nesting");
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let at = if location == Location::START {
+            Positions::of(&source.text).value(&path)
+        } else {
+            location
+        };
+        let inside = if here.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{here}`")
+        };
+        return source
+            .error(at, format!("missing key {rest} {inside}"))
+            .with_help(format!("add `{}: ...` here", rest.trim_matches('`')));
+    }
+    for (kind, noun) in [("unknown field ", "key"), ("unknown variant ", "value")] {
+        if let Some(rest) = message.strip_prefix(kind) {
+            let names = backticked(rest);
+            let (word, allowed) = names.split_first().map_or(("", &[][..]), |(w, a)| (*w, a));
+            let suggestion = did_you_mean(word, allowed.iter().copied());
+            let help = match suggestion {
+                Some(s) => format!("did you mean `{s}`? allowed: {}", allowed.join(", ")),
+                None if allowed.is_empty() => "this place takes no keys".to_string(),
+                None => format!("allowed: {}", allowed.join(", ")),
+            };
+            // For an unknown key the path ends with the key itself; name its mapping.
+            let mapping = if noun == "key" {
+                locate::parent_path(&here)
+            } else {
+                here.clone()
+            };
+            let place = if mapping.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{mapping}`")
+            };
+            return source
+                .error(location, format!("unknown {noun} `{word}`{place}"))
+                .with_help(help);
+        }
+    }
+    let text = if here.is_empty() {
+        message
+    } else {
+        format!("{here}: {message}")
+    };
+    source.error(location, text)
+}
+
+/// serde_yaml's message without the key path before it and the position after it.
+fn bare_message(full: &str) -> String {
+    // serde_yaml puts its own key path first: `items[0].status: unknown variant ...`.
+    let without_path = match full.split_once(": ") {
+        Some((head, rest)) if !head.contains([' ', '`']) => rest,
+        _ => full,
+    };
+    match without_path.rfind(" at line ") {
+        Some(cut) if without_path[cut..].contains(" column ") => without_path[..cut].to_string(),
+        _ => without_path.to_string(),
+    }
+}
+
+/// The `quoted` names of a serde message, in order.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        name: String,
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        status: String,
+    }
+
+    fn source(text: &str) -> Source {
+        Source {
+            shown: "f.yaml".into(),
+            text: text.into(),
+        }
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        parse::<Doc>(&source(text), "a doc").unwrap_err()
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_suggestion() {
+        let d = err("name: x\nitems:\n  - stauts: done\n");
+        assert_eq!(d.location, Location::new(3, 5));
+        assert!(
+            d.message.contains("unknown key `stauts` at `items[0]"),
+            "{}",
+            d.message
+        );
+        assert!(d.help.unwrap().starts_with("did you mean `status`?"));
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_repeat() {
+        let d = err("name: x\nitems: []\nname: y\n");
+        assert_eq!(d.location, Location::new(3, 1));
+        assert!(d.message.contains("`name` appears twice"));
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_refused() {
+        assert!(err("").message.contains("file is empty"));
+        assert!(err("# nothing\n\n").message.contains("file is empty"));
+    }
+
+    #[test]
+    fn deep_flow_and_block_nesting_are_refused_quickly() {
+        let deep = format!("name: {}", "[".repeat(100_000));
+        let d = err(&deep);
+        assert!(d.message.contains("nesting is deeper"));
+        assert_eq!(d.location.line, 1);
+        let block: String = (0..200)
+            .map(|i| format!("{}- \n", "  ".repeat(i)))
+            .collect();
+        assert!(
+            err(&format!("items:\n{block}"))
+                .message
+                .contains("nesting is deeper")
+        );
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        text.push_str("name: *a11\n");
+        let d =
+            parse::<std::collections::BTreeMap<String, serde_yaml::Value>>(&source(&text), "a doc")
+                .unwrap_err();
+        assert!(d.message.contains("expands too far"), "{}", d.message);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.yaml");
+        std::fs::write(&path, b"name: ok\nitems: \xff\n").unwrap();
+        let d = read(&path, "bad.yaml".into()).unwrap_err();
+        assert_eq!(d.location, Location::new(2, 8));
+        assert!(d.message.contains("0xff"));
+    }
+}
