@@ -104,13 +104,15 @@ impl fmt::Display for When {
 /// An offset from go-live: `T-72h`, `T-2d`, `T+0`, `T+30m`, `T-1h30m`.
 /// Days are 24 hours of elapsed time, so offsets stay exact across a
 /// daylight-saving change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Offset {
     pub seconds: i64,
+    /// As the writer typed it, for echoing on pages.
+    pub text: String,
 }
 
 impl Offset {
-    pub fn delta(self) -> TimeDelta {
+    pub fn delta(&self) -> TimeDelta {
         TimeDelta::seconds(self.seconds)
     }
 }
@@ -121,13 +123,16 @@ impl FromStr for Offset {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad =
             || format!("`{text}` is not an offset from go-live; write T-24h, T-2d, T+0 or T+30m");
-        let rest = text
-            .trim()
+        let written = text.trim().to_string();
+        let rest = written
             .strip_prefix(['T', 't'])
             .ok_or_else(bad)?
             .trim_start();
         if rest.is_empty() || rest == "0" {
-            return Ok(Offset { seconds: 0 });
+            return Ok(Offset {
+                seconds: 0,
+                text: written,
+            });
         }
         let (sign, amount) = match rest.as_bytes()[0] {
             b'-' => (-1, &rest[1..]),
@@ -142,17 +147,14 @@ impl FromStr for Offset {
         };
         Ok(Offset {
             seconds: sign * seconds,
+            text: written,
         })
     }
 }
 
 impl fmt::Display for Offset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.seconds == 0 {
-            return f.write_str("T+0");
-        }
-        let sign = if self.seconds < 0 { '-' } else { '+' };
-        write!(f, "T{sign}{}", format_span(self.seconds.unsigned_abs()))
+        f.write_str(&self.text)
     }
 }
 

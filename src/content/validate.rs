@@ -15,7 +15,7 @@ use super::release::{PersonRef, Release, Verification};
 use super::time::When;
 use crate::config::people::People;
 use crate::config::site::{SiteConfig, Tls};
-use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::yaml::{Positions, Source};
 
 /// What a release may refer to.
@@ -552,6 +552,3 @@ pub fn load_verification_file(
     });
     Ok(())
 }
-
-#[allow(dead_code)]
-const _: Location = Location::START;

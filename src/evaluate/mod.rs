@@ -158,13 +158,13 @@ pub fn evaluate(
         .timeline
         .iter()
         .map(|step| TimelineEntry {
-            offset: step.at,
+            offset: step.at.clone(),
             at: Moment::new((target + step.at.delta()).with_timezone(&zone), false),
             activity: step.activity.clone(),
             owner: step.owner.clone(),
         })
         .collect();
-    timeline.sort_by_key(|t| t.offset);
+    timeline.sort_by_key(|t| t.offset.seconds);
 
     let blockers: Vec<BlockerReport> = release
         .blockers
@@ -261,3 +261,6 @@ fn approvals(release: &Release, required: &[String], zone: Tz) -> Vec<ApprovalRe
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

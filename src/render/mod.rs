@@ -77,6 +77,7 @@ impl Theme {
             problems.push(template_error(root, &layouts, &e));
         }
         tera.register_filter("markdown", markdown_filter);
+        tera.register_filter("percent", percent_filter);
         tera.register_filter("name", name_filter(people.clone()));
         tera.register_function("person", person_function(people));
         if problems.is_empty() {
@@ -141,6 +142,15 @@ fn markdown_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Va
     Ok(Value::String(markdown::to_html(
         value.as_str().unwrap_or_default(),
     )))
+}
+
+/// `{{ 72.5 | percent }}` -> `72.5%`, `{{ 85.0 | percent }}` -> `85%`.
+fn percent_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(match value.as_f64() {
+        Some(x) if x.fract() == 0.0 => format!("{x:.0}%"),
+        Some(x) => format!("{x:.1}%"),
+        None => "—".into(),
+    }))
 }
 
 /// `{{ item.owner | name }}`: a people.yaml key becomes the person's name; an
