@@ -85,6 +85,8 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
         ))
     };
 
+    // Checklists that exist but do not parse: releases using them get no second error.
+    let mut broken_checklists = BTreeSet::new();
     let checklists: BTreeMap<String, (Source, Checklist)> = yaml_files(&content.join("checklists"))
         .into_par_iter()
         .map(|path| {
@@ -99,6 +101,7 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
             Ok(ok) => Some((name, ok)),
             Err(d) => {
                 problems.push(d);
+                broken_checklists.insert(name);
                 None
             }
         })
@@ -145,6 +148,7 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
             .iter()
             .map(|(k, (_, c))| (k.as_str(), c))
             .collect(),
+        broken_checklists: &broken_checklists,
         runbooks: &runbooks,
     };
     problems.extend(validate::site_problems(&config_source, &config));

@@ -241,14 +241,36 @@ impl FromStr for Zone {
 }
 
 /// Serde support for the types above: read from their text, written as their text.
+/// Parsing happens inside the visitor so serde_yaml reports a bad value at its
+/// own line and column rather than at the start of the enclosing mapping.
 macro_rules! text_serde {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $expecting:literal),*) => {$(
         impl<'de> Deserialize<'de> for $t {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(d)?;
-                text.parse().map_err(de::Error::custom)
+                struct V;
+                impl de::Visitor<'_> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$t, E> {
+                        v.parse().map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
             }
         }
+    )*};
+}
+text_serde!(
+    When => "a date such as 2026-12-04 or 2026-12-04 09:00",
+    Offset => "an offset from go-live such as T-24h",
+    Span => "a duration such as 5m",
+    Zone => "an IANA time zone such as Europe/Berlin"
+);
+
+macro_rules! display_serialize {
+    ($($t:ty),*) => {$(
         impl Serialize for $t {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_str(self)
@@ -256,13 +278,7 @@ macro_rules! text_serde {
         }
     )*};
 }
-text_serde!(When, Offset, Span);
-
-impl<'de> Deserialize<'de> for Zone {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(de::Error::custom)
-    }
-}
+display_serialize!(When, Offset, Span);
 
 impl Serialize for Zone {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -23,6 +23,8 @@ pub struct Context<'a> {
     pub config: &'a SiteConfig,
     pub people: &'a People,
     pub checklists: BTreeMap<&'a str, &'a Checklist>,
+    /// Checklists whose own file has errors (already reported).
+    pub broken_checklists: &'a BTreeSet<String>,
     pub runbooks: &'a BTreeSet<String>,
 }
 
@@ -337,6 +339,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                     c.report(&format!("{path}.items"), "`items:` belongs to an inline category, not to `use:`".into(), Some("fill in shared items with `status:`".into()));
                 }
                 match ctx.checklists.get(name.as_str()) {
+                    None if ctx.broken_checklists.contains(name) => {}
                     None => c.reference(&format!("{path}.use"), name, "checklist", ctx.checklists.keys().copied()),
                     Some(list) => {
                         let ids: Vec<String> = list.item_ids().collect();

@@ -153,8 +153,32 @@ fn serde_diagnostic(
         .location()
         .map(|l| Location::new(l.line(), l.column()))
         .unwrap_or(Location::START);
-    let message = bare_message(&inner.to_string());
-    let here = if path == "." {
+    let full = inner.to_string();
+    let message = bare_message(&full);
+    // A location past the end (an error at EOF) is shown on the last line.
+    let last_line = source.text.lines().count().max(1);
+    let location = if location.line > last_line {
+        let width = source.text.lines().last().map_or(0, |l| l.chars().count());
+        Location::new(last_line, width + 1)
+    } else {
+        location
+    };
+
+    // "... while parsing a flow sequence at line 22 column 11": the writer needs
+    // the bracket that was never closed, not the place the parser gave up.
+    if let Some((what, opened)) = unclosed_flow(&full) {
+        let bracket = if what == "sequence" { "[" } else { "{" };
+        return source
+            .error(
+                opened,
+                format!("this `{bracket}` is never closed ({message})"),
+            )
+            .with_help(format!(
+                "close it with `{}`, or write the list one item per line",
+                if bracket == "[" { "]" } else { "}" }
+            ));
+    }
+    let here = if path == "." || path == "?" {
         String::new()
     } else {
         path.clone()
@@ -221,25 +245,72 @@ fn serde_diagnostic(
                 .with_help(help);
         }
     }
+    let is_syntax = ["while parsing", "while scanning", "not allowed"]
+        .iter()
+        .any(|p| message.contains(p));
     let text = if here.is_empty() {
         message
     } else {
         format!("{here}: {message}")
     };
-    source.error(location, text)
+    let help = if is_syntax {
+        Some("check the indentation and quoting on this line and the one before; values with `: ` or `#` need quotes".to_string())
+    } else if here.ends_with("version") && text.contains("version") {
+        Some("write a semantic version: MAJOR.MINOR.PATCH, such as 2.0.0".to_string())
+    } else {
+        None
+    };
+    source.error(location, text).with_help_opt(help)
 }
 
-/// serde_yaml's message without the key path before it and the position after it.
+/// The kind and opening place of an unclosed flow collection, from a parser message.
+fn unclosed_flow(full: &str) -> Option<(&'static str, Location)> {
+    for what in ["sequence", "mapping"] {
+        let marker = format!("while parsing a flow {what} at line ");
+        if let Some(start) = full.find(&marker) {
+            let rest = &full[start + marker.len()..];
+            let (line, rest) = rest.split_once(" column ")?;
+            let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return Some((
+                what,
+                Location::new(line.parse().ok()?, column.parse().ok()?),
+            ));
+        }
+    }
+    None
+}
+
+/// serde_yaml's message without the key path before it and the positions in it.
 fn bare_message(full: &str) -> String {
     // serde_yaml puts its own key path first: `items[0].status: unknown variant ...`.
     let without_path = match full.split_once(": ") {
         Some((head, rest)) if !head.contains([' ', '`']) => rest,
         _ => full,
     };
-    match without_path.rfind(" at line ") {
-        Some(cut) if without_path[cut..].contains(" column ") => without_path[..cut].to_string(),
-        _ => without_path.to_string(),
+    let mut out = String::with_capacity(without_path.len());
+    let mut rest = without_path;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " at line ".len()..];
+        // Skip "N column M".
+        let skip = tail
+            .split_once(" column ")
+            .map(|(line, after)| {
+                line.len()
+                    + " column ".len()
+                    + after.chars().take_while(char::is_ascii_digit).count()
+            })
+            .filter(|_| tail.starts_with(|c: char| c.is_ascii_digit()));
+        match skip {
+            Some(n) => rest = &tail[n..],
+            None => {
+                out.push_str(" at line ");
+                rest = tail;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// The `quoted` names of a serde message, in order.
