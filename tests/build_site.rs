@@ -11,7 +11,11 @@ fn sel(css: &str) -> Selector {
 }
 
 fn text(e: ElementRef) -> String {
-    e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn page(site: &Site, relative: &str) -> Html {
@@ -57,9 +61,15 @@ fn dashboard_lists_every_release_by_target_date_with_verdict_score_and_blockers(
     assert_eq!(rows[1][4], "33.3%");
     assert_eq!(rows[1][5], "1", "open blockers");
     assert_eq!(rows[0][1], "Sun 29 Mar 2026, 12:00 CEST");
-    let links: Vec<&str> = html.select(&sel("tbody a")).filter_map(|a| a.value().attr("href")).collect();
+    let links: Vec<&str> = html
+        .select(&sel("tbody a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     for link in links {
-        assert!(site.path(&format!("public/{link}")).is_file(), "dashboard links to missing {link}");
+        assert!(
+            site.path(&format!("public/{link}")).is_file(),
+            "dashboard links to missing {link}"
+        );
     }
 }
 
@@ -67,19 +77,39 @@ fn dashboard_lists_every_release_by_target_date_with_verdict_score_and_blockers(
 fn readiness_report_puts_verdict_and_reasons_first() {
     let site = built("verdicts");
     let html = page(&site, "public/releases/fixture-app-1.1.0/index.html");
-    let decision = html.select(&sel("section.decision")).next().expect("a decision section");
-    assert!(decision.value().attr("class").unwrap().contains("v-go-pending"));
+    let decision = html
+        .select(&sel("section.decision"))
+        .next()
+        .expect("a decision section");
+    assert!(
+        decision
+            .value()
+            .attr("class")
+            .unwrap()
+            .contains("v-go-pending")
+    );
     assert_eq!(texts(&html, "section.decision .verdict"), ["… GO-PENDING"]);
     let reasons: Vec<String> = decision.select(&sel(".reasons li")).map(text).collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(reasons.iter().all(|r| r.starts_with("Pending")), "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.starts_with("Pending")),
+        "{reasons:?}"
+    );
     assert!(reasons[0].contains("Security review"));
     assert!(reasons[1].contains("Approval pending: Product Manager"));
     // The decision comes before every other section.
     let first_section = html.select(&sel("main > section")).next().unwrap();
-    assert_eq!(first_section.value().attr("class"), Some("decision v-go-pending"));
-    let due = html.select(&sel("#decision-required ~ p time, section time")).find(|t| t.value().attr("datetime") == Some("2026-12-08T17:00:00+01:00"));
-    assert!(due.is_some(), "decision deadline shown with its absolute time");
+    assert_eq!(
+        first_section.value().attr("class"),
+        Some("decision v-go-pending")
+    );
+    let due = html
+        .select(&sel("#decision-required ~ p time, section time"))
+        .find(|t| t.value().attr("datetime") == Some("2026-12-08T17:00:00+01:00"));
+    assert!(
+        due.is_some(),
+        "decision deadline shown with its absolute time"
+    );
 }
 
 #[test]
@@ -101,7 +131,10 @@ fn readiness_report_has_every_section_of_the_readiness_email_and_scorecard() {
         "Deployment",
         "Decision required",
     ] {
-        assert!(headings.iter().any(|h| h == wanted), "missing section {wanted}: {headings:?}");
+        assert!(
+            headings.iter().any(|h| h == wanted),
+            "missing section {wanted}: {headings:?}"
+        );
     }
     let scorecard: Vec<Vec<String>> = section(&html, "scorecard")
         .select(&sel("tbody tr"))
@@ -118,10 +151,16 @@ fn readiness_report_has_every_section_of_the_readiness_email_and_scorecard() {
         .select(&sel("tbody tr"))
         .map(|tr| tr.select(&sel("td")).map(text).collect())
         .collect();
-    assert_eq!(timeline[0], ["T-24h", "Sat 28 Mar 2026, 11:00 CET", "Freeze", "ops"]);
+    assert_eq!(
+        timeline[0],
+        ["T-24h", "Sat 28 Mar 2026, 11:00 CET", "Freeze", "ops"]
+    );
     assert_eq!(timeline[1][1], "Sun 29 Mar 2026, 12:00 CEST");
     let verification = text(section(&html, "deployment"));
-    assert!(verification.contains("12 passed, 0 failed, 1 warnings"), "{verification}");
+    assert!(
+        verification.contains("12 passed, 0 failed, 1 warnings"),
+        "{verification}"
+    );
 }
 
 #[test]
@@ -141,12 +180,18 @@ fn checklist_page_groups_items_with_status_owner_due_and_progress() {
     assert_eq!(cells[0], "✓ done");
     assert!(cells[1].contains("critical"));
     assert_eq!(cells[2], "ops", "default owner from the shared checklist");
-    let evidence: Vec<&str> = html.select(&sel("td a")).filter_map(|a| a.value().attr("href")).collect();
+    let evidence: Vec<&str> = html
+        .select(&sel("td a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     assert_eq!(evidence, ["https://ci.fixture.example/run/1"]);
 
     let pending = built("verdicts");
     let html = page(&pending, "public/releases/fixture-app-1.1.0/checklist.html");
-    let review = html.select(&sel("tbody tr")).find(|tr| text(*tr).contains("Security review")).unwrap();
+    let review = html
+        .select(&sel("tbody tr"))
+        .find(|tr| text(*tr).contains("Security review"))
+        .unwrap();
     let cells: Vec<String> = review.select(&sel("td")).map(text).collect();
     assert_eq!(cells[0], "◐ in progress");
     assert_eq!(cells[3], "2026-12-09");
@@ -155,7 +200,10 @@ fn checklist_page_groups_items_with_status_owner_due_and_progress() {
 #[test]
 fn no_go_report_lists_each_failed_rule_as_blocking() {
     let site = built("verdicts");
-    let html = page(&site, "public/releases/fixture-script-alert-x-script-app-2.0.0-rc.1/index.html");
+    let html = page(
+        &site,
+        "public/releases/fixture-script-alert-x-script-app-2.0.0-rc.1/index.html",
+    );
     assert_eq!(texts(&html, "section.decision .verdict"), ["✗ NO-GO"]);
     let reasons = texts(&html, "section.decision .reasons li.blocking");
     for wanted in [
@@ -165,9 +213,16 @@ fn no_go_report_lists_each_failed_rule_as_blocking() {
         "Open blocker, with no ETA: Vendor outage",
         "Critical risk without mitigation: Data loss",
     ] {
-        assert!(reasons.iter().any(|r| r.contains(wanted)), "missing `{wanted}` in {reasons:?}");
+        assert!(
+            reasons.iter().any(|r| r.contains(wanted)),
+            "missing `{wanted}` in {reasons:?}"
+        );
     }
-    assert_eq!(texts(&html, "section.decision .reasons li.pending").len(), 1, "the missing PM approval only defers");
+    assert_eq!(
+        texts(&html, "section.decision .reasons li.pending").len(),
+        1,
+        "the missing PM approval only defers"
+    );
 }
 
 #[test]
@@ -176,20 +231,49 @@ fn content_text_is_escaped_and_markdown_is_sanitised() {
     let slug = "fixture-script-alert-x-script-app-2.0.0-rc.1";
     for file in ["index.html", "checklist.html"] {
         let html = page(&site, &format!("public/releases/{slug}/{file}"));
-        assert_eq!(html.select(&sel("script")).count(), 0, "{file} has a script element");
-        assert_eq!(html.select(&sel("img")).count(), 0, "{file} has an injected img");
-        assert_eq!(html.select(&sel("main b")).count(), 0, "{file}: a title's raw HTML became markup");
+        assert_eq!(
+            html.select(&sel("script")).count(),
+            0,
+            "{file} has a script element"
+        );
+        assert_eq!(
+            html.select(&sel("img")).count(),
+            0,
+            "{file} has an injected img"
+        );
+        assert_eq!(
+            html.select(&sel("main b")).count(),
+            0,
+            "{file}: a title's raw HTML became markup"
+        );
         for a in html.select(&sel("a")) {
             let href = a.value().attr("href").unwrap_or_default();
-            assert!(!href.to_lowercase().starts_with("javascript:"), "{file}: {href}");
+            assert!(
+                !href.to_lowercase().starts_with("javascript:"),
+                "{file}: {href}"
+            );
         }
     }
     let html = page(&site, &format!("public/releases/{slug}/index.html"));
     let h1 = texts(&html, "h1");
-    assert_eq!(h1, ["Fixture <script>alert('x')</script> App 2.0.0-rc.1 — Risky & <b>bold</b>"], "shown as text");
-    assert_eq!(html.select(&sel("#summary ~ strong, section strong")).filter(|s| text(*s) == "markdown").count(), 1);
+    assert_eq!(
+        h1,
+        ["Fixture <script>alert('x')</script> App 2.0.0-rc.1 — Risky & <b>bold</b>"],
+        "shown as text"
+    );
+    assert_eq!(
+        html.select(&sel("#summary ~ strong, section strong"))
+            .filter(|s| text(*s) == "markdown")
+            .count(),
+        1
+    );
     let facts = texts(&html, ".facts dd");
-    assert!(facts.iter().any(|f| f == "Guest <img src=x onerror=alert(1)>"), "{facts:?}");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f == "Guest <img src=x onerror=alert(1)>"),
+        "{facts:?}"
+    );
 }
 
 #[test]
@@ -201,30 +285,67 @@ fn pages_load_nothing_from_other_hosts() {
             continue;
         }
         let html = Html::parse_document(&std::fs::read_to_string(entry.path()).unwrap());
-        for (css, attr) in [("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")] {
+        for (css, attr) in [
+            ("link", "href"),
+            ("script", "src"),
+            ("img", "src"),
+            ("iframe", "src"),
+            ("source", "src"),
+        ] {
             for e in html.select(&sel(css)) {
                 let url = e.value().attr(attr).unwrap_or_default();
-                assert!(!url.contains("//"), "{} loads {url}", entry.path().display());
+                assert!(
+                    !url.contains("//"),
+                    "{} loads {url}",
+                    entry.path().display()
+                );
             }
         }
-        let stylesheet = html.select(&sel("link[rel=stylesheet]")).next().unwrap().value().attr("href").unwrap();
+        let stylesheet = html
+            .select(&sel("link[rel=stylesheet]"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("href")
+            .unwrap();
         let resolved = entry.path().parent().unwrap().join(stylesheet);
-        assert!(resolved.is_file(), "stylesheet {stylesheet} missing for {}", entry.path().display());
+        assert!(
+            resolved.is_file(),
+            "stylesheet {stylesheet} missing for {}",
+            entry.path().display()
+        );
     }
     let css = site.read("public/assets/golive.css");
-    assert!(!css.contains("@import") && !css.contains("url("), "the stylesheet loads nothing else");
+    assert!(
+        !css.contains("@import") && !css.contains("url("),
+        "the stylesheet loads nothing else"
+    );
     assert!(css.contains("@media print"));
 }
 
 #[test]
 fn readiness_json_carries_the_evaluation() {
     let site = built("verdicts");
-    let json: serde_json::Value = serde_json::from_str(&site.read("public/releases/fixture-app-1.1.0/readiness.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/releases/fixture-app-1.1.0/readiness.json"))
+            .unwrap();
     assert_eq!(json["verdict"], "GO-PENDING");
     assert_eq!(json["score"], 80.0);
     assert_eq!(json["state"], "scheduled");
-    let rules: Vec<&str> = json["reasons"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
-    assert_eq!(rules, ["critical-item-due-before-go-live", "approval-pending", "blocker-due-before-go-live"]);
+    let rules: Vec<&str> = json["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "critical-item-due-before-go-live",
+            "approval-pending",
+            "blocker-due-before-go-live"
+        ]
+    );
     assert_eq!(json["categories"][0]["score"], 80.0);
     assert_eq!(json["target"]["iso"], "2026-12-10T09:00:00+01:00");
 }
@@ -247,14 +368,24 @@ fn check_exits_by_verdict_and_prints_reasons() {
 
     let unknown = site.run(&["check", "--release", "fixture-ap-1.0.0"]);
     assert_eq!(unknown.code, Some(2));
-    assert!(unknown.stderr.contains("did you mean `fixture-app-1.0.0`?"), "{}", unknown.describe());
+    assert!(
+        unknown.stderr.contains("did you mean `fixture-app-1.0.0`?"),
+        "{}",
+        unknown.describe()
+    );
     assert!(!site.path("public").exists(), "check writes nothing");
 }
 
 #[test]
 fn check_json_is_machine_readable() {
     let site = Site::copy_of("verdicts");
-    let out = site.run(&["check", "--format", "json", "--release", "fixture-app-1.1.0"]);
+    let out = site.run(&[
+        "check",
+        "--format",
+        "json",
+        "--release",
+        "fixture-app-1.1.0",
+    ]);
     assert_eq!(out.code, Some(1));
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["go"], false);
@@ -274,9 +405,20 @@ fn build_out_writes_elsewhere_and_refuses_a_folder_it_did_not_make() {
 
     let refused = site.run(&["build", "--out", "content"]);
     assert_eq!(refused.code, Some(1), "{}", refused.describe());
-    assert!(refused.stderr.contains("was not made by golive"), "{}", refused.describe());
-    assert!(site.path("content/site.yaml").is_file(), "content untouched");
-    assert_eq!(site.top_level(), ["content", "site-out"], "no staging folder left behind");
+    assert!(
+        refused.stderr.contains("was not made by golive"),
+        "{}",
+        refused.describe()
+    );
+    assert!(
+        site.path("content/site.yaml").is_file(),
+        "content untouched"
+    );
+    assert_eq!(
+        site.top_level(),
+        ["content", "site-out"],
+        "no staging folder left behind"
+    );
 }
 
 #[test]
@@ -299,9 +441,16 @@ fn a_site_layout_overrides_the_built_in_template() {
 fn a_broken_override_is_reported_with_its_file_and_leaves_output_alone() {
     let site = built("verdicts");
     let before = site.snapshot("public");
-    site.write("layouts/release.html", "{% extends \"base.html\" %}{% block content %}{{ report.verdict %}{% endblock content %}");
+    site.write(
+        "layouts/release.html",
+        "{% extends \"base.html\" %}{% block content %}{{ report.verdict %}{% endblock content %}",
+    );
     let out = site.run(&["build"]);
     assert_eq!(out.code, Some(2), "{}", out.describe());
-    assert!(out.stderr.contains("layouts/release.html"), "{}", out.describe());
+    assert!(
+        out.stderr.contains("layouts/release.html"),
+        "{}",
+        out.describe()
+    );
     assert_eq!(site.snapshot("public"), before);
 }

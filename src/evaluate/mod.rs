@@ -43,7 +43,10 @@ pub struct Report {
     pub critical_open: usize,
     pub categories: Vec<CategoryReport>,
     pub timezone: String,
+    /// Go-live (T+0): `target`, or `postponement.new_target` once postponed.
     pub target: Moment,
+    /// The target before a postponement moved it.
+    pub original_target: Option<Moment>,
     pub decision_due: Option<Moment>,
     pub timeline: Vec<TimelineEntry>,
     pub approvals: Vec<ApprovalReport>,
@@ -123,7 +126,19 @@ pub fn evaluate(
 ) -> Report {
     let release = &loaded.release;
     let zone = release.timezone.unwrap_or(site.timezone).0;
-    let target = release.target.instant(zone);
+    // A postponed release is judged, and its timeline laid out, for its new date.
+    let postponed_to = release
+        .postponement
+        .as_ref()
+        .and_then(|p| p.new_target.as_ref())
+        .filter(|_| {
+            release
+                .deployment
+                .as_ref()
+                .is_some_and(|d| d.status == DeploymentStatus::Postponed)
+        });
+    let effective_target = postponed_to.unwrap_or(&release.target);
+    let target = effective_target.instant(zone);
     let categories = score::categories(release, checklists);
     let score = score::overall(&categories);
     let required_roles: &[String] = site
@@ -190,7 +205,8 @@ pub fn evaluate(
         tally,
         critical_open,
         timezone: zone.name().to_string(),
-        target: Moment::of(&release.target, zone),
+        target: Moment::of(effective_target, zone),
+        original_target: postponed_to.map(|_| Moment::of(&release.target, zone)),
         decision_due: release.decision_due.as_ref().map(|w| Moment::of(w, zone)),
         timeline,
         approvals: approvals(release, required_roles, zone),

@@ -382,3 +382,42 @@ fn the_release_zone_wins_over_the_site_zone() {
     let site_zone = eval(|_| {});
     assert_eq!(site_zone.target.iso, "2026-12-04T09:00:00+05:30");
 }
+
+#[test]
+fn a_postponed_release_is_judged_for_its_new_target() {
+    let r = eval(|m| {
+        set(m, "deployment", "{status: postponed}");
+        set(
+            m,
+            "postponement",
+            "{reasons: [{issue: Migration failed, severity: critical}], new_target: 2026-12-11 09:00}",
+        );
+        set(
+            m,
+            "blockers",
+            "[{title: Fix migration, status: open, eta: 2026-12-08}]",
+        );
+        set(m, "timeline", "[{at: T-1d, activity: Backup}]");
+    });
+    assert_eq!(r.target.iso, "2026-12-11T09:00:00+05:30");
+    assert_eq!(
+        r.original_target.as_ref().unwrap().iso,
+        "2026-12-04T09:00:00+05:30"
+    );
+    assert_eq!(
+        rules(&r),
+        vec![(Rule::BlockerDueBeforeGoLive, false)],
+        "ETA is before the new date"
+    );
+    assert_eq!(r.timeline[0].at.iso, "2026-12-10T09:00:00+05:30");
+    // A new target alone, without the postponed state, changes nothing.
+    let planned = eval(|m| {
+        set(
+            m,
+            "postponement",
+            "{reasons: [{issue: x, severity: low}], new_target: 2026-12-11 09:00}",
+        )
+    });
+    assert_eq!(planned.target.iso, "2026-12-04T09:00:00+05:30");
+    assert!(planned.original_target.is_none());
+}

@@ -241,6 +241,8 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
         );
     }
 
+    // What blocks first: a busy reader sees why it is NO-GO before what is merely pending.
+    reasons.sort_by_key(|r| !r.blocking);
     let verdict = if reasons.iter().any(|r| r.blocking) {
         Verdict::NoGo
     } else if reasons.is_empty() {

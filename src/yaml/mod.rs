@@ -224,7 +224,13 @@ fn serde_diagnostic(
             let names = backticked(rest);
             let (word, allowed) = names.split_first().map_or(("", &[][..]), |(w, a)| (*w, a));
             let suggestion = did_you_mean(word, allowed.iter().copied());
+            // `{name: p95 (staging, RLS on)}` splits at the comma into a bogus key.
+            let comma_hint = noun == "key" && word.contains([' ', ')', ']', '"']);
             let help = match suggestion {
+                _ if comma_hint => format!(
+                    "text with a comma inside `{{...}}` must be quoted, e.g. name: \"p95 (staging, RLS on)\"; allowed keys: {}",
+                    allowed.join(", ")
+                ),
                 Some(s) => format!("did you mean `{s}`? allowed: {}", allowed.join(", ")),
                 None if allowed.is_empty() => "this place takes no keys".to_string(),
                 None => format!("allowed: {}", allowed.join(", ")),

@@ -32,9 +32,18 @@ pub struct Site {
 impl Site {
     /// Copies `tests/fixtures/<name>` into a fresh temporary folder.
     pub fn copy_of(name: &str) -> Site {
+        Site::copy_of_dir(&fixture(name))
+    }
+
+    /// Copies the site in `from` (its `content/` and, if any, `layouts/`).
+    pub fn copy_of_dir(from: &Path) -> Site {
         let dir = tempfile::tempdir().expect("create a temporary folder");
         let root = dir.path().join("site");
-        copy_dir(&fixture(name), &root);
+        for part in ["content", "layouts", "emails"] {
+            if from.join(part).is_dir() {
+                copy_dir(&from.join(part), &root.join(part));
+            }
+        }
         Site { _dir: dir, root }
     }
 

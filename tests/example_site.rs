@@ -1,0 +1,60 @@
+//! The example site in this repository's content/ builds and shows every state.
+
+mod common;
+
+use std::path::Path;
+
+use common::Site;
+use scraper::{Html, Selector};
+
+#[test]
+fn example_site_builds_and_its_dashboard_shows_every_state() {
+    let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    assert!(out.stdout.starts_with("built 3 releases"), "{}", out.stdout);
+
+    let html = Html::parse_document(&site.read("public/index.html"));
+    let cell = |n: usize| -> Vec<String> {
+        let css = Selector::parse(&format!("tbody tr td:nth-child({n})")).unwrap();
+        html.select(&css)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    let mut states = cell(4);
+    states.sort();
+    assert_eq!(states, ["deployed", "postponed", "scheduled"]);
+    let verdicts = cell(3);
+    assert!(verdicts.iter().any(|v| v.ends_with(" GO")), "{verdicts:?}");
+    assert!(
+        verdicts.iter().any(|v| v.ends_with("NO-GO")),
+        "{verdicts:?}"
+    );
+
+    for slug in [
+        "northwind-erp-2.3.0",
+        "northwind-erp-2.3.1",
+        "northwind-erp-2.4.0",
+    ] {
+        for file in ["index.html", "checklist.html", "readiness.json"] {
+            assert!(
+                site.path(&format!("public/releases/{slug}/{file}"))
+                    .is_file(),
+                "{slug}/{file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn example_check_gates_on_the_upcoming_release() {
+    let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(
+        site.run(&["check", "--release", "northwind-erp-2.3.0"])
+            .code,
+        Some(0)
+    );
+    let upcoming = site.run(&["check", "--release", "northwind-erp-2.4.0"]);
+    assert_eq!(upcoming.code, Some(1), "{}", upcoming.describe());
+    assert!(upcoming.stdout.starts_with("NO-GO"));
+}
