@@ -149,11 +149,7 @@ impl std::fmt::Display for InvalidSite {
             f.write_str(&d.render())?;
         }
         let n = self.diagnostics.len();
-        write!(
-            f,
-            "{n} problem{} found; nothing was written",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
     }
 }
 

@@ -690,3 +690,30 @@ fn several_problems_in_one_file_are_all_reported() {
     }
     assert!(out.stderr.contains("3 problems"), "{}", out.describe());
 }
+
+// ---------------------------------------------------------------- links and owners
+
+#[test]
+fn a_javascript_link_is_refused() {
+    let b = built();
+    let text = b.edit(
+        ACME,
+        "database.backup-taken: {status: pending,",
+        "database.backup-taken: {evidence: \"javascript:alert(1)\", status: pending,",
+    );
+    let line = line_of(&text, "javascript:");
+    b.expect_invalid(ACME, line, &["not `javascript:`"]);
+}
+
+#[test]
+fn an_unknown_default_owner_in_a_checklist_is_reported() {
+    let b = built();
+    let file = "content/checklists/deploy.yaml";
+    let text = b.edit(file, "owner: lena}", "owner: lenna}");
+    let line = line_of(&text, "lenna");
+    b.expect_invalid(
+        file,
+        line,
+        &["unknown person or group `lenna`", "did you mean `lena`"],
+    );
+}

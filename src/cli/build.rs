@@ -34,6 +34,11 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         }
         Err(BuildError::Invalid(invalid)) => {
             print_invalid(&invalid);
+            let _ = writeln!(
+                anstream::stderr(),
+                "nothing was written; {} is as it was",
+                out.display()
+            );
             exit::INVALID
         }
         Err(BuildError::Io(e)) => {
@@ -42,7 +47,7 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
                 "error: cannot write {}: {e}",
                 out.display()
             );
-            exit::NOT_GO
+            exit::FAILED
         }
     }
 }

@@ -14,8 +14,10 @@ use crate::diagnostic::InvalidSite;
 pub mod exit {
     /// Success; for `check`, every checked release is GO.
     pub const OK: i32 = 0;
-    /// `check`: some release is not GO. Other commands: the work failed (I/O, usage).
+    /// `check`: some release is not GO.
     pub const NOT_GO: i32 = 1;
+    /// Other commands: the work failed for a reason other than the content (I/O).
+    pub const FAILED: i32 = 1;
     /// The content is invalid; every problem was printed.
     pub const INVALID: i32 = 2;
 }

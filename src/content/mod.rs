@@ -87,27 +87,28 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
 
     // Checklists that exist but do not parse: releases using them get no second error.
     let mut broken_checklists = BTreeSet::new();
-    let checklists: BTreeMap<String, (Source, Checklist)> = yaml_files(&content.join("checklists"))
-        .into_par_iter()
-        .map(|path| {
-            (
-                stem(&path),
-                parse_file::<Checklist>(root, &path, "a checklist"),
-            )
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter_map(|(name, r)| match r {
-            Ok(ok) => Some((name, ok)),
-            Err(d) => {
-                problems.push(d);
-                broken_checklists.insert(name);
-                None
-            }
-        })
-        .collect();
+    let checklists: BTreeMap<String, (Source, Checklist)> =
+        files_with_extension(&content.join("checklists"), &["yaml", "yml"], 1)
+            .into_par_iter()
+            .map(|path| {
+                (
+                    stem(&path),
+                    parse_file::<Checklist>(root, &path, "a checklist"),
+                )
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .filter_map(|(name, r)| match r {
+                Ok(ok) => Some((name, ok)),
+                Err(d) => {
+                    problems.push(d);
+                    broken_checklists.insert(name);
+                    None
+                }
+            })
+            .collect();
 
-    let runbooks: BTreeSet<String> = files_with_extension(&content.join("runbooks"), &["md"])
+    let runbooks: BTreeSet<String> = files_with_extension(&content.join("runbooks"), &["md"], 1)
         .iter()
         .map(|p| stem(p))
         .collect();
@@ -154,7 +155,7 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
     problems.extend(validate::site_problems(&config_source, &config));
     problems.extend(validate::people_problems(&people_source, &people));
     for (name, (source, list)) in &checklists {
-        problems.extend(validate::checklist_problems(name, source, list));
+        problems.extend(validate::checklist_problems(name, source, list, &people));
     }
     let per_release: Vec<Vec<Diagnostic>> = releases
         .par_iter()
@@ -242,16 +243,20 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     Ok((source, value))
 }
 
+/// YAML files below `dir`, at any depth (releases may be kept in folders by year).
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    files_with_extension(dir, &["yaml", "yml"])
+    files_with_extension(dir, &["yaml", "yml"], usize::MAX)
 }
 
 /// Files below `dir` with one of `extensions`, sorted; hidden files are skipped.
-fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+/// Named things (checklists, runbooks) are read from `dir` itself only
+/// (`max_depth` 1), so two files can never claim the same name.
+fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
     WalkDir::new(dir)
+        .max_depth(max_depth)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))

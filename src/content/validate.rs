@@ -88,6 +88,23 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Links shown on pages: web, mail or relative, never `javascript:` and the like.
+    fn link(&mut self, path: &str, url: &str) {
+        let scheme = url
+            .split_once(':')
+            .map(|(s, _)| s)
+            .filter(|s| !s.contains(['/', '?', '#']));
+        if let Some(scheme) = scheme
+            && !["http", "https", "mailto"].contains(&scheme.to_ascii_lowercase().as_str())
+        {
+            self.report(
+                path,
+                format!("links may be http, https, mailto or relative, not `{scheme}:`"),
+                Some("write the full address, such as https://ci.example.com/run/42".into()),
+            );
+        }
+    }
+
     fn weight(&mut self, path: &str, weight: Option<f64>) {
         if let Some(w) = weight
             && !(w.is_finite() && w > 0.0 && w <= 1000.0)
@@ -216,7 +233,12 @@ fn reaches_itself(people: &People, group: &str) -> bool {
     false
 }
 
-pub fn checklist_problems(name: &str, source: &Source, list: &Checklist) -> Vec<Diagnostic> {
+pub fn checklist_problems(
+    name: &str,
+    source: &Source,
+    list: &Checklist,
+    people: &People,
+) -> Vec<Diagnostic> {
     let mut c = Checker::new(source);
     let mut sections = BTreeSet::new();
     for (s, section) in list.sections.iter().enumerate() {
@@ -253,6 +275,14 @@ pub fn checklist_problems(name: &str, source: &Source, list: &Checklist) -> Vec<
                 }
             }
             c.weight(&format!("{path}.weight"), item.weight);
+            if let Some(owner) = &item.owner {
+                c.reference(
+                    &format!("{path}.owner"),
+                    owner,
+                    "person or group",
+                    people.keys(),
+                );
+            }
         }
     }
     c.found
@@ -331,6 +361,9 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                         c.reference(&format!("{item_path}.owner"), owner, "person or group", owner_keys());
                     }
                     c.weight(&format!("{item_path}.weight"), item.weight);
+                    if let Some(url) = &item.evidence {
+                        c.link(&format!("{item_path}.evidence"), url);
+                    }
                     times.extend(item.due.iter().map(|w| (format!("{item_path}.due"), w)));
                 }
             }
@@ -345,9 +378,12 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                         let ids: Vec<String> = list.item_ids().collect();
                         for (id, state) in &entry.status {
                             let item_path = format!("{path}.status.{id}");
-                            c.reference(&item_path, id, &format!("item of checklist `{name}`"), ids.iter().map(String::as_str));
+                            c.reference(&item_path, id, &format!("`{name}` checklist item"), ids.iter().map(String::as_str));
                             if let Some(owner) = &state.owner {
                                 c.reference(&item_path, owner, "person or group", owner_keys());
+                            }
+                            if let Some(url) = &state.evidence {
+                                c.link(&item_path, url);
                             }
                             times.extend(state.due.iter().map(|w| (item_path.clone(), w)));
                         }
@@ -412,6 +448,19 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 .iter()
                 .map(|w| (format!("approvals[{i}].at"), w)),
         );
+    }
+    for (i, d) in release.dashboards.iter().enumerate() {
+        c.link(&format!("dashboards[{i}].url"), &d.url);
+    }
+    for (i, check) in release
+        .verification
+        .iter()
+        .flat_map(|v| &v.checks)
+        .enumerate()
+    {
+        if let Some(url) = &check.url {
+            c.link(&format!("verification.checks[{i}].url"), url);
+        }
     }
     for (i, e) in release.escalation.iter().enumerate() {
         if let PersonRef::Key(key) = &e.who {
@@ -519,7 +568,11 @@ pub fn load_verification_file(
     };
     let Some(file) = &v.file else { return Ok(()) };
     let at = || Positions::of(&source.text).value("verification.file");
-    if v.passed.is_some() || v.failed.is_some() || v.warnings.is_some() {
+    if v.passed.is_some()
+        || v.failed.is_some()
+        || v.warnings.is_some()
+        || v.duration_seconds.is_some()
+    {
         return Err(source
             .error(at(), "verification has both `file:` and inline counts")
             .with_help("keep one of them"));
@@ -531,6 +584,7 @@ pub fn load_verification_file(
             .with_help("the path is relative to the release file")
     })?;
     #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct Results {
         passed: Option<u32>,
         failed: Option<u32>,
