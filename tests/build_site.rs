@@ -27,6 +27,14 @@ fn texts(html: &Html, css: &str) -> Vec<String> {
     html.select(&sel(css)).map(text).collect()
 }
 
+/// The cell texts of each body row of the tables in `scope`.
+fn rows(scope: ElementRef) -> Vec<Vec<String>> {
+    scope
+        .select(&sel("tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect()
+}
+
 /// The `<section>` whose heading has id `id`.
 fn section<'a>(html: &'a Html, id: &str) -> ElementRef<'a> {
     html.select(&sel("section"))
@@ -45,10 +53,7 @@ fn built(fixture: &str) -> Site {
 fn dashboard_lists_every_release_by_target_date_with_verdict_score_and_blockers() {
     let site = built("verdicts");
     let html = page(&site, "public/index.html");
-    let rows: Vec<Vec<String>> = html
-        .select(&sel("table tbody tr"))
-        .map(|tr| tr.select(&sel("td")).map(text).collect())
-        .collect();
+    let rows = rows(html.root_element());
     assert_eq!(rows.len(), 3);
     // Sorted by go-live: March, then November, then December.
     assert!(rows[0][0].starts_with("Fixture App 1.0.0"), "{rows:?}");
@@ -136,10 +141,7 @@ fn readiness_report_has_every_section_of_the_readiness_email_and_scorecard() {
             "missing section {wanted}: {headings:?}"
         );
     }
-    let scorecard: Vec<Vec<String>> = section(&html, "scorecard")
-        .select(&sel("tbody tr"))
-        .map(|tr| tr.select(&sel("td")).map(text).collect())
-        .collect();
+    let scorecard = rows(section(&html, "scorecard"));
     assert_eq!(scorecard[0][0], "Quality");
     assert_eq!(scorecard[0][1], "2", "weight");
     assert_eq!(scorecard[0][2], "1 / 1", "n/a items are not counted");
@@ -147,10 +149,7 @@ fn readiness_report_has_every_section_of_the_readiness_email_and_scorecard() {
     assert_eq!(scorecard[1][3], "100%");
 
     // T-24h across the spring-forward change: elapsed time, so 11:00 CET the day before.
-    let timeline: Vec<Vec<String>> = section(&html, "timeline")
-        .select(&sel("tbody tr"))
-        .map(|tr| tr.select(&sel("td")).map(text).collect())
-        .collect();
+    let timeline = rows(section(&html, "timeline"));
     assert_eq!(
         timeline[0],
         ["T-24h", "Sat 28 Mar 2026, 11:00 CET", "Freeze", "ops"]
