@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod email;
 pub mod evaluate;
 pub mod render;
 pub mod site;

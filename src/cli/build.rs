@@ -20,10 +20,11 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
             if !cli.quiet {
                 let _ = writeln!(
                     anstream::stdout(),
-                    "built {} release{}: {} pages, {} files, {:.1} KiB in {} ms -> {}",
+                    "built {} release{}: {} pages, {} emails, {} files, {:.1} KiB in {} ms -> {}",
                     summary.releases,
                     if summary.releases == 1 { "" } else { "s" },
                     summary.pages,
+                    summary.emails,
                     summary.files,
                     summary.bytes as f64 / 1024.0,
                     summary.elapsed.as_millis(),

@@ -1,13 +1,11 @@
 //! `golive check`: validate, then print each release's verdict with its reasons.
 
 use std::io::Write as _;
-use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use super::{Cli, exit, print_invalid};
-use crate::diagnostic::did_you_mean;
+use super::{Cli, exit, find_release, print_invalid};
 use crate::evaluate::{Report, Verdict};
 use crate::site;
 
@@ -45,32 +43,13 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
     };
     let chosen: Vec<&Report> = match &args.release {
         None => reports.iter().collect(),
-        Some(wanted) => {
-            let by_path = |r: &&Report| {
-                loaded
-                    .releases
-                    .iter()
-                    .any(|l| l.slug == r.slug && same_file(&cli.root, &l.path, wanted))
-            };
-            let found: Vec<&Report> = reports
-                .iter()
-                .filter(|r| r.slug == *wanted || by_path(r))
-                .collect();
-            if found.is_empty() {
-                let help = did_you_mean(wanted, reports.iter().map(|r| r.slug.as_str()))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        let all: Vec<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
-                        format!("releases: {}", all.join(", "))
-                    });
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: no release `{wanted}`\n  = help: {help}"
-                );
+        Some(wanted) => match find_release(&cli.root, &loaded, wanted) {
+            Ok(index) => vec![&reports[index]],
+            Err(message) => {
+                let _ = writeln!(anstream::stderr(), "{message}");
                 return exit::INVALID;
             }
-            found
-        }
+        },
     };
 
     let all_go = chosen.iter().all(|r| r.verdict == Verdict::Go);
@@ -95,13 +74,6 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         Format::Text => {}
     }
     if all_go { exit::OK } else { exit::NOT_GO }
-}
-
-fn same_file(root: &Path, path: &Path, wanted: &str) -> bool {
-    let wanted = Path::new(wanted);
-    let a = std::fs::canonicalize(root.join(path));
-    let b = std::fs::canonicalize(wanted).or_else(|_| std::fs::canonicalize(root.join(wanted)));
-    matches!((a, b), (Ok(a), Ok(b)) if a == b)
 }
 
 fn print_report(out: &mut impl std::io::Write, r: &Report) {

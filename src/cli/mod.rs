@@ -2,13 +2,15 @@
 
 mod build;
 mod check;
+mod email;
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::InvalidSite;
+use crate::content::LoadedSite;
+use crate::diagnostic::{InvalidSite, did_you_mean};
 
 /// Exit codes, stable for pipelines.
 pub mod exit {
@@ -53,6 +55,11 @@ pub enum Command {
     /// Exit status: 0 when every checked release is GO, 1 when any is not,
     /// 2 when the content is invalid.
     Check(check::Args),
+    /// Render one email of a release to stdout or a file.
+    ///
+    /// Exit status: 0 written, 1 refused (the release's state does not allow this
+    /// kind, or it has no recipients), 2 invalid content or unknown release.
+    Email(email::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -61,7 +68,31 @@ pub fn run() -> i32 {
     match &cli.command {
         Command::Build(args) => build::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
+        Command::Email(args) => email::run(&cli, args),
     }
+}
+
+/// The index of the release named by its slug or its file's path, or an error
+/// message with a suggestion.
+fn find_release(root: &Path, site: &LoadedSite, wanted: &str) -> Result<usize, String> {
+    let same_file = |path: &Path| {
+        let a = std::fs::canonicalize(root.join(path));
+        let b = std::fs::canonicalize(wanted).or_else(|_| std::fs::canonicalize(root.join(wanted)));
+        matches!((a, b), (Ok(a), Ok(b)) if a == b)
+    };
+    if let Some(i) = site
+        .releases
+        .iter()
+        .position(|r| r.slug == wanted || same_file(&r.path))
+    {
+        return Ok(i);
+    }
+    let slugs = site.releases.iter().map(|r| r.slug.as_str());
+    let help = match did_you_mean(wanted, slugs.clone()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("releases: {}", slugs.collect::<Vec<_>>().join(", ")),
+    };
+    Err(format!("error: no release `{wanted}`\n  = help: {help}"))
 }
 
 /// Prints every problem and the closing count to stderr.

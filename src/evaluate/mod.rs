@@ -47,6 +47,10 @@ pub struct Report {
     pub target: Moment,
     /// The target before a postponement moved it.
     pub original_target: Option<Moment>,
+    /// `postponement.new_target`, whatever the state.
+    pub new_target: Option<Moment>,
+    /// When the deployment ran, if it did.
+    pub deployment: Option<DeploymentReport>,
     pub decision_due: Option<Moment>,
     pub timeline: Vec<TimelineEntry>,
     pub approvals: Vec<ApprovalReport>,
@@ -84,6 +88,15 @@ impl Moment {
     fn of(when: &When, zone: Tz) -> Self {
         Moment::new(when.instant(zone), when.is_date_only())
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeploymentReport {
+    pub started: Option<Moment>,
+    pub finished: Option<Moment>,
+    /// Whole minutes from start to finish.
+    pub duration_minutes: Option<i64>,
+    pub downtime: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +220,21 @@ pub fn evaluate(
         timezone: zone.name().to_string(),
         target: Moment::of(effective_target, zone),
         original_target: postponed_to.map(|_| Moment::of(&release.target, zone)),
+        new_target: release
+            .postponement
+            .as_ref()
+            .and_then(|p| p.new_target.as_ref())
+            .map(|w| Moment::of(w, zone)),
+        deployment: release.deployment.as_ref().map(|d| DeploymentReport {
+            started: d.started.as_ref().map(|w| Moment::of(w, zone)),
+            finished: d.finished.as_ref().map(|w| Moment::of(w, zone)),
+            duration_minutes: d
+                .started
+                .as_ref()
+                .zip(d.finished.as_ref())
+                .map(|(a, b)| (b.instant(zone) - a.instant(zone)).num_minutes()),
+            downtime: d.downtime.clone(),
+        }),
         decision_due: release.decision_due.as_ref().map(|w| Moment::of(w, zone)),
         timeline,
         approvals: approvals(release, required_roles, zone),

@@ -32,6 +32,28 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in email templates, by name below `emails/`.
+pub const EMAILS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../emails/base.html")),
+    ("macros.html", include_str!("../../emails/macros.html")),
+    ("email.css", include_str!("../../emails/email.css")),
+    (
+        "readiness.html",
+        include_str!("../../emails/readiness.html"),
+    ),
+    ("readiness.txt", include_str!("../../emails/readiness.txt")),
+    ("success.html", include_str!("../../emails/success.html")),
+    ("success.txt", include_str!("../../emails/success.txt")),
+    (
+        "postponement.html",
+        include_str!("../../emails/postponement.html"),
+    ),
+    (
+        "postponement.txt",
+        include_str!("../../emails/postponement.txt"),
+    ),
+];
+
 /// Static files copied to the output as they are, by path below `layouts/`.
 pub const ASSETS: &[(&str, &str)] = &[(
     "assets/golive.css",
@@ -63,6 +85,14 @@ impl Theme {
                 override_or(&layouts.join(name), builtin, root, &mut problems),
             ));
         }
+        // Email templates are named `emails/<file>` so they cannot clash with pages.
+        let emails = root.join("emails");
+        for (name, builtin) in EMAILS {
+            sources.push((
+                format!("emails/{name}"),
+                override_or(&emails.join(name), builtin, root, &mut problems),
+            ));
+        }
         let assets = ASSETS
             .iter()
             .map(|(name, builtin)| OutputFile {
@@ -73,11 +103,17 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         if let Err(e) = tera.add_raw_templates(sources) {
             problems.push(template_error(root, &layouts, &e));
         }
         tera.register_filter("markdown", markdown_filter);
         tera.register_filter("percent", percent_filter);
+        tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
+            Ok(Value::String(markdown::to_text(
+                v.as_str().unwrap_or_default(),
+            )))
+        });
         tera.register_filter("name", name_filter(people.clone()));
         tera.register_function("person", person_function(people));
         if problems.is_empty() {
@@ -90,12 +126,13 @@ impl Theme {
     /// Renders template `name`; errors name the template the way a writer sees it.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|e| {
-            Diagnostic::new(
-                PathBuf::from("layouts").join(name),
-                Location::START,
-                error_chain(&e),
-            )
-            .with_help("fix the template, or delete the site's copy to use the built-in one")
+            let file = if name.starts_with("emails/") {
+                PathBuf::from(name)
+            } else {
+                PathBuf::from("layouts").join(name)
+            };
+            Diagnostic::new(file, Location::START, error_chain(&e))
+                .with_help("fix the template, or delete the site's copy to use the built-in one")
         })
     }
 }
@@ -121,8 +158,32 @@ fn template_error(root: &Path, layouts: &Path, e: &tera::Error) -> Diagnostic {
         .iter()
         .map(|(n, _)| *n)
         .find(|n| text.contains(&format!("'{n}'")))
-        .map_or_else(|| layouts.to_path_buf(), |n| layouts.join(n));
+        .map(|n| layouts.join(n))
+        .or_else(|| {
+            EMAILS
+                .iter()
+                .find(|(n, _)| text.contains(&format!("'emails/{n}'")))
+                .map(|(n, _)| root.join("emails").join(n))
+        })
+        .unwrap_or_else(|| layouts.to_path_buf());
     Diagnostic::new(display_path(root, &file), Location::START, text)
+}
+
+/// HTML escaping without Tera's escaping of `/` (`&#x2F;`), which makes URLs and
+/// dates in pages and emails needlessly hard to read in source and in tests.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera nests the useful part of an error in its sources.

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::content::{self, LoadedSite};
 use crate::diagnostic::InvalidSite;
+use crate::email;
 use crate::evaluate::{self, Report};
 use crate::render::{self, OutputFile, Theme};
 
@@ -28,6 +29,7 @@ pub struct Generated {
 pub struct BuildSummary {
     pub releases: usize,
     pub pages: usize,
+    pub emails: usize,
     pub files: usize,
     pub bytes: u64,
     pub elapsed: Duration,
@@ -62,7 +64,11 @@ pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
         .releases
         .par_iter()
         .zip(reports.par_iter())
-        .map(|(loaded, report)| render::release_pages(&theme, &site.config, loaded, report))
+        .map(|(loaded, report)| {
+            let mut files = render::release_pages(&theme, &site.config, loaded, report)?;
+            files.extend(email::preview_files(&theme, &site, loaded, report)?);
+            Ok(files)
+        })
         .collect();
     let mut files: Vec<OutputFile> = per_release
         .map_err(|d| InvalidSite {
@@ -85,6 +91,12 @@ pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
     })
 }
 
+/// An HTML page of the site (email previews are not pages).
+fn is_page(file: &OutputFile) -> bool {
+    file.path.extension().is_some_and(|e| e == "html")
+        && !file.path.components().any(|c| c.as_os_str() == "emails")
+}
+
 /// Builds the site in `root` into `out`, replacing it only on success.
 pub fn build(root: &Path, out: &Path) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
@@ -92,10 +104,11 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildSummary, BuildError> {
     write::replace_output(out, &generated.files).map_err(BuildError::Io)?;
     Ok(BuildSummary {
         releases: generated.reports.len(),
-        pages: generated
+        pages: generated.files.iter().filter(|f| is_page(f)).count(),
+        emails: generated
             .files
             .iter()
-            .filter(|f| f.path.extension().is_some_and(|e| e == "html"))
+            .filter(|f| f.path.extension().is_some_and(|e| e == "eml"))
             .count(),
         files: generated.files.len(),
         bytes: generated.files.iter().map(|f| f.bytes.len() as u64).sum(),

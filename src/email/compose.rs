@@ -1,0 +1,108 @@
+//! One email of one release, from its state to a message: the step shared by
+//! `build` (previews), `golive email` and `golive send`.
+
+use std::path::PathBuf;
+
+use super::{
+    Envelope, Kind, Rendered, build_message, content_hash, guard, message_id, preview_date,
+    recipients, render,
+};
+use crate::content::{LoadedRelease, LoadedSite};
+use crate::diagnostic::Diagnostic;
+use crate::evaluate::Report;
+use crate::render::{OutputFile, Theme};
+
+/// Why an email cannot be composed.
+#[derive(Debug)]
+pub enum ComposeError {
+    /// The release's state does not allow this kind (the reason says why).
+    Refused(String),
+    /// A template failed to render.
+    Template(Diagnostic),
+}
+
+/// A rendered email and, when it can be addressed, its envelope.
+pub struct Composed {
+    pub rendered: Rendered,
+    /// Fingerprint of subject and both bodies.
+    pub hash: String,
+    /// Why there is no envelope: no recipients, or no sender in site.yaml.
+    pub envelope: Result<Envelope, String>,
+}
+
+impl Composed {
+    /// The RFC 5322 bytes of the message, if it can be addressed.
+    pub fn eml(&self) -> Result<Vec<u8>, String> {
+        let envelope = self.envelope.as_ref().map_err(Clone::clone)?;
+        Ok(build_message(&self.rendered, envelope)?.formatted())
+    }
+}
+
+/// Renders `kind` for a release and addresses it, dated and identified as a
+/// preview (`send` restamps both).
+pub fn compose(
+    theme: &Theme,
+    site: &LoadedSite,
+    loaded: &LoadedRelease,
+    report: &Report,
+    kind: Kind,
+) -> Result<Composed, ComposeError> {
+    let release = &loaded.release;
+    guard(kind, release).map_err(ComposeError::Refused)?;
+    let rendered = render(theme, kind, &site.config, loaded, report, &site.people)
+        .map_err(ComposeError::Template)?;
+    let hash = content_hash(&rendered);
+    let envelope = (|| {
+        let email = site
+            .config
+            .email
+            .as_ref()
+            .ok_or("site.yaml has no `email.from`, so the message has no sender")?;
+        Ok(Envelope {
+            from: email.from.clone(),
+            reply_to: email.reply_to.clone(),
+            recipients: recipients(kind, release, &site.people)?,
+            date: preview_date(kind, release, report),
+            message_id: message_id(&loaded.slug, kind, &hash, None, &email.from),
+        })
+    })();
+    Ok(Composed {
+        rendered,
+        hash,
+        envelope,
+    })
+}
+
+/// `releases/<slug>/emails/<kind>.{html,txt,eml}` for every kind the release's
+/// state allows; the .eml only when the email can be addressed.
+pub fn preview_files(
+    theme: &Theme,
+    site: &LoadedSite,
+    loaded: &LoadedRelease,
+    report: &Report,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let dir = PathBuf::from("releases").join(&loaded.slug).join("emails");
+    let mut files = Vec::new();
+    for kind in Kind::ALL {
+        let composed = match compose(theme, site, loaded, report, kind) {
+            Ok(c) => c,
+            Err(ComposeError::Refused(_)) => continue,
+            Err(ComposeError::Template(d)) => return Err(d),
+        };
+        if let Ok(eml) = composed.eml() {
+            files.push(OutputFile {
+                path: dir.join(format!("{kind}.eml")),
+                bytes: eml,
+            });
+        }
+        files.push(OutputFile {
+            path: dir.join(format!("{kind}.html")),
+            bytes: composed.rendered.html.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: dir.join(format!("{kind}.txt")),
+            bytes: composed.rendered.text.into_bytes(),
+        });
+    }
+    Ok(files)
+}

@@ -1,0 +1,143 @@
+//! From a rendered email to an RFC 5322 message: multipart/alternative (text,
+//! then HTML), UTF-8 headers, Date and Message-ID, built with lettre.
+
+use std::sync::LazyLock;
+use std::time::SystemTime;
+
+use chrono::{DateTime, FixedOffset};
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use sha2::{Digest, Sha256};
+
+use super::{Address, Kind, Rendered, Resolved};
+use crate::content::release::Release;
+use crate::evaluate::Report;
+
+/// Inlines the `<style>` rules into `style=` attributes, as mail clients need;
+/// `@media` rules (dark mode, narrow screens) stay in a `<style>` tag.
+pub fn inline_css(html: &str) -> Result<String, css_inline::InlineError> {
+    static INLINER: LazyLock<css_inline::CSSInliner<'static>> = LazyLock::new(|| {
+        css_inline::CSSInliner::options()
+            .keep_at_rules(true)
+            .load_remote_stylesheets(false)
+            .build()
+    });
+    INLINER.inline(html)
+}
+
+/// Who the message is from and to, and its identity.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// `Name <address>`, from site.yaml's `email.from`.
+    pub from: String,
+    pub reply_to: Option<String>,
+    pub recipients: Resolved,
+    pub date: DateTime<FixedOffset>,
+    pub message_id: String,
+}
+
+/// A stable fingerprint of what the email says, for the send ledger and ids.
+pub fn content_hash(rendered: &Rendered) -> String {
+    let mut h = Sha256::new();
+    for part in [rendered.subject.as_str(), &rendered.text, &rendered.html] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `<slug.kind.hash[.suffix]@domain>`, the domain taken from the sender's address.
+pub fn message_id(slug: &str, kind: Kind, hash: &str, suffix: Option<&str>, from: &str) -> String {
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').trim())
+        .filter(|d| !d.is_empty())
+        .unwrap_or("golive.invalid");
+    match suffix {
+        Some(s) => format!("<{slug}.{kind}.{hash}.{s}@{domain}>"),
+        None => format!("<{slug}.{kind}.{hash}@{domain}>"),
+    }
+}
+
+/// The Date of the preview written by `build`: the moment the email belongs to,
+/// so that rebuilding the same content gives the same bytes. Sending stamps the
+/// actual time instead.
+pub fn preview_date(kind: Kind, release: &Release, report: &Report) -> DateTime<FixedOffset> {
+    let parse = |iso: &str| DateTime::parse_from_rfc3339(iso).ok();
+    let target = parse(&report.target.iso).expect("report times are RFC 3339");
+    let zone = report.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let at = |w: &crate::content::time::When| w.instant(zone).fixed_offset();
+    match kind {
+        Kind::Readiness => release.decision_due.as_ref().map(at).unwrap_or(target),
+        Kind::Success => release
+            .deployment
+            .as_ref()
+            .and_then(|d| d.finished.as_ref().or(d.started.as_ref()))
+            .map(at)
+            .unwrap_or(target),
+        Kind::Postponement => report
+            .original_target
+            .as_ref()
+            .and_then(|m| parse(&m.iso))
+            .unwrap_or(target),
+    }
+}
+
+fn mailbox(a: &Address) -> Result<Mailbox, String> {
+    let email = a
+        .email
+        .parse()
+        .map_err(|e| format!("`{}` is not a usable email address: {e}", a.email))?;
+    Ok(Mailbox::new(Some(a.name.clone()), email))
+}
+
+/// The whole message, ready to write as .eml or to send.
+pub fn build_message(rendered: &Rendered, envelope: &Envelope) -> Result<Message, String> {
+    let from: Mailbox = envelope.from.parse().map_err(|e| {
+        format!(
+            "site.yaml `email.from` ({}) is not a usable address: {e}",
+            envelope.from
+        )
+    })?;
+    let date: SystemTime = envelope.date.into();
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(rendered.subject.clone())
+        .date(date)
+        .message_id(Some(envelope.message_id.clone()));
+    if let Some(reply_to) = &envelope.reply_to {
+        builder = builder.reply_to(
+            reply_to
+                .parse()
+                .map_err(|e| format!("`email.reply_to`: {e}"))?,
+        );
+    }
+    for a in &envelope.recipients.to {
+        builder = builder.to(mailbox(a)?);
+    }
+    for a in &envelope.recipients.cc {
+        builder = builder.cc(mailbox(a)?);
+    }
+    // A boundary derived from the content keeps rebuilt previews byte-identical.
+    let boundary = format!("golive-{}", content_hash(rendered));
+    let body = MultiPart::alternative()
+        .boundary(boundary)
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(rendered.text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(rendered.html.clone()),
+        );
+    builder
+        .multipart(body)
+        .map_err(|e| format!("cannot build the message: {e}"))
+}

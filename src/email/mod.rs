@@ -1,0 +1,254 @@
+//! The three go-live emails: readiness summary, success confirmation and
+//! postponement notice, rendered from `emails/` templates.
+//!
+//! Each kind is allowed only in some states of a release (`guard`), goes to the
+//! people and groups of the release's `audience` (`recipients`), and is rendered
+//! as a subject, a preheader, an HTML part with inlined CSS and a plain-text part
+//! written for reading (`render`). `message` turns that into an RFC 5322 message.
+
+mod compose;
+mod message;
+mod text;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::config::people::People;
+use crate::config::site::SiteConfig;
+use crate::content::LoadedRelease;
+use crate::content::release::{DeploymentStatus, PersonRef, Recipients, Release};
+use crate::diagnostic::Diagnostic;
+use crate::evaluate::Report;
+use crate::render::Theme;
+pub use compose::{ComposeError, Composed, compose, preview_files};
+pub use message::{Envelope, build_message, content_hash, message_id, preview_date};
+
+/// Which email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Before go-live: readiness, risks, blockers, the decision needed.
+    Readiness,
+    /// After a successful deployment: results, metrics, whom to call.
+    Success,
+    /// When go-live moves: why, the remediation plan, the new dates.
+    Postponement,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Readiness, Kind::Success, Kind::Postponement];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Readiness => "readiness",
+            Kind::Success => "success",
+            Kind::Postponement => "postponement",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a kind of email cannot be sent for a release in its current state, if it cannot.
+pub fn guard(kind: Kind, release: &Release) -> Result<(), String> {
+    let state = release
+        .deployment
+        .as_ref()
+        .map(|d| d.status)
+        .unwrap_or_default();
+    match kind {
+        Kind::Readiness if state == DeploymentStatus::Deployed => {
+            Err("the release is already deployed; send the success email instead".into())
+        }
+        Kind::Success if state != DeploymentStatus::Deployed => Err(format!(
+            "the success email needs `deployment.status: deployed` (the release is {})",
+            state.label()
+        )),
+        Kind::Success if release.verification.is_none() => {
+            Err("the success email needs verification results (`verification:`)".into())
+        }
+        Kind::Postponement => match &release.postponement {
+            None => Err("the postponement email needs a `postponement:` block with reasons".into()),
+            Some(p) if p.reasons.is_empty() => {
+                Err("the postponement email needs `postponement.reasons`".into())
+            }
+            Some(p) if p.remediation.is_empty() => Err(
+                "the postponement email needs a remediation plan (`postponement.remediation`)"
+                    .into(),
+            ),
+            Some(_) => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// A recipient with a display name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Address {
+    pub name: String,
+    pub email: String,
+}
+
+/// To and Cc, with groups expanded and duplicates removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Resolved {
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+}
+
+impl Resolved {
+    pub fn all(&self) -> impl Iterator<Item = &Address> {
+        self.to.iter().chain(&self.cc)
+    }
+}
+
+/// The recipients of `kind` from `audience.<kind>`, or why there are none.
+pub fn recipients(kind: Kind, release: &Release, people: &People) -> Result<Resolved, String> {
+    let list: Option<&Recipients> = match kind {
+        Kind::Readiness => release.audience.readiness.as_ref(),
+        Kind::Success => release.audience.success.as_ref(),
+        Kind::Postponement => release.audience.postponement.as_ref(),
+    };
+    let key = format!("audience.{kind}");
+    let Some(list) = list else {
+        return Err(format!(
+            "`{key}` is not set, so the {kind} email has no recipients"
+        ));
+    };
+    let mut seen = BTreeSet::new();
+    let mut expand = |keys: &[String]| -> Vec<Address> {
+        keys.iter()
+            .flat_map(|k| expand_key(k, people))
+            .filter(|a| seen.insert(a.email.to_lowercase()))
+            .collect()
+    };
+    let to = expand(&list.to);
+    let cc = expand(&list.cc);
+    if to.is_empty() {
+        return Err(format!(
+            "`{key}.to` resolves to nobody; list at least one person or group with an email"
+        ));
+    }
+    Ok(Resolved { to, cc })
+}
+
+/// The people with an email address behind a person or group key, in order.
+pub fn expand_key(key: &str, people: &People) -> Vec<Address> {
+    let mut out = Vec::new();
+    let mut visited = BTreeSet::new();
+    let mut stack = vec![key];
+    while let Some(k) = stack.pop() {
+        if !visited.insert(k) {
+            continue;
+        }
+        if let Some(p) = people.people.get(k) {
+            if let Some(email) = &p.email {
+                out.push(Address {
+                    name: p.name.clone(),
+                    email: email.clone(),
+                });
+            }
+        } else if let Some(members) = people.groups.get(k) {
+            stack.extend(members.iter().rev().map(String::as_str));
+        }
+    }
+    out
+}
+
+/// An email rendered for one release, before addressing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub kind: Kind,
+    pub subject: String,
+    pub preheader: String,
+    /// With CSS inlined, ready for mail clients.
+    pub html: String,
+    /// Wrapped at 72 columns.
+    pub text: String,
+}
+
+/// Links from an email back to the site, when the site says where it lives.
+#[derive(Serialize)]
+struct Links {
+    report: String,
+    checklist: String,
+    dashboard: String,
+}
+
+fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
+    let base = site.base_url.as_deref()?.trim_end_matches('/');
+    Some(Links {
+        report: format!("{base}/releases/{slug}/index.html"),
+        checklist: format!("{base}/releases/{slug}/checklist.html"),
+        dashboard: format!("{base}/index.html"),
+    })
+}
+
+/// Renders `kind` for a release from the theme's `emails/` templates.
+pub fn render(
+    theme: &Theme,
+    kind: Kind,
+    site: &SiteConfig,
+    loaded: &LoadedRelease,
+    report: &Report,
+    people: &People,
+) -> Result<Rendered, Diagnostic> {
+    let release = &loaded.release;
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("release", release);
+    context.insert("report", report);
+    context.insert("links", &links(site, &loaded.slug));
+    let sender = match &release.owner {
+        PersonRef::Key(key) => people
+            .people
+            .get(key)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| key.clone()),
+        PersonRef::Inline(p) => p.name.clone(),
+    };
+    context.insert("sender", &sender);
+
+    let text_template = format!("emails/{kind}.txt");
+    let raw_text = theme.render(&text_template, &context)?;
+    let (headers, body) = text::split_headers(&raw_text);
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let subject = header("Subject").ok_or_else(|| {
+        Diagnostic::new(
+            &text_template,
+            crate::diagnostic::Location::START,
+            "the template has no `Subject:` line",
+        )
+        .with_help(
+            "start the text template with `Subject: ...`, then `Preheader: ...`, then a blank line",
+        )
+    })?;
+    let preheader = header("Preheader").unwrap_or_default();
+    context.insert("subject", &subject);
+    context.insert("preheader", &preheader);
+    let html = theme.render(&format!("emails/{kind}.html"), &context)?;
+    Ok(Rendered {
+        kind,
+        subject,
+        preheader,
+        html: message::inline_css(&html).map_err(|e| {
+            Diagnostic::new(
+                format!("emails/{kind}.html"),
+                crate::diagnostic::Location::START,
+                format!("cannot inline CSS: {e}"),
+            )
+        })?,
+        text: text::wrap(body, 72),
+    })
+}
