@@ -12,5 +12,6 @@ pub mod diagnostic;
 pub mod email;
 pub mod evaluate;
 pub mod render;
+pub mod send;
 pub mod site;
 pub mod yaml;

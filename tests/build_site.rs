@@ -193,7 +193,7 @@ fn checklist_page_groups_items_with_status_owner_due_and_progress() {
         .unwrap();
     let cells: Vec<String> = review.select(&sel("td")).map(text).collect();
     assert_eq!(cells[0], "◐ in progress");
-    assert_eq!(cells[3], "2026-12-09");
+    assert_eq!(cells[3], "Wed 9 Dec 2026");
 }
 
 #[test]
@@ -299,6 +299,11 @@ fn pages_load_nothing_from_other_hosts() {
                     entry.path().display()
                 );
             }
+        }
+        // Email previews carry their CSS inline; pages link the site's stylesheet.
+        if entry.path().parent().is_some_and(|p| p.ends_with("emails")) {
+            assert_eq!(html.select(&sel("link")).count(), 0);
+            continue;
         }
         let stylesheet = html
             .select(&sel("link[rel=stylesheet]"))

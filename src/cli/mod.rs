@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod email;
+mod send;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,14 @@ pub enum Command {
     /// Exit status: 0 written, 1 refused (the release's state does not allow this
     /// kind, or it has no recipients), 2 invalid content or unknown release.
     Email(email::Args),
+    /// Send one email of a release over SMTP (a dry run unless --send is given).
+    ///
+    /// The server comes from site.yaml's smtp block; the login from the environment
+    /// variables it names. Every recipient's outcome is recorded in
+    /// .golive/sent.jsonl: the same email is not sent twice (unless --resend), and
+    /// a run that failed half-way sends only to those still owed.
+    /// Exit status: 0 all delivered (or dry run), 1 refused or some failed, 2 invalid content.
+    Send(send::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -69,6 +78,7 @@ pub fn run() -> i32 {
         Command::Build(args) => build::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
         Command::Email(args) => email::run(&cli, args),
+        Command::Send(args) => send::run(&cli, args),
     }
 }
 

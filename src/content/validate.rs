@@ -206,6 +206,24 @@ pub fn people_problems(source: &Source, people: &People) -> Vec<Diagnostic> {
     c.found
 }
 
+/// Names of the people behind `key` (a person or a group) who have no email.
+fn without_email(people: &People, key: &str) -> Vec<String> {
+    let mut missing = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![key];
+    while let Some(k) = todo.pop() {
+        if !seen.insert(k) {
+            continue;
+        }
+        match (people.people.get(k), people.groups.get(k)) {
+            (Some(p), _) if p.email.is_none() => missing.push(p.name.clone()),
+            (_, Some(members)) => todo.extend(members.iter().map(String::as_str)),
+            _ => {}
+        }
+    }
+    missing
+}
+
 fn reaches_itself(people: &People, group: &str) -> bool {
     let mut seen = BTreeSet::new();
     let mut todo: Vec<&str> = people
@@ -295,6 +313,21 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     let person_keys = || people.people.keys().map(String::as_str);
     let owner_keys = || people.keys();
 
+    // These end up in email subjects and page titles: one line each.
+    for (path, text) in [
+        ("product", Some(&release.product)),
+        ("title", release.title.as_ref()),
+    ] {
+        if let Some(text) = text
+            && text.chars().any(char::is_control)
+        {
+            c.report(
+                path,
+                format!("`{path}` must be a single line of text"),
+                Some("remove the line break; put longer text in `summary`".into()),
+            );
+        }
+    }
     if slug_part_is_empty(&release.product) {
         c.report(
             "product",
@@ -329,12 +362,16 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     ] {
         for (field, keys) in list.iter().flat_map(|r| [("to", &r.to), ("cc", &r.cc)]) {
             for (i, key) in keys.iter().enumerate() {
-                c.reference(
-                    &format!("audience.{kind}.{field}[{i}]"),
-                    key,
-                    "person or group",
-                    owner_keys(),
-                );
+                let path = format!("audience.{kind}.{field}[{i}]");
+                c.reference(&path, key, "person or group", owner_keys());
+                let unreachable = without_email(people, key);
+                if !unreachable.is_empty() {
+                    c.report(
+                        &path,
+                        format!("`{key}` includes people with no email address: {}", unreachable.join(", ")),
+                        Some("add `email:` to them in people.yaml, or leave them out of the audience".into()),
+                    );
+                }
             }
         }
     }

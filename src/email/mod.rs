@@ -73,6 +73,17 @@ pub fn guard(kind: Kind, release: &Release) -> Result<(), String> {
         Kind::Success if release.verification.is_none() => {
             Err("the success email needs verification results (`verification:`)".into())
         }
+        Kind::Postponement
+            if matches!(
+                state,
+                DeploymentStatus::Deployed | DeploymentStatus::RolledBack
+            ) =>
+        {
+            Err(format!(
+                "the release is already {}; a postponement notice no longer applies",
+                state.label()
+            ))
+        }
         Kind::Postponement => match &release.postponement {
             None => Err("the postponement email needs a `postponement:` block with reasons".into()),
             Some(p) if p.reasons.is_empty() => {

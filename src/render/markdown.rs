@@ -76,13 +76,14 @@ pub fn to_text(source: &str) -> String {
                     out.push('\n');
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => {
-                if lists.is_empty() {
-                    flush(&mut line, &mut out);
-                }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if lists.is_empty() => {
+                flush(&mut line, &mut out);
             }
             Event::Start(Tag::List(first)) => {
                 flush(&mut line, &mut out);
+                if lists.is_empty() && !out.is_empty() && !out.ends_with("\n\n") {
+                    out.push('\n');
+                }
                 lists.push(first);
             }
             Event::End(TagEnd::List(_)) => {
@@ -163,7 +164,7 @@ mod text_tests {
         );
         assert_eq!(
             text,
-            "First line second line.\n\n- DB: RLS on 42 tables\n- one\n- docs (https://x.example)\n"
+            "First line second line.\n\n- DB: RLS on 42 tables\n\n- one\n- docs (https://x.example)\n"
         );
     }
 }

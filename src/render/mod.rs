@@ -109,6 +109,7 @@ impl Theme {
         }
         tera.register_filter("markdown", markdown_filter);
         tera.register_filter("percent", percent_filter);
+        tera.register_filter("when", when_filter);
         tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
             Ok(Value::String(markdown::to_text(
                 v.as_str().unwrap_or_default(),
@@ -203,6 +204,25 @@ fn markdown_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Va
     Ok(Value::String(markdown::to_html(
         value.as_str().unwrap_or_default(),
     )))
+}
+
+/// `{{ item.due | when(zone=report.timezone) }}`: a date as the release file has it
+/// becomes `Tue 1 Dec 2026` or `Tue 1 Dec 2026, 09:00 IST`, like every other time.
+fn when_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let Some(text) = value.as_str() else {
+        return Ok(value.clone());
+    };
+    let zone = args
+        .get("zone")
+        .and_then(Value::as_str)
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    Ok(match text.parse::<crate::content::time::When>() {
+        Ok(when) => Value::String(
+            crate::evaluate::Moment::new(when.instant(zone), when.is_date_only()).display,
+        ),
+        Err(_) => value.clone(),
+    })
 }
 
 /// `{{ 72.5 | percent }}` -> `72.5%`, `{{ 85.0 | percent }}` -> `85%`.

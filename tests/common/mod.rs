@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read as _;
@@ -144,8 +146,14 @@ impl Output {
 
 /// Runs the golive binary in `cwd` with `args`, killing it if it runs past `HANG_LIMIT`.
 pub fn golive(args: &[&str], cwd: &Path) -> Output {
+    golive_with_env(args, cwd, &[])
+}
+
+/// Like `golive`, with extra environment variables.
+pub fn golive_with_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")

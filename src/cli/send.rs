@@ -1,0 +1,283 @@
+//! `golive send <release> <kind>`: a dry run by default; `--send` sends over SMTP.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::{Cli, exit, find_release, print_invalid};
+use crate::config::site::Tls;
+use crate::diagnostic::InvalidSite;
+use crate::email::{self, Address, ComposeError, Kind, build_message, message_id};
+use crate::render::Theme;
+use crate::send::ledger::{Entry, Ledger, Outcome};
+use crate::send::{self, Connection, Delivery, Retry};
+use crate::site;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The release: its slug (acme-erp-2.0.0) or its file's path.
+    pub release: String,
+    /// Which email.
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// Really send. Without it, show what would be sent and write the .eml to .golive/outbox/.
+    #[arg(long)]
+    pub send: bool,
+    /// Send again to everyone, even if this email was already delivered.
+    #[arg(long)]
+    pub resend: bool,
+    /// Also trust this CA certificate (PEM) for the server's TLS certificate.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Connect and command timeout, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Attempts per recipient when the server answers with a temporary (4xx) failure.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Delay before the first retry, in seconds; it doubles on each retry.
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    pub retry_delay: f64,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> i32 {
+    match send(cli, args) {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(anstream::stderr(), "error: {message}");
+            exit::FAILED
+        }
+    }
+}
+
+fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
+    let mut out = anstream::stdout();
+    let (site, reports) = match site::load_and_evaluate(&cli.root) {
+        Ok(ok) => ok,
+        Err(invalid) => {
+            print_invalid(&invalid);
+            return Ok(exit::INVALID);
+        }
+    };
+    let index = match find_release(&cli.root, &site, &args.release) {
+        Ok(i) => i,
+        Err(message) => {
+            let _ = writeln!(anstream::stderr(), "{message}");
+            return Ok(exit::INVALID);
+        }
+    };
+    let theme = match Theme::load(&cli.root, Arc::new(site.people.clone())) {
+        Ok(t) => t,
+        Err(diagnostics) => {
+            print_invalid(&InvalidSite { diagnostics });
+            return Ok(exit::INVALID);
+        }
+    };
+    let release = &site.releases[index];
+    let kind = args.kind;
+    let composed = match email::compose(&theme, &site, release, &reports[index], kind) {
+        Ok(c) => c,
+        Err(ComposeError::Refused(why)) => {
+            return Err(format!("no {kind} email for {}: {why}", release.slug));
+        }
+        Err(ComposeError::Template(d)) => {
+            let _ = write!(anstream::stderr(), "{}", d.render());
+            return Ok(exit::INVALID);
+        }
+    };
+    let mut envelope = composed
+        .envelope
+        .clone()
+        .map_err(|why| format!("cannot address the {kind} email of {}: {why}", release.slug))?;
+    let smtp = site
+        .config
+        .smtp
+        .clone()
+        .ok_or("site.yaml has no `smtp:` block; add host, port and tls (see the README)")?;
+
+    // What the ledger says about this very email.
+    let ledger = Ledger::in_site(&cli.root);
+    let history = ledger
+        .entries(&release.slug, kind.name())
+        .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
+    let same: Vec<&Entry> = history.iter().filter(|e| e.hash == composed.hash).collect();
+    let delivered: Vec<&str> = same
+        .iter()
+        .filter(|e| e.outcome == Outcome::Delivered)
+        .map(|e| e.recipient.as_str())
+        .collect();
+    let everyone: Vec<&Address> = envelope.recipients.all().collect();
+    let owed: Vec<&Address> = if args.resend {
+        everyone.clone()
+    } else {
+        everyone
+            .iter()
+            .copied()
+            .filter(|a| !delivered.contains(&a.email.as_str()))
+            .collect()
+    };
+    if owed.is_empty() {
+        let last = same
+            .last()
+            .map(|e| format!(" (message {}, {})", e.message_id, e.time))
+            .unwrap_or_default();
+        return Err(format!(
+            "the {kind} email of {} was already delivered to all {} recipients{last}; use --resend to send it again",
+            release.slug,
+            everyone.len()
+        ));
+    }
+    if !args.resend && same.is_empty() && !history.is_empty() {
+        let _ = writeln!(
+            out,
+            "note: an earlier version of this email was sent; this one differs, so everyone gets it"
+        );
+    }
+
+    // A continued send keeps the message's identity; a new one gets a new id.
+    let from = envelope.from.clone();
+    envelope.message_id = match same.last() {
+        Some(e) if !args.resend => e.message_id.clone(),
+        _ => {
+            let stamp = Utc::now().format("%Y%m%d%H%M%S%6f").to_string();
+            message_id(&release.slug, kind, &composed.hash, Some(&stamp), &from)
+        }
+    };
+    envelope.date = Utc::now().fixed_offset();
+    let bytes = build_message(&composed.rendered, &envelope)?.formatted();
+
+    let tls = match smtp.tls {
+        Tls::Starttls => "STARTTLS",
+        Tls::Tls => "implicit TLS",
+        Tls::None => "no TLS (loopback)",
+    };
+    let login = match (&smtp.username_env, &smtp.password_env) {
+        (Some(u), Some(p)) => format!(", login from ${u} / ${p}"),
+        _ => String::new(),
+    };
+    let list = |v: &[Address]| {
+        v.iter()
+            .map(|a| format!("{} <{}>", a.name, a.email))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !cli.quiet || !args.send {
+        let _ = writeln!(
+            out,
+            "{} email of {}{}",
+            kind,
+            release.slug,
+            if args.send {
+                ""
+            } else {
+                " (dry run: add --send to send)"
+            }
+        );
+        let _ = writeln!(out, "  server   {}:{} ({tls}{login})", smtp.host, smtp.port);
+        let _ = writeln!(out, "  from     {from}");
+        let _ = writeln!(out, "  subject  {}", composed.rendered.subject);
+        let _ = writeln!(out, "  to       {}", list(&envelope.recipients.to));
+        if !envelope.recipients.cc.is_empty() {
+            let _ = writeln!(out, "  cc       {}", list(&envelope.recipients.cc));
+        }
+        if owed.len() < everyone.len() {
+            let _ = writeln!(
+                out,
+                "  owed     {} of {} (the others already have it)",
+                owed.len(),
+                everyone.len()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  size     {:.1} KiB, message {}",
+            bytes.len() as f64 / 1024.0,
+            envelope.message_id
+        );
+    }
+    if !args.send {
+        let path = send::outbox_path(&cli.root, &release.slug, kind.name());
+        std::fs::create_dir_all(path.parent().expect("outbox has a parent"))
+            .and_then(|_| std::fs::write(&path, &bytes))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let _ = writeln!(out, "  written  {}", path.display());
+        return Ok(exit::OK);
+    }
+
+    let connection = Connection {
+        smtp,
+        ca_file: args.ca_file.clone(),
+        timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+    };
+    let transport = connection.transport().map_err(|f| f.0)?;
+    let retry = Retry {
+        attempts: args.retries.max(1),
+        first_delay: Duration::from_secs_f64(args.retry_delay.max(0.0)),
+    };
+    let total = owed.len();
+    let mut failed = 0;
+    for (n, to) in owed.iter().enumerate() {
+        let progress = format!("[{}/{total}]", n + 1);
+        let result = send::deliver(&transport, &from, to, &bytes, retry, |attempt, why| {
+            let _ = writeln!(
+                anstream::stdout(),
+                "  {progress} … {} <{}>: {why}; retry {attempt}",
+                to.name,
+                to.email
+            );
+        });
+        let (outcome, detail) = match result {
+            Ok(Delivery::Delivered) => {
+                let _ = writeln!(
+                    anstream::stdout(),
+                    "  {progress} ✓ {} <{}>",
+                    to.name,
+                    to.email
+                );
+                (Outcome::Delivered, None)
+            }
+            Ok(Delivery::Failed(why)) => {
+                failed += 1;
+                let _ = writeln!(
+                    anstream::stdout(),
+                    "  {progress} ✗ {} <{}>: {why}",
+                    to.name,
+                    to.email
+                );
+                (Outcome::Failed, Some(why))
+            }
+            Err(fatal) => {
+                return Err(format!(
+                    "{}; delivered {n} of {total} before stopping (run again to send to the rest)",
+                    fatal.0
+                ));
+            }
+        };
+        ledger
+            .append(&Entry {
+                release: release.slug.clone(),
+                kind: kind.name().to_string(),
+                hash: composed.hash.clone(),
+                message_id: envelope.message_id.clone(),
+                recipient: to.email.clone(),
+                time: Utc::now().to_rfc3339(),
+                outcome,
+                detail,
+            })
+            .map_err(|e| format!("cannot record the send in {}: {e}", ledger.path().display()))?;
+    }
+    let _ = writeln!(
+        out,
+        "delivered {} of {total}{}",
+        total - failed,
+        if failed > 0 {
+            format!("; {failed} failed (run again to retry those still owed)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(if failed == 0 { exit::OK } else { exit::FAILED })
+}
