@@ -163,10 +163,17 @@ pub fn deliver(
             }
             Err(e) if e.is_permanent() => return Ok(Delivery::Failed(explain(&e))),
             Err(e) => {
-                return Err(Fatal(format!(
-                    "cannot talk to the SMTP server: {}",
-                    explain(&e)
-                )));
+                let why = explain(&e);
+                let hint = if why.contains("CaUsedAsEndEntity") {
+                    "; the server's certificate is marked as a CA (as `openssl req -x509` makes by default), \
+                     which TLS clients refuse as a server certificate: reissue it with \
+                     `-addext basicConstraints=critical,CA:FALSE`"
+                } else if why.contains("UnknownIssuer") {
+                    "; the server's certificate is not signed by a CA golive trusts: pass its CA with --ca-file"
+                } else {
+                    ""
+                };
+                return Err(Fatal(format!("cannot talk to the SMTP server: {why}{hint}")));
             }
         }
     }
