@@ -7,6 +7,7 @@
 
 pub mod checklist;
 pub mod release;
+pub mod runbook;
 pub mod time;
 mod validate;
 
@@ -22,6 +23,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSite, Location, display_
 use crate::yaml::{self, Source};
 use checklist::Checklist;
 use release::Release;
+use runbook::Runbook;
 
 /// Everything in a site's `content/`, validated.
 #[derive(Debug)]
@@ -30,8 +32,8 @@ pub struct LoadedSite {
     pub config: SiteConfig,
     pub people: People,
     pub checklists: BTreeMap<String, Checklist>,
-    /// Names of the runbooks in content/runbooks/ (file stems).
-    pub runbooks: BTreeSet<String>,
+    /// The runbooks of content/runbooks/, by name (file stem).
+    pub runbooks: BTreeMap<String, Runbook>,
     pub releases: Vec<LoadedRelease>,
 }
 
@@ -108,9 +110,24 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
             })
             .collect();
 
-    let runbooks: BTreeSet<String> = files_with_extension(&content.join("runbooks"), &["md"], 1)
-        .iter()
-        .map(|p| stem(p))
+    let runbook_files = files_with_extension(&content.join("runbooks"), &["md"], 1);
+    // Every file counts as existing for references, even one with errors of its own.
+    let runbook_names: BTreeSet<String> = runbook_files.iter().map(|p| stem(p)).collect();
+    let runbooks: BTreeMap<String, Runbook> = runbook_files
+        .par_iter()
+        .map(|path| {
+            yaml::read(path, display_path(root, path))
+                .and_then(|source| runbook::parse(stem(path), source))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|r| match r {
+            Ok(runbook) => Some((runbook.name.clone(), runbook)),
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        })
         .collect();
 
     let releases: Vec<(Source, Release)> = yaml_files(&content.join("releases"))
@@ -150,10 +167,13 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
             .map(|(k, (_, c))| (k.as_str(), c))
             .collect(),
         broken_checklists: &broken_checklists,
-        runbooks: &runbooks,
+        runbooks: &runbook_names,
     };
     problems.extend(validate::site_problems(&config_source, &config));
     problems.extend(validate::people_problems(&people_source, &people));
+    for runbook in runbooks.values() {
+        problems.extend(validate::runbook_problems(runbook, &runbooks, &people));
+    }
     for (name, (source, list)) in &checklists {
         problems.extend(validate::checklist_problems(name, source, list, &people));
     }

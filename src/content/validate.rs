@@ -12,6 +12,7 @@ use chrono_tz::Tz;
 use super::LoadedRelease;
 use super::checklist::Checklist;
 use super::release::{PersonRef, Release, Verification};
+use super::runbook::{self, Runbook};
 use super::time::When;
 use crate::config::people::People;
 use crate::config::site::{SiteConfig, Tls};
@@ -249,6 +250,68 @@ fn reaches_itself(people: &People, group: &str) -> bool {
         }
     }
     false
+}
+
+/// Front matter references and links between runbooks (file and anchor).
+pub fn runbook_problems(
+    runbook: &Runbook,
+    all: &BTreeMap<String, Runbook>,
+    people: &People,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let source = &runbook.source;
+    if let Some(owner) = &runbook.front.owner
+        && !people.knows(owner)
+    {
+        let at = Positions::of(&source.text).value("owner");
+        let help = did_you_mean(owner, people.keys()).map(|s| format!("did you mean `{s}`?"));
+        found.push(
+            source
+                .error(at, format!("unknown person or group `{owner}`"))
+                .with_help_opt(help),
+        );
+    }
+    let has_anchor = |r: &Runbook, anchor: &str| r.headings.iter().any(|h| h.id == anchor);
+    for link in &runbook.links {
+        let problem = if let Some(anchor) = link.url.strip_prefix('#') {
+            (!has_anchor(runbook, anchor)).then(|| {
+                let ids: Vec<&str> = runbook.headings.iter().map(|h| h.id.as_str()).collect();
+                (
+                    format!("no heading `#{anchor}` in this runbook"),
+                    did_you_mean(anchor, ids.iter().copied())
+                        .map(|s| format!("did you mean `#{s}`?")),
+                )
+            })
+        } else if let Some((name, anchor)) = runbook::runbook_target(&link.url) {
+            match all.get(name) {
+                None => Some((
+                    format!(
+                        "link to `{}`, but there is no runbook `{name}.md`",
+                        link.url
+                    ),
+                    did_you_mean(name, all.keys().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}.md`?")),
+                )),
+                Some(target) => anchor.filter(|a| !has_anchor(target, a)).map(|a| {
+                    let ids: Vec<&str> = target.headings.iter().map(|h| h.id.as_str()).collect();
+                    (
+                        format!(
+                            "link to `{}`, but `{name}.md` has no heading `#{a}`",
+                            link.url
+                        ),
+                        did_you_mean(a, ids.iter().copied())
+                            .map(|s| format!("did you mean `#{s}`?")),
+                    )
+                }),
+            }
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            found.push(source.error(link.location, message).with_help_opt(help));
+        }
+    }
+    found
 }
 
 pub fn checklist_problems(

@@ -216,6 +216,12 @@ pub fn render(
     context.insert("release", release);
     context.insert("report", report);
     context.insert("links", &links(site, &loaded.slug));
+    // Where Markdown links to runbooks (`db-errors.md`) should point.
+    let runbooks_url = site
+        .base_url
+        .as_deref()
+        .map(|b| format!("{}/runbooks/", b.trim_end_matches('/')));
+    context.insert("runbooks_url", &runbooks_url.unwrap_or_default());
     let sender = match &release.owner {
         PersonRef::Key(key) => people
             .people

@@ -3,21 +3,80 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
+
+use crate::content::runbook::{Heading, markdown_options, runbook_target};
 
 /// Built once per process: the sanitiser's tables are the same for every page.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer);
 
-/// Renders `source` as sanitised HTML.
-pub fn to_html(source: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+/// Renders `source` as sanitised HTML. Links to runbooks by source name
+/// (`db-errors.md#fix`) point at the built page under `runbook_prefix`.
+pub fn to_html(source: &str, runbook_prefix: &str) -> String {
+    render(source, None, runbook_prefix)
+}
+
+/// Renders a runbook body: headings get the ids of `headings` (from
+/// `runbook::scan`, so links checked at load time land) and an anchor link.
+pub fn runbook_to_html(body: &str, headings: &[Heading]) -> String {
+    render(body, Some(headings), "")
+}
+
+fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> String {
+    let mut ids = headings.into_iter().flatten().map(|h| h.id.clone());
+    let mut current_id: Option<String> = None;
+    let events = Parser::new_ext(source, markdown_options()).flat_map(|event| {
+        let mut out = Vec::with_capacity(2);
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) if headings.is_some() => {
+                let id = ids.next().map(CowStr::from).or(id);
+                current_id = id.as_ref().map(|i| i.to_string());
+                out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(id) = current_id.take() {
+                    let anchor = format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
+                    out.push(Event::InlineHtml(anchor.into()));
+                }
+                out.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = match runbook_target(&dest_url) {
+                    Some((name, anchor)) => {
+                        let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+                        CowStr::from(format!("{runbook_prefix}{name}.html{anchor}"))
+                    }
+                    None => dest_url,
+                };
+                out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            other => out.push(other),
+        }
+        out
+    });
     let mut raw = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(source, options));
+    html::push_html(&mut raw, events);
     SANITIZER.clean(&raw).to_string()
+}
+
+/// Classes that Markdown output may keep: code languages, footnotes, anchors.
+fn allowed_class(value: &str) -> String {
+    value
+        .split_whitespace()
+        .filter(|c| {
+            c.strip_prefix("language-").is_some_and(|l| {
+                l.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "+-#_".contains(ch))
+            }) || [
+                "anchor",
+                "footnote-reference",
+                "footnote-definition",
+                "footnote-definition-label",
+            ]
+            .contains(c)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn sanitizer() -> ammonia::Builder<'static> {
@@ -25,7 +84,13 @@ fn sanitizer() -> ammonia::Builder<'static> {
     // Task-list checkboxes are rendered by pulldown-cmark as disabled inputs.
     b.add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_generic_attributes(["id"])
+        .add_generic_attributes(["id", "class", "aria-label"])
+        .attribute_filter(|_element, attribute, value| match attribute {
+            "class" => {
+                Some(allowed_class(value).into()).filter(|v: &std::borrow::Cow<str>| !v.is_empty())
+            }
+            _ => Some(value.into()),
+        })
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"));
     b
@@ -37,8 +102,10 @@ mod tests {
 
     #[test]
     fn renders_markdown_and_strips_script() {
-        let html =
-            to_html("**bold** <script>alert(1)</script> [x](javascript:alert(1))\n\n- [x] done\n");
+        let html = to_html(
+            "**bold** <script>alert(1)</script> [x](javascript:alert(1))\n\n- [x] done\n",
+            "",
+        );
         assert!(html.contains("<strong>bold</strong>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
@@ -50,10 +117,7 @@ mod tests {
 /// one line each (the email wraps them), `- ` lists, table rows as list items,
 /// links as `text (url)`, code indented by four spaces.
 pub fn to_text(source: &str) -> String {
-    use pulldown_cmark::{Event, Tag, TagEnd};
-
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = markdown_options();
     let mut out = String::with_capacity(source.len());
     let mut line = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();

@@ -199,10 +199,16 @@ fn error_chain(e: &tera::Error) -> String {
     text
 }
 
-/// `{{ release.summary | markdown | safe }}`.
-fn markdown_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+/// `{{ release.summary | markdown(runbooks=root ~ "runbooks/") | safe }}`: links
+/// to `other.md` become links to the built runbook under `runbooks`.
+fn markdown_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let prefix = args
+        .get("runbooks")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     Ok(Value::String(markdown::to_html(
         value.as_str().unwrap_or_default(),
+        prefix,
     )))
 }
 

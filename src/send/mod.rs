@@ -173,7 +173,9 @@ pub fn deliver(
                 } else {
                     ""
                 };
-                return Err(Fatal(format!("cannot talk to the SMTP server: {why}{hint}")));
+                return Err(Fatal(format!(
+                    "cannot talk to the SMTP server: {why}{hint}"
+                )));
             }
         }
     }
