@@ -23,6 +23,10 @@ pub struct SiteConfig {
     /// change_type -> roles whose approval is required.
     #[serde(default)]
     pub approval_matrix: BTreeMap<String, Vec<String>>,
+    /// The phases of the approval process, in order, each with its length in
+    /// business days and the roles that sign off in it.
+    #[serde(default = "default_phases")]
+    pub approval_phases: Vec<ApprovalPhase>,
     #[serde(default)]
     pub email: Option<EmailConfig>,
     #[serde(default)]
@@ -31,6 +35,39 @@ pub struct SiteConfig {
 
 fn utc() -> Zone {
     Zone(chrono_tz::UTC)
+}
+
+/// One phase of the approval process.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalPhase {
+    pub name: String,
+    /// Its length (its SLA), in business days.
+    pub business_days: u32,
+    /// Roles that approve in this phase.
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+/// The phases of a formal production approval process: submission, technical
+/// review, staging sign-off, security, executive approval.
+fn default_phases() -> Vec<ApprovalPhase> {
+    let phase = |name: &str, business_days, roles: &[&str]| ApprovalPhase {
+        name: name.into(),
+        business_days,
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+    };
+    vec![
+        phase(
+            "Pre-deployment submission",
+            2,
+            &["Tech Lead", "Product Manager"],
+        ),
+        phase("Technical review", 2, &["CTO", "DevOps Lead", "DBA"]),
+        phase("Staging sign-off", 3, &["QA Lead"]),
+        phase("Final security approval", 1, &["Security Officer"]),
+        phase("Executive approval", 1, &["VP Engineering", "Director"]),
+    ]
 }
 
 /// The rules that decide GO, GO-PENDING and NO-GO.

@@ -4,12 +4,13 @@
 //! input always gives the same `Report`, which is what `readiness.json` holds and
 //! what every page and email is rendered from.
 
+pub mod approval;
 pub mod score;
 pub mod verdict;
 
 use std::collections::BTreeMap;
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -49,6 +50,8 @@ pub struct Report {
     pub original_target: Option<Moment>,
     /// `postponement.new_target`, whatever the state.
     pub new_target: Option<Moment>,
+    /// The approval phases, counted back from go-live, as they stand today.
+    pub phases: Vec<approval::PhaseReport>,
     /// When the deployment ran, if it did.
     pub deployment: Option<DeploymentReport>,
     pub decision_due: Option<Moment>,
@@ -131,11 +134,13 @@ pub struct BlockerReport {
     pub before_go_live: bool,
 }
 
-/// Evaluates one release under the site's policy.
+/// Evaluates one release under the site's policy. `today` matters only to the
+/// approval phases (which are late); the verdict never depends on it.
 pub fn evaluate(
     loaded: &LoadedRelease,
     site: &SiteConfig,
     checklists: &BTreeMap<String, Checklist>,
+    today: NaiveDate,
 ) -> Report {
     let release = &loaded.release;
     let zone = release.timezone.unwrap_or(site.timezone).0;
@@ -225,6 +230,13 @@ pub fn evaluate(
             .as_ref()
             .and_then(|p| p.new_target.as_ref())
             .map(|w| Moment::of(w, zone)),
+        phases: approval::phases(
+            release,
+            &site.approval_phases,
+            required_roles,
+            target.date_naive(),
+            today,
+        ),
         deployment: release.deployment.as_ref().map(|d| DeploymentReport {
             started: d.started.as_ref().map(|w| Moment::of(w, zone)),
             finished: d.finished.as_ref().map(|w| Moment::of(w, zone)),

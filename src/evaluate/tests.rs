@@ -62,7 +62,12 @@ fn eval_with(site_yaml: &str, edit: impl FnOnce(&mut serde_yaml::Mapping)) -> Re
         path: "r.yaml".into(),
         release,
     };
-    evaluate(&loaded, &site(site_yaml), &checklists())
+    evaluate(
+        &loaded,
+        &site(site_yaml),
+        &checklists(),
+        "2026-11-21".parse().unwrap(),
+    )
 }
 
 fn eval(edit: impl FnOnce(&mut serde_yaml::Mapping)) -> Report {

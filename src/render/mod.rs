@@ -15,7 +15,7 @@ use tera::{Tera, Value};
 
 use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
-pub use pages::{dashboard_page, release_pages};
+pub use pages::{dashboard_page, release_pages, runbook_pages};
 
 /// The built-in page templates, by name.
 pub const LAYOUTS: &[(&str, &str)] = &[
@@ -30,6 +30,13 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         "checklist.html",
         include_str!("../../layouts/checklist.html"),
     ),
+    ("runbook.html", include_str!("../../layouts/runbook.html")),
+    ("approval.html", include_str!("../../layouts/approval.html")),
+    (
+        "troubleshooting.html",
+        include_str!("../../layouts/troubleshooting.html"),
+    ),
+    ("runbooks.html", include_str!("../../layouts/runbooks.html")),
 ];
 
 /// The built-in email templates, by name below `emails/`.
@@ -110,6 +117,11 @@ impl Theme {
         tera.register_filter("markdown", markdown_filter);
         tera.register_filter("percent", percent_filter);
         tera.register_filter("when", when_filter);
+        tera.register_filter("slug", |v: &Value, _: &HashMap<String, Value>| {
+            Ok(Value::String(crate::content::slugify(
+                v.as_str().unwrap_or_default(),
+            )))
+        });
         tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
             Ok(Value::String(markdown::to_text(
                 v.as_str().unwrap_or_default(),

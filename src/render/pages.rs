@@ -7,8 +7,15 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{OutputFile, Theme};
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::markdown;
 use crate::config::site::SiteConfig;
-use crate::content::LoadedRelease;
+use crate::content::release::Severity;
+use crate::content::runbook::Runbook;
+use crate::content::{LoadedRelease, LoadedSite};
 use crate::diagnostic::Diagnostic;
 use crate::evaluate::Report;
 
@@ -32,24 +39,59 @@ fn site_view(site: &SiteConfig) -> SiteView<'_> {
     }
 }
 
-/// `releases/<slug>/index.html`, `checklist.html` and `readiness.json`.
+/// What pages show of a runbook.
+#[derive(Serialize)]
+struct RunbookView<'a> {
+    name: &'a str,
+    title: &'a str,
+    tags: &'a [String],
+    severity: Option<Severity>,
+    owner: Option<&'a str>,
+    used_by: Vec<&'a Report>,
+}
+
+fn runbook_view<'a>(runbook: &'a Runbook, used_by: Vec<&'a Report>) -> RunbookView<'a> {
+    RunbookView {
+        name: &runbook.name,
+        title: &runbook.front.title,
+        tags: &runbook.front.tags,
+        severity: runbook.front.severity,
+        owner: runbook.front.owner.as_deref(),
+        used_by,
+    }
+}
+
+/// Per release: the readiness report (`index.html`), `checklist.html`, the
+/// go-live `runbook.html`, the deployment request `approval.html` and `readiness.json`.
 pub fn release_pages(
     theme: &Theme,
-    site: &SiteConfig,
+    site: &LoadedSite,
     loaded: &LoadedRelease,
     report: &Report,
+    today: NaiveDate,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug);
+    let linked: Vec<RunbookView> = loaded
+        .release
+        .runbooks
+        .iter()
+        .filter_map(|name| site.runbooks.get(name.strip_suffix(".md").unwrap_or(name)))
+        .map(|r| runbook_view(r, Vec::new()))
+        .collect();
     let mut context = Context::new();
-    context.insert("site", &site_view(site));
+    context.insert("site", &site_view(&site.config));
     context.insert("release", &loaded.release);
     context.insert("report", report);
     context.insert("root", "../../");
+    context.insert("linked_runbooks", &linked);
+    context.insert("today", &today.format("%a %-d %b %Y").to_string());
 
-    let mut files = Vec::with_capacity(3);
+    let mut files = Vec::with_capacity(5);
     for (template, file, page) in [
         ("release.html", "index.html", "report"),
         ("checklist.html", "checklist.html", "checklist"),
+        ("runbook.html", "runbook.html", "runbook"),
+        ("approval.html", "approval.html", "approval"),
     ] {
         context.insert("page", page);
         files.push(OutputFile {
@@ -62,6 +104,69 @@ pub fn release_pages(
     files.push(OutputFile {
         path: dir.join("readiness.json"),
         bytes: json,
+    });
+    Ok(files)
+}
+
+/// `runbooks/<name>.html` for every runbook, each listing the releases that
+/// link to it, and the index `runbooks/index.html` with tags.
+pub fn runbook_pages(
+    theme: &Theme,
+    site: &LoadedSite,
+    reports: &[Report],
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let used_by = |name: &str| -> Vec<&Report> {
+        let mut by: Vec<&Report> = site
+            .releases
+            .iter()
+            .zip(reports)
+            .filter(|(l, _)| {
+                l.release
+                    .runbooks
+                    .iter()
+                    .any(|r| r.strip_suffix(".md").unwrap_or(r) == name)
+            })
+            .map(|(_, r)| r)
+            .collect();
+        by.sort_by_key(|r| std::cmp::Reverse(r.target.unix));
+        by
+    };
+    let mut context = Context::new();
+    context.insert("site", &site_view(&site.config));
+    context.insert("root", "../");
+    context.insert("page", "runbooks");
+    let mut files = Vec::with_capacity(site.runbooks.len() + 1);
+    let mut views = Vec::with_capacity(site.runbooks.len());
+    for runbook in site.runbooks.values() {
+        let view = runbook_view(runbook, used_by(&runbook.name));
+        context.insert("runbook", &view);
+        context.insert("used_by", &view.used_by);
+        context.insert(
+            "body",
+            &markdown::runbook_to_html(&runbook.body, &runbook.headings),
+        );
+        files.push(OutputFile {
+            path: PathBuf::from("runbooks").join(format!("{}.html", runbook.name)),
+            bytes: theme.render("troubleshooting.html", &context)?.into_bytes(),
+        });
+        views.push(view);
+    }
+    views.sort_by_key(|a| a.title.to_lowercase());
+    let mut tags: BTreeMap<&str, Vec<&RunbookView>> = BTreeMap::new();
+    for view in &views {
+        for tag in view.tags {
+            tags.entry(tag.as_str()).or_default().push(view);
+        }
+    }
+    let tags: Vec<serde_json::Value> = tags
+        .into_iter()
+        .map(|(name, runbooks)| serde_json::json!({ "name": name, "runbooks": runbooks }))
+        .collect();
+    context.insert("runbooks", &views);
+    context.insert("tags", &tags);
+    files.push(OutputFile {
+        path: PathBuf::from("runbooks/index.html"),
+        bytes: theme.render("runbooks.html", &context)?.into_bytes(),
     });
     Ok(files)
 }

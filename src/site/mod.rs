@@ -44,20 +44,38 @@ pub enum BuildError {
     Io(std::io::Error),
 }
 
-/// Loads and evaluates the site in `root`.
-pub fn load_and_evaluate(root: &Path) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
+/// Loads and evaluates the site in `root`; also returns the `today` it used.
+pub fn evaluated(root: &Path) -> Result<(LoadedSite, Vec<Report>, chrono::NaiveDate), InvalidSite> {
     let site = content::load(root)?;
+    let today = today(site.config.timezone.0);
     let reports = site
         .releases
         .par_iter()
-        .map(|r| evaluate::evaluate(r, &site.config, &site.checklists))
+        .map(|r| evaluate::evaluate(r, &site.config, &site.checklists, today))
         .collect();
-    Ok((site, reports))
+    Ok((site, reports, today))
+}
+
+/// Loads and evaluates the site in `root`.
+pub fn load_and_evaluate(root: &Path) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
+    evaluated(root).map(|(site, reports, _)| (site, reports))
+}
+
+/// Today's date in the site's zone. `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) replaces the clock, so a build can be repeated
+/// exactly.
+pub fn today(zone: chrono_tz::Tz) -> chrono::NaiveDate {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.with_timezone(&zone).date_naive()
 }
 
 /// Everything up to writing: the output as a list of files.
 pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
-    let (site, reports) = load_and_evaluate(root)?;
+    let (site, reports, today) = evaluated(root)?;
     let theme = Theme::load(root, Arc::new(site.people.clone()))
         .map_err(|diagnostics| InvalidSite { diagnostics })?;
     let per_release: Result<Vec<Vec<OutputFile>>, _> = site
@@ -65,7 +83,7 @@ pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
         .par_iter()
         .zip(reports.par_iter())
         .map(|(loaded, report)| {
-            let mut files = render::release_pages(&theme, &site.config, loaded, report)?;
+            let mut files = render::release_pages(&theme, &site, loaded, report, today)?;
             files.extend(email::preview_files(&theme, &site, loaded, report)?);
             Ok(files)
         })
@@ -80,6 +98,11 @@ pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
     let all: Vec<&Report> = reports.iter().collect();
     files.push(
         render::dashboard_page(&theme, &site.config, &all).map_err(|d| InvalidSite {
+            diagnostics: vec![d],
+        })?,
+    );
+    files.extend(
+        render::runbook_pages(&theme, &site, &reports).map_err(|d| InvalidSite {
             diagnostics: vec![d],
         })?,
     );
