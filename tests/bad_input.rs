@@ -717,3 +717,15 @@ fn an_unknown_default_owner_in_a_checklist_is_reported() {
         &["unknown person or group `lenna`", "did you mean `lena`"],
     );
 }
+
+#[test]
+fn a_summary_link_to_a_missing_runbook_is_reported() {
+    let b = built();
+    let text = b.edit(
+        ACME,
+        "summary: |\n",
+        "summary: |\n  First line.\n  Then read [the runbook](db-erors.md).\n",
+    );
+    let line = line_of(&text, "db-erors.md");
+    b.expect_invalid(ACME, line, &["db-erors.md", "did you mean `db-errors.md`"]);
+}

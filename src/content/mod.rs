@@ -172,7 +172,12 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
     problems.extend(validate::site_problems(&config_source, &config));
     problems.extend(validate::people_problems(&people_source, &people));
     for runbook in runbooks.values() {
-        problems.extend(validate::runbook_problems(runbook, &runbooks, &people));
+        problems.extend(validate::runbook_problems(
+            runbook,
+            &runbooks,
+            &runbook_names,
+            &people,
+        ));
     }
     for (name, (source, list)) in &checklists {
         problems.extend(validate::checklist_problems(name, source, list, &people));

@@ -16,7 +16,7 @@ use super::runbook::{self, Runbook};
 use super::time::When;
 use crate::config::people::People;
 use crate::config::site::{SiteConfig, Tls};
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::yaml::{Positions, Source};
 
 /// What a release may refer to.
@@ -45,11 +45,13 @@ impl<'a> Checker<'a> {
         }
     }
 
+    fn positions(&mut self) -> &Positions {
+        self.positions
+            .get_or_insert_with(|| Positions::of(&self.source.text))
+    }
+
     fn report(&mut self, path: &str, message: String, help: Option<String>) {
-        let positions = self
-            .positions
-            .get_or_insert_with(|| Positions::of(&self.source.text));
-        let at = positions.value(path);
+        let at = self.positions().value(path);
         self.found
             .push(self.source.error(at, message).with_help_opt(help));
     }
@@ -253,9 +255,11 @@ fn reaches_itself(people: &People, group: &str) -> bool {
 }
 
 /// Front matter references and links between runbooks (file and anchor).
+/// `names` holds every runbook file, also those whose own errors kept them out of `all`.
 pub fn runbook_problems(
     runbook: &Runbook,
     all: &BTreeMap<String, Runbook>,
+    names: &BTreeSet<String>,
     people: &People,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -284,12 +288,13 @@ pub fn runbook_problems(
             })
         } else if let Some((name, anchor)) = runbook::runbook_target(&link.url) {
             match all.get(name) {
+                None if names.contains(name) => None,
                 None => Some((
                     format!(
                         "link to `{}`, but there is no runbook `{name}.md`",
                         link.url
                     ),
-                    did_you_mean(name, all.keys().map(String::as_str))
+                    did_you_mean(name, names.iter().map(String::as_str))
                         .map(|s| format!("did you mean `{s}.md`?")),
                 )),
                 Some(target) => anchor.filter(|a| !has_anchor(target, a)).map(|a| {
@@ -570,6 +575,30 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 "person",
                 person_keys(),
             );
+        }
+    }
+    // `summary` may link to runbooks by file name, like runbooks do to each other.
+    if let Some(summary) = &release.summary {
+        let (_, links) = runbook::scan(summary, 1);
+        for link in links {
+            if let Some((name, _)) = runbook::runbook_target(&link.url)
+                && !ctx.runbooks.contains(name)
+            {
+                // The link's place in the file: where the summary's text starts
+                // (for `|` blocks, its first line), plus the link's place in it.
+                let start = c.positions().value("summary");
+                let at = Location::new(
+                    start.line + link.location.line - 1,
+                    start.column + link.location.column - 1,
+                );
+                let help = did_you_mean(name, ctx.runbooks.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}.md`?"));
+                let message = format!(
+                    "summary links to `{}`, but there is no runbook `{name}.md`",
+                    link.url
+                );
+                c.found.push(source.error(at, message).with_help_opt(help));
+            }
         }
     }
     for (i, name) in release.runbooks.iter().enumerate() {

@@ -24,7 +24,8 @@ pub struct PhaseReport {
     pub due_display: String,
     /// The phase's roles that this release needs, with their approval status.
     pub roles: Vec<PhaseRole>,
-    /// done, late, in-progress, upcoming, or not-required (no role needed here).
+    /// done, rejected (a role refused), late, in-progress, upcoming, or
+    /// not-required (no role needed here).
     pub status: &'static str,
 }
 
@@ -69,6 +70,8 @@ pub fn phases(
             "not-required"
         } else if roles.iter().all(|r| r.status == "approved") {
             "done"
+        } else if roles.iter().any(|r| r.status == "rejected") {
+            "rejected"
         } else if today > due {
             "late"
         } else if today >= starts {

@@ -50,6 +50,14 @@ fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> S
                 };
                 out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
+            // Footnote ids get their own namespace, so `[^resolution]` cannot
+            // take the id of a `## Resolution` heading.
+            Event::FootnoteReference(label) => {
+                out.push(Event::FootnoteReference(format!("fn-{label}").into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.push(Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into())))
+            }
             other => out.push(other),
         }
         out
@@ -209,7 +217,8 @@ pub fn to_text(source: &str) -> String {
             Event::Text(t) | Event::Code(t) => line.push_str(&t),
             Event::SoftBreak => line.push(' '),
             Event::HardBreak => flush(&mut line, &mut out),
-            Event::Html(t) | Event::InlineHtml(t) => line.push_str(&t),
+            // Raw HTML has no place in a plain-text email (and pages sanitise it away).
+            Event::Html(_) | Event::InlineHtml(_) => {}
             _ => {}
         }
     }

@@ -63,7 +63,14 @@ pub fn read(path: &Path, shown: PathBuf) -> Result<Source, Diagnostic> {
         .with_help("split the content, or check that this is the file you meant"));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source { shown, text }),
+        // Some Windows editors start UTF-8 files with a byte order mark; it is not content.
+        Ok(text) => Ok(Source {
+            shown,
+            text: text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text),
+        }),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
