@@ -484,14 +484,9 @@ fn script_event_handlers_and_javascript_urls_never_reach_a_page() {
         .find(|a| text(*a) == "Do not click")
         .expect("the javascript: link's text is kept");
     assert_eq!(link.value().attr("href"), None, "{}", link.html());
-    let img = article
-        .select(&sel("img"))
-        .next()
-        .expect("the <img> is kept, without onerror");
-    assert_eq!(
-        img.value().attrs().map(|(n, _)| n).collect::<Vec<_>>(),
-        ["src"]
-    );
+    // Images are dropped altogether: golive publishes no image files, so one
+    // could only be broken or fetched from another host.
+    assert_eq!(article.select(&sel("img")).count(), 0);
     let report = page(&site, "public/releases/ledger-3.0.0/index.html");
     assert!(text(report.root_element()).contains("Splits the journal table by month."));
 }

@@ -50,6 +50,13 @@ fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> S
                 };
                 out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
+            // A task-list box needs a name for screen readers: say what it shows.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done { (" checked", "done") } else { ("", "not done") };
+                out.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
+            }
             // Footnote ids get their own namespace, so `[^resolution]` cannot
             // take the id of a `## Resolution` heading.
             Event::FootnoteReference(label) => {
@@ -90,7 +97,10 @@ fn allowed_class(value: &str) -> String {
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     // Task-list checkboxes are rendered by pulldown-cmark as disabled inputs.
+    // Images are dropped: golive publishes no files from content/, so an image
+    // could only be broken or loaded from another host.
     b.add_tags(["input"])
+        .rm_tags(["img"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_generic_attributes(["id", "class", "aria-label"])
         .attribute_filter(|_element, attribute, value| match attribute {
@@ -100,7 +110,9 @@ fn sanitizer() -> ammonia::Builder<'static> {
             _ => Some(value.into()),
         })
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .link_rel(Some("noopener noreferrer"));
+        // No rel="noopener": links open in the same tab, and a link whose unsafe
+        // href was removed must not keep an attribute that needs one.
+        .link_rel(None);
     b
 }
 

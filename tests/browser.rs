@@ -1,0 +1,255 @@
+//! The site as readers see it: every page in headless Chromium (console errors,
+//! failed or foreign requests, axe-core WCAG 2 A/AA, 390 px overflow), every page
+//! through the Nu HTML Checker, and printed PDFs read back with pdftotext.
+//!
+//! Needs Chromium, Node.js with `tests/browser/node_modules` (npm ci), Java and
+//! poppler-utils; `.ci/run` installs them. Without them the tests say what is
+//! missing and pass only when not in CI: in CI (`CI` set) a missing tool fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Site;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+/// What is missing to run these tests, if anything.
+fn missing() -> Vec<String> {
+    let runs = |cmd: &str, arg: &str| {
+        Command::new(cmd)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let mut missing = Vec::new();
+    if !chromium().is_file() {
+        missing.push(format!(
+            "Chromium at {} (apt-get install chromium)",
+            chromium().display()
+        ));
+    }
+    if !runs("node", "--version") {
+        missing.push("Node.js (apt-get install nodejs npm)".into());
+    } else if !browser_dir().join("node_modules/playwright-core").is_dir() {
+        missing.push("tests/browser/node_modules (npm ci --prefix tests/browser)".into());
+    }
+    if !runs("java", "-version") {
+        missing.push("Java for the Nu HTML Checker (apt-get install default-jre-headless)".into());
+    }
+    if !runs("pdftotext", "-v") {
+        missing.push("pdftotext (apt-get install poppler-utils)".into());
+    }
+    missing
+}
+
+/// True when the tools are there; otherwise skips (outside CI) or fails (in CI).
+fn tools_ready() -> bool {
+    let missing = missing();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!(
+        "browser tests need: {}; .ci/run installs them",
+        missing.join("; ")
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{message}");
+    }
+    eprintln!("SKIPPED (not in CI): {message}");
+    false
+}
+
+fn built(site: &Site) -> PathBuf {
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    site.path("public")
+}
+
+fn example_site() -> Site {
+    Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// Runs check.mjs; returns its exit code and output.
+fn check(public: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let result = Command::new("node")
+        .arg(browser_dir().join("check.mjs"))
+        .arg("--site")
+        .arg(public)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run node");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    (result.status.code(), text)
+}
+
+#[test]
+fn every_page_holds_up_in_a_real_browser() {
+    if !tools_ready() {
+        return;
+    }
+    for site in [
+        example_site(),
+        Site::copy_of("runbooks"),
+        Site::copy_of("verdicts"),
+    ] {
+        let public = built(&site);
+        let out = tempfile::tempdir().unwrap();
+        let (code, text) = check(&public, out.path(), &[]);
+        assert_eq!(code, Some(0), "browser check failed:\n{text}");
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
+                .unwrap();
+        assert!(
+            report.as_array().unwrap().len() >= 7,
+            "too few pages checked:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_browser_check_catches_what_it_should() {
+    if !tools_ready() {
+        return;
+    }
+    let site = Site::copy_of("verdicts");
+    let public = built(&site);
+    std::fs::write(
+        public.join("broken.html"),
+        "<!DOCTYPE html><html lang=en><title>x</title><body><main><img src=\"https://cdn.example/x.png\">\
+         <input type=checkbox><div style=\"width:900px\">wide</div><script>undefined_function()</script></main></body></html>",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = check(&public, out.path(), &[]);
+    assert_eq!(code, Some(1), "{text}");
+    let broken: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("FAIL broken.html"))
+        .take(12)
+        .collect();
+    let broken = broken.join("\n");
+    for expected in [
+        "request to another host: https://cdn.example/x.png",
+        "uncaught exception",
+        "axe critical: label",
+        "horizontal scrolling at 390 px",
+    ] {
+        assert!(
+            broken.contains(expected),
+            "missing `{expected}` in:\n{broken}"
+        );
+    }
+}
+
+#[test]
+fn every_page_is_valid_html() {
+    if !tools_ready() {
+        return;
+    }
+    let vnu = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    for site in [example_site(), Site::copy_of("runbooks")] {
+        let public = built(&site);
+        let result = Command::new("java")
+            .arg("-jar")
+            .arg(&vnu)
+            .args(["--errors-only", "--skip-non-html"])
+            .arg(&public)
+            .output()
+            .expect("run the Nu HTML Checker");
+        assert!(
+            result.status.success(),
+            "the Nu HTML Checker found errors:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+}
+
+fn pdf_text(pdf: &Path) -> (u32, String) {
+    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse::<u32>().unwrap())
+        })
+        .expect("pdfinfo gives a page count");
+    let text = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    (pages, String::from_utf8_lossy(&text.stdout).into_owned())
+}
+
+#[test]
+fn the_report_approval_and_runbook_print_cleanly_on_a4_and_letter() {
+    if !tools_ready() {
+        return;
+    }
+    let site = example_site();
+    let public = built(&site);
+    let out = tempfile::tempdir().unwrap();
+    let slug = "releases/northwind-erp-2.4.0";
+    let pages = ["index.html", "approval.html", "runbook.html"].map(|p| format!("{slug}/{p}"));
+    let mut args = vec!["--no-pages"];
+    for p in &pages {
+        args.extend(["--pdf", p.as_str()]);
+    }
+    let (code, text) = check(&public, out.path(), &args);
+    assert_eq!(code, Some(0), "{text}");
+    for page in &pages {
+        let stem = page.replace(['/', '.'], "_");
+        for format in ["a4", "letter"] {
+            let (count, text) = pdf_text(&out.path().join(format!("{stem}-{format}.pdf")));
+            assert!(
+                (1..=15).contains(&count),
+                "{page} ({format}) prints on {count} pages"
+            );
+            assert!(
+                text.contains("Northwind ERP 2.4.0"),
+                "{page} ({format}) lacks its title"
+            );
+            assert!(
+                !text.contains("Skip to content") && !text.contains("Deployment request\n"),
+                "{page} ({format}) prints navigation"
+            );
+        }
+    }
+    let (_, approval) = pdf_text(
+        &out.path()
+            .join(format!("{}-a4.pdf", pages[1].replace(['/', '.'], "_"))),
+    );
+    assert!(
+        approval.contains("Sign-off"),
+        "the approval page has a sign-off block"
+    );
+    for role in ["CTO", "Security Officer", "DevOps Lead"] {
+        assert!(
+            approval.lines().any(|l| l.trim_start().starts_with(role)),
+            "no sign-off line for {role}"
+        );
+    }
+    let (_, runbook) = pdf_text(
+        &out.path()
+            .join(format!("{}-letter.pdf", pages[2].replace(['/', '.'], "_"))),
+    );
+    assert!(
+        runbook.contains("(https://grafana.northwind.example/"),
+        "printed links show their URL:\n{runbook}"
+    );
+}
