@@ -17,6 +17,7 @@ use crate::content::release::Severity;
 use crate::content::runbook::Runbook;
 use crate::content::{LoadedRelease, LoadedSite};
 use crate::diagnostic::Diagnostic;
+use crate::email::{self, Kind};
 use crate::evaluate::Report;
 
 /// What every page knows about the site.
@@ -84,6 +85,7 @@ pub fn release_pages(
     context.insert("report", report);
     context.insert("root", "../../");
     context.insert("linked_runbooks", &linked);
+    context.insert("emails", &email_previews(site, loaded));
     context.insert("today", &today.format("%a %-d %b %Y").to_string());
 
     let mut files = Vec::with_capacity(5);
@@ -106,6 +108,19 @@ pub fn release_pages(
         bytes: json,
     });
     Ok(files)
+}
+
+/// The email previews `build` writes for this release (see `email::preview_files`).
+fn email_previews(site: &LoadedSite, loaded: &LoadedRelease) -> Vec<serde_json::Value> {
+    Kind::ALL
+        .into_iter()
+        .filter(|kind| email::guard(*kind, &loaded.release).is_ok())
+        .map(|kind| {
+            let addressed = site.config.email.is_some()
+                && email::recipients(kind, &loaded.release, &site.people).is_ok();
+            serde_json::json!({ "kind": kind.name(), "eml": addressed })
+        })
+        .collect()
 }
 
 /// `runbooks/<name>.html` for every runbook, each listing the releases that
