@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod email;
+mod schema;
 mod send;
 
 use std::io::Write as _;
@@ -69,6 +70,8 @@ pub enum Command {
     /// a run that failed half-way sends only to those still owed.
     /// Exit status: 0 all delivered (or dry run), 1 refused or some failed, 2 invalid content.
     Send(send::Args),
+    /// Print the JSON Schema of the release file (for editors and CI).
+    Schema(schema::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -79,6 +82,7 @@ pub fn run() -> i32 {
         Command::Check(args) => check::run(&cli, args),
         Command::Email(args) => email::run(&cli, args),
         Command::Send(args) => send::run(&cli, args),
+        Command::Schema(args) => schema::run(&cli, args),
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod checklist;
 pub mod release;
 pub mod runbook;
+pub mod schema;
 pub mod time;
 mod validate;
 

@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::time::{Offset, Span, When, Zone};
 
 /// One release of one product.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Release {
     /// Product name, e.g. `Acme ERP`; with `version` it names the release's pages.
@@ -96,7 +97,7 @@ pub enum PersonRef {
 }
 
 /// A person not listed in people.yaml.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InlinePerson {
     pub name: String,
@@ -111,7 +112,7 @@ pub struct InlinePerson {
 }
 
 /// Recipients per email.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
     #[serde(default)]
@@ -123,7 +124,7 @@ pub struct Audience {
 }
 
 /// To and Cc lists of people or group keys.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipients {
     #[serde(default)]
@@ -132,7 +133,7 @@ pub struct Recipients {
     pub cc: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Impact {
     #[serde(default)]
@@ -143,7 +144,7 @@ pub struct Impact {
     pub visibility: Option<Visibility>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Revenue {
     Positive,
@@ -152,7 +153,7 @@ pub enum Revenue {
 }
 
 /// none, low, medium, high.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     None,
@@ -161,14 +162,14 @@ pub enum Level {
     High,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Visibility {
     Internal,
     External,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// e.g. frontend, backend, database, infrastructure.
@@ -181,7 +182,7 @@ pub struct Change {
 
 /// One entry of `readiness`: either an inline category with `items`, or a shared
 /// checklist pulled in with `use:` and its statuses filled in with `status:`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadinessEntry {
     /// Title of an inline category (with `items`).
@@ -202,7 +203,7 @@ pub struct ReadinessEntry {
 }
 
 /// One checklist item.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub check: String,
@@ -236,7 +237,7 @@ pub struct ItemState {
     pub note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ItemStateDetails {
     status: Status,
@@ -251,7 +252,7 @@ struct ItemStateDetails {
 }
 
 /// Status of a checklist item.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Done,
@@ -276,7 +277,9 @@ impl Status {
 }
 
 /// low, medium, high, critical.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Low,
@@ -285,7 +288,7 @@ pub enum Severity {
     Critical,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risk {
     pub title: String,
@@ -296,7 +299,7 @@ pub struct Risk {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blocker {
     pub title: String,
@@ -309,7 +312,7 @@ pub struct Blocker {
 }
 
 /// open, in-progress, resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockerStatus {
     Open,
@@ -317,7 +320,7 @@ pub enum BlockerStatus {
     Resolved,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineStep {
     /// Offset from go-live: `T-24h`, `T-2d`, `T+0`, `T+30m`.
@@ -327,7 +330,7 @@ pub struct TimelineStep {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rollback {
     #[serde(default)]
@@ -344,14 +347,14 @@ pub struct Rollback {
     pub steps: Vec<RollbackStep>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackTrigger {
     pub when: String,
     pub action: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackStep {
     /// How soon after the decision to roll back, e.g. `5m`.
@@ -360,7 +363,7 @@ pub struct RollbackStep {
     pub action: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     /// A role from the approval matrix, e.g. `CTO`.
@@ -376,7 +379,7 @@ pub struct Approval {
 }
 
 /// approved, pending, rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ApprovalStatus {
     Approved,
@@ -385,7 +388,7 @@ pub enum ApprovalStatus {
 }
 
 /// Verification results, inline or from a JSON file beside the release file.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
     #[serde(default)]
@@ -404,7 +407,7 @@ pub struct Verification {
     pub checks: Vec<HealthCheck>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheck {
     pub name: String,
@@ -414,7 +417,7 @@ pub struct HealthCheck {
     pub expect: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deployment {
     pub status: DeploymentStatus,
@@ -431,7 +434,7 @@ pub struct Deployment {
 }
 
 /// scheduled, in-progress, deployed, postponed, rolled-back.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeploymentStatus {
     #[default]
@@ -454,7 +457,7 @@ impl DeploymentStatus {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     pub name: String,
@@ -463,14 +466,14 @@ pub struct Metric {
     pub target: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
     pub title: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
     /// e.g. primary, secondary, emergency.
@@ -479,7 +482,7 @@ pub struct Escalation {
     pub who: PersonRef,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Postponement {
     pub reasons: Vec<PostponementReason>,
@@ -492,7 +495,7 @@ pub struct Postponement {
     pub milestones: Vec<Milestone>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostponementReason {
     pub issue: String,
@@ -501,7 +504,7 @@ pub struct PostponementReason {
     pub impact: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remediation {
     pub action: String,
@@ -511,7 +514,7 @@ pub struct Remediation {
     pub eta: Option<When>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     pub name: String,
@@ -568,5 +571,36 @@ impl<'de> Deserialize<'de> for ItemState {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// A key of people.yaml, or an inline person.
+impl JsonSchema for PersonRef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PersonRef".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inline = generator.subschema_for::<InlinePerson>();
+        schemars::json_schema!({
+            "description": "A key of people.yaml, or an inline {name, email}",
+            "anyOf": [{"type": "string", "minLength": 1}, inline]
+        })
+    }
+}
+
+/// A status, or a status with details.
+impl JsonSchema for ItemState {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ItemState".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let status = generator.subschema_for::<Status>();
+        let details = generator.subschema_for::<ItemStateDetails>();
+        schemars::json_schema!({
+            "description": "A status (done, in-progress, pending, blocked, n/a), or {status, owner, due, evidence, note}",
+            "anyOf": [status, details]
+        })
     }
 }

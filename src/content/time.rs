@@ -280,6 +280,31 @@ macro_rules! display_serialize {
 }
 display_serialize!(When, Offset, Span);
 
+/// JSON Schema: each of these is a string of a known shape, so editors can
+/// check it as the writer types.
+macro_rules! string_schema {
+    ($($t:ty => $name:literal, $description:literal, $pattern:literal);* $(;)?) => {$(
+        impl schemars::JsonSchema for $t {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "description": $description, "pattern": $pattern })
+            }
+        }
+    )*};
+}
+string_schema! {
+    When => "Date", "A date: 2026-12-04, 2026-12-04 09:00, or RFC 3339 (2026-12-04T09:00:00+05:30)",
+        r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$";
+    Offset => "Offset", "An offset from go-live: T-72h, T-2d, T+0, T+30m, T-1h30m",
+        r"^[Tt]\s*([+-]\s*(\d+d)?(\d+h)?(\d+m)?(\d+s)?|\+?0?)$";
+    Span => "Duration", "A length of time: 45s, 5m, 1h30m, 2d",
+        r"^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$";
+    Zone => "TimeZone", "An IANA time zone such as Europe/Berlin or Asia/Kolkata",
+        r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$";
+}
+
 impl Serialize for Zone {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.0.name())

@@ -107,6 +107,10 @@ pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
         })?,
     );
     files.extend(theme.assets.iter().cloned());
+    files.push(OutputFile {
+        path: "schema/release.schema.json".into(),
+        bytes: content::schema::release_schema().into_bytes(),
+    });
     Ok(Generated {
         site,
         reports,
