@@ -13,5 +13,6 @@ pub mod email;
 pub mod evaluate;
 pub mod render;
 pub mod send;
+pub mod serve;
 pub mod site;
 pub mod yaml;

@@ -15,7 +15,7 @@ pub struct Args {
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
     let out = cli.root.join(&args.out);
-    match site::build(&cli.root, &out) {
+    match site::build(&cli.root, &out, !cli.quiet) {
         Ok(summary) => {
             if !cli.quiet {
                 let _ = writeln!(
@@ -30,6 +30,15 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
                     summary.elapsed.as_millis(),
                     out.display()
                 );
+            }
+            if cli.verbose {
+                for (stage, took) in &summary.timings {
+                    let _ = writeln!(
+                        anstream::stdout(),
+                        "  {stage:<28} {:>8.1} ms",
+                        took.as_secs_f64() * 1000.0
+                    );
+                }
             }
             exit::OK
         }

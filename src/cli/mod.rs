@@ -3,8 +3,11 @@
 mod build;
 mod check;
 mod email;
+mod init;
+mod new;
 mod schema;
 mod send;
+mod serve;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,8 +44,12 @@ pub struct Cli {
     pub root: PathBuf,
 
     /// Print only errors.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Print more: how long each stage of a build took.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -72,6 +79,12 @@ pub enum Command {
     Send(send::Args),
     /// Print the JSON Schema of the release file (for editors and CI).
     Schema(schema::Args),
+    /// Create a new site with an example release, people, a checklist and a runbook.
+    Init(init::Args),
+    /// Write a new release file for a product, from its latest release or a template.
+    New(new::Args),
+    /// Build, serve on 127.0.0.1, and rebuild and reload pages when files change.
+    Serve(serve::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -83,6 +96,9 @@ pub fn run() -> i32 {
         Command::Email(args) => email::run(&cli, args),
         Command::Send(args) => send::run(&cli, args),
         Command::Schema(args) => schema::run(&cli, args),
+        Command::Init(args) => init::run(&cli, args),
+        Command::New(args) => new::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     }
 }
 
@@ -109,8 +125,25 @@ fn find_release(root: &Path, site: &LoadedSite, wanted: &str) -> Result<usize, S
     Err(format!("error: no release `{wanted}`\n  = help: {help}"))
 }
 
-/// Prints every problem and the closing count to stderr.
+/// Prints every problem and the closing count to stderr, the `error:` headers in
+/// colour when stderr is a terminal (anstream drops colour otherwise, and under NO_COLOR).
 fn print_invalid(invalid: &InvalidSite) {
     let mut err = anstream::stderr().lock();
-    let _ = writeln!(err, "{invalid}");
+    let red = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let bold = anstyle::Style::new().bold();
+    for d in &invalid.diagnostics {
+        let text = d.render();
+        let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let styled = match head.split_once(": error: ") {
+            Some((place, message)) => {
+                format!("{bold}{place}{bold:#}: {red}error{red:#}: {bold}{message}{bold:#}")
+            }
+            None => head.to_string(),
+        };
+        let _ = write!(err, "{styled}\n{rest}");
+    }
+    let n = invalid.diagnostics.len();
+    let _ = writeln!(err, "{n} problem{} found", if n == 1 { "" } else { "s" });
 }

@@ -12,8 +12,10 @@ pub mod schema;
 pub mod time;
 mod validate;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -36,6 +38,9 @@ pub struct LoadedSite {
     /// The runbooks of content/runbooks/, by name (file stem).
     pub runbooks: BTreeMap<String, Runbook>,
     pub releases: Vec<LoadedRelease>,
+    /// A hash of every input shared by all releases' pages: settings, people,
+    /// checklists and runbooks.
+    pub shared_fingerprint: u64,
 }
 
 /// One release file, parsed and validated.
@@ -45,11 +50,71 @@ pub struct LoadedRelease {
     pub slug: String,
     /// The file, relative to the site root.
     pub path: PathBuf,
-    pub release: Release,
+    pub release: Arc<Release>,
+    /// A hash of the file's text: what its pages depend on, besides shared inputs.
+    pub fingerprint: u64,
+}
+
+/// Parsed release files kept from one load to the next (by `serve`), so that a
+/// file whose modification time and size are unchanged is not read or parsed
+/// again. A fresh cache makes a cold load.
+#[derive(Default)]
+pub struct ReleaseCache {
+    files: HashMap<PathBuf, CachedRelease>,
+}
+
+struct CachedRelease {
+    stamp: (Option<SystemTime>, u64),
+    parsed: Result<(Arc<Source>, Arc<Release>), Diagnostic>,
+}
+
+impl ReleaseCache {
+    /// Parses `path`, or returns what it parsed last time if the file is unchanged.
+    fn get(&mut self, root: &Path, path: &Path) -> Result<(Arc<Source>, Arc<Release>), Diagnostic> {
+        let stamp = std::fs::metadata(path).map_or((None, 0), |m| (m.modified().ok(), m.len()));
+        if let Some(cached) = self.files.get(path)
+            && cached.stamp == stamp
+            && stamp.0.is_some()
+        {
+            return cached.parsed.clone();
+        }
+        let parsed =
+            parse_file::<Release>(root, path, "a release").and_then(|(source, mut release)| {
+                validate::load_verification_file(path, &source, &mut release)?;
+                Ok((Arc::new(source), Arc::new(release)))
+            });
+        self.files.insert(
+            path.to_path_buf(),
+            CachedRelease {
+                stamp,
+                parsed: parsed.clone(),
+            },
+        );
+        parsed
+    }
+
+    /// Whether `path` is cached and unchanged on disk.
+    fn is_fresh(&self, path: &Path) -> bool {
+        let stamp = std::fs::metadata(path).map_or((None, 0), |m| (m.modified().ok(), m.len()));
+        self.files
+            .get(path)
+            .is_some_and(|c| c.stamp == stamp && stamp.0.is_some())
+    }
+
+    /// Forgets files that no longer exist.
+    fn retain(&mut self, present: &[PathBuf]) {
+        let keep: HashSet<&PathBuf> = present.iter().collect();
+        self.files.retain(|p, _| keep.contains(p));
+    }
 }
 
 /// Loads and validates the site in `root`.
 pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
+    load_with(root, &mut ReleaseCache::default())
+}
+
+/// Loads and validates the site in `root`, reusing what `cache` parsed before.
+pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, InvalidSite> {
     let content = root.join("content");
     let mut problems = Diagnostics::default();
     if !content.is_dir() {
@@ -131,21 +196,27 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
         })
         .collect();
 
-    let releases: Vec<(Source, Release)> = yaml_files(&content.join("releases"))
-        .into_par_iter()
+    let release_files = yaml_files(&content.join("releases"));
+    cache.retain(&release_files);
+    // Unchanged files come from the cache; the rest are parsed in parallel.
+    let stale: Vec<&PathBuf> = release_files
+        .iter()
+        .filter(|p| !cache.is_fresh(p))
+        .collect();
+    let fresh: Vec<(PathBuf, CachedRelease)> = stale
+        .par_iter()
         .map(|path| {
-            let parsed = parse_file::<Release>(root, &path, "a release");
-            (path, parsed)
+            let mut one = ReleaseCache::default();
+            let _ = one.get(root, path);
+            let (path, cached) = one.files.into_iter().next().expect("one file parsed");
+            (path, cached)
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter_map(|(path, r)| match r {
-            Ok((source, mut release)) => {
-                if let Err(d) = validate::load_verification_file(&path, &source, &mut release) {
-                    problems.push(d);
-                }
-                Some((source, release))
-            }
+        .collect();
+    cache.files.extend(fresh);
+    let releases: Vec<(Arc<Source>, Arc<Release>)> = release_files
+        .iter()
+        .filter_map(|path| match cache.get(root, path) {
+            Ok(parsed) => Some(parsed),
             Err(d) => {
                 problems.push(d);
                 None
@@ -190,13 +261,19 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
     problems.extend(per_release.into_iter().flatten());
 
     let loaded: Vec<LoadedRelease> = releases
-        .into_iter()
+        .iter()
         .map(|(source, release)| LoadedRelease {
-            slug: slug_of(&release),
-            path: source.shown,
-            release,
+            slug: slug_of(release),
+            path: source.shown.clone(),
+            release: release.clone(),
+            fingerprint: fingerprint(&source.text),
         })
         .collect();
+    // Everything a release's pages depend on besides the release itself.
+    let mut shared = vec![config_source.text.as_str(), people_source.text.as_str()];
+    shared.extend(checklists.values().map(|(s, _)| s.text.as_str()));
+    shared.extend(runbooks.values().map(|r| r.source.text.as_str()));
+    let shared_fingerprint = fingerprint(&shared.join("\u{0}"));
     problems.extend(validate::duplicate_slugs(root, &loaded));
 
     if !problems.is_empty() {
@@ -211,7 +288,16 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
         checklists: checklists.into_iter().map(|(k, (_, c))| (k, c)).collect(),
         runbooks,
         releases: loaded,
+        shared_fingerprint,
     })
+}
+
+/// A stable 64-bit hash (SipHash with fixed keys: the same across runs).
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// `Acme ERP` + `2.0.0` -> `acme-erp-2.0.0`.

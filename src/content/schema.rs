@@ -8,8 +8,13 @@ use super::release::Release;
 /// files made by `init` and `new` point at it.
 pub const SITE_PATH: &str = "schema/release.schema.json";
 
-/// The schema as pretty JSON, ending in a newline.
+/// The schema as pretty JSON, ending in a newline (generated once per process).
 pub fn release_schema() -> String {
+    static SCHEMA: std::sync::LazyLock<String> = std::sync::LazyLock::new(generate);
+    SCHEMA.clone()
+}
+
+fn generate() -> String {
     let mut schema = schemars::schema_for!(Release);
     schema.insert("title".into(), "golive release file".into());
     schema.insert(

@@ -60,7 +60,8 @@ fn eval_with(site_yaml: &str, edit: impl FnOnce(&mut serde_yaml::Mapping)) -> Re
     let loaded = LoadedRelease {
         slug: crate::content::slug_of(&release),
         path: "r.yaml".into(),
-        release,
+        release: std::sync::Arc::new(release),
+        fingerprint: 0,
     };
     evaluate(
         &loaded,

@@ -78,6 +78,8 @@ pub struct OutputFile {
 pub struct Theme {
     tera: Tera,
     pub assets: Vec<OutputFile>,
+    /// A hash of every template, to know when pages must be rendered again.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -108,6 +110,14 @@ impl Theme {
             })
             .collect();
 
+        // What the rendered pages depend on: every template as read.
+        let fingerprint = crate::content::fingerprint(
+            &sources
+                .iter()
+                .map(|(n, t)| format!("{n}\u{0}{t}"))
+                .collect::<Vec<_>>()
+                .join("\u{0}"),
+        );
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
@@ -130,7 +140,11 @@ impl Theme {
         tera.register_filter("name", name_filter(people.clone()));
         tera.register_function("person", person_function(people));
         if problems.is_empty() {
-            Ok(Theme { tera, assets })
+            Ok(Theme {
+                tera,
+                assets,
+                fingerprint,
+            })
         } else {
             Err(problems)
         }
@@ -184,7 +198,7 @@ fn template_error(root: &Path, layouts: &Path, e: &tera::Error) -> Diagnostic {
 
 /// HTML escaping without Tera's escaping of `/` (`&#x2F;`), which makes URLs and
 /// dates in pages and emails needlessly hard to read in source and in tests.
-fn escape_html(input: &str) -> String {
+pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     for c in input.chars() {
         match c {

@@ -15,7 +15,7 @@ use crate::render::OutputFile;
 pub const MARKER: &str = ".golive-output";
 
 /// Replaces `out` with exactly `files`.
-pub fn replace_output(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+pub fn replace_output(out: &Path, files: &[&OutputFile]) -> io::Result<()> {
     refuse_foreign_folder(out)?;
     let parent = out
         .parent()
@@ -51,7 +51,7 @@ pub fn replace_output(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     Ok(())
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
+fn write_all(staging: &Path, files: &[&OutputFile]) -> io::Result<()> {
     fs::create_dir_all(staging)?;
     fs::write(
         staging.join(MARKER),

@@ -1,0 +1,36 @@
+//! `golive serve`: build, serve on 127.0.0.1, rebuild and reload on change.
+
+use std::io::Write as _;
+use std::net::IpAddr;
+
+use super::{Cli, exit};
+use crate::serve::{self, Options};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 8008)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address exposes the site to the network.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the dashboard in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> i32 {
+    let options = Options {
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        quiet: cli.quiet,
+    };
+    match serve::run(&cli.root, options) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            let _ = writeln!(anstream::stderr(), "error: {e}");
+            exit::FAILED
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Serve: build, serve the output from memory on a loopback address, rebuild on
+//! every change, and reload open pages.
+//!
+//! The server never exits on a content error: it keeps serving the last good
+//! build, prints the problems in the terminal and shows them in the browser as an
+//! overlay (the injected reload script polls `/__golive/state`). Rebuilds go
+//! through `site::Builder`, so an edit of one release renders only that release
+//! and the pages that list releases.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::diagnostic::InvalidSite;
+use crate::render::OutputFile;
+use crate::site::{Builder, Generated};
+
+const RELOAD_JS: &str = include_str!("reload.js");
+
+pub struct Options {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub quiet: bool,
+}
+
+/// What the server shows: the last good build, and the current error if any.
+#[derive(Default)]
+struct State {
+    files: HashMap<String, (Arc<Vec<OutputFile>>, usize)>,
+    error: Option<String>,
+    version: u64,
+}
+
+impl State {
+    fn install(&mut self, generated: &Generated) {
+        let mut files =
+            HashMap::with_capacity(generated.release_files.len() * 8 + generated.site_files.len());
+        for group in &generated.release_files {
+            for (i, f) in group.iter().enumerate() {
+                files.insert(url_path(&f.path), (group.clone(), i));
+            }
+        }
+        let site = Arc::new(generated.site_files.clone());
+        for (i, f) in site.iter().enumerate() {
+            files.insert(url_path(&f.path), (site.clone(), i));
+        }
+        self.files = files;
+        self.error = None;
+        self.version += 1;
+    }
+
+    fn fail(&mut self, invalid: &InvalidSite) {
+        self.error = Some(invalid.to_string());
+        self.version += 1;
+    }
+}
+
+fn url_path(path: &Path) -> String {
+    let mut url = String::from("/");
+    url.push_str(&path.to_string_lossy().replace('\\', "/"));
+    url
+}
+
+/// Runs until interrupted.
+pub fn run(root: &Path, options: Options) -> Result<(), String> {
+    let state = Arc::new(RwLock::new(State::default()));
+    let mut builder = Builder::new(root);
+    let started = Instant::now();
+    match builder.generate() {
+        Ok(generated) => {
+            state.write().expect("state lock").install(&generated);
+            if !options.quiet {
+                println!(
+                    "built {} releases in {} ms",
+                    generated.reports.len(),
+                    started.elapsed().as_millis()
+                );
+            }
+        }
+        Err(invalid) => {
+            eprintln!("{invalid}");
+            state.write().expect("state lock").fail(&invalid);
+        }
+    }
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let server =
+        tiny_http::Server::http(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    let local = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    let url = format!("http://{local}/");
+    println!("serving {url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {} — anyone who can reach this address can read the site",
+            options.bind
+        );
+    }
+    if options.open {
+        open_browser(&url);
+    }
+
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let server = server.clone();
+        let state = state.clone();
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let _ = respond(request, &state);
+            }
+        });
+    }
+
+    watch(root, &mut builder, &state, options.quiet)
+}
+
+/// Rebuilds after every burst of changes in content/, layouts/ and emails/.
+/// Only creations, modifications and removals count: reading the files during a
+/// rebuild must not trigger another one.
+fn watch(
+    root: &Path,
+    builder: &mut Builder,
+    state: &Arc<RwLock<State>>,
+    quiet: bool,
+) -> Result<(), String> {
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher =
+        notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
+    for dir in ["content", "layouts", "emails"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|d| d.is_dir())
+    {
+        watcher
+            .watch(&dir, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+    }
+    let changes = |event: &notify::Result<notify::Event>| {
+        event.as_ref().is_ok_and(|e| {
+            matches!(
+                e.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            ) && !matches!(e.kind, EventKind::Modify(ModifyKind::Metadata(_)))
+        })
+    };
+    while let Ok(event) = rx.recv() {
+        if !changes(&event) {
+            continue;
+        }
+        // An editor's save is often several events; take them all as one change.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(15)) {
+            let _ = more;
+        }
+        let started = Instant::now();
+        match builder.generate() {
+            Ok(generated) => {
+                state.write().expect("state lock").install(&generated);
+                if !quiet {
+                    println!(
+                        "rebuilt in {} ms ({} of {} releases rendered)",
+                        started.elapsed().as_millis(),
+                        generated.rendered,
+                        generated.reports.len()
+                    );
+                }
+            }
+            Err(invalid) => {
+                eprintln!("{invalid}\n(still serving the last good build)");
+                state.write().expect("state lock").fail(&invalid);
+            }
+        }
+        let _ = std::io::stdout().flush();
+    }
+    Ok(())
+}
+
+fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Result<()> {
+    let path = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let path = percent_decode(&path);
+    let header = |name: &str, value: &str| {
+        tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+    };
+    if path == "/__golive/state" {
+        let s = state.read().expect("state lock");
+        let body = serde_json::json!({ "version": s.version, "error": s.error }).to_string();
+        return request.respond(
+            tiny_http::Response::from_string(body)
+                .with_header(header("Content-Type", "application/json"))
+                .with_header(header("Cache-Control", "no-store")),
+        );
+    }
+    if path == "/__golive/reload.js" {
+        return request.respond(
+            tiny_http::Response::from_string(RELOAD_JS)
+                .with_header(header("Content-Type", "text/javascript")),
+        );
+    }
+    let wanted = if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path
+    };
+    let s = state.read().expect("state lock");
+    let Some((group, index)) = s
+        .files
+        .get(&wanted)
+        .or_else(|| s.files.get(&format!("{wanted}/index.html")))
+    else {
+        let body = format!(
+            "<!DOCTYPE html><title>Not found</title><p>No page at {}. <a href=\"/\">All releases</a></p>",
+            crate::render::escape_html(&wanted)
+        );
+        return request.respond(
+            tiny_http::Response::from_string(body)
+                .with_status_code(404)
+                .with_header(header("Content-Type", "text/html; charset=utf-8")),
+        );
+    };
+    let file = &group[*index];
+    let content_type = match file.path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("eml") => "message/rfc822",
+        _ => "application/octet-stream",
+    };
+    let bytes = if content_type.starts_with("text/html") {
+        inject(&file.bytes, s.error.as_deref())
+    } else {
+        file.bytes.clone()
+    };
+    drop(s);
+    request.respond(
+        tiny_http::Response::from_data(bytes)
+            .with_header(header("Content-Type", content_type))
+            .with_header(header("Cache-Control", "no-store")),
+    )
+}
+
+/// The reload script, and the current error as an overlay, added to a page.
+fn inject(page: &[u8], error: Option<&str>) -> Vec<u8> {
+    let page = String::from_utf8_lossy(page);
+    let mut extra = String::from("<script src=\"/__golive/reload.js\"></script>");
+    if let Some(error) = error {
+        extra.insert_str(
+            0,
+            &format!(
+                "<pre id=\"golive-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#ffe3e3;white-space:pre-wrap;z-index:99999\">golive: the content has problems; showing the last good build.\n\n{}</pre>",
+                crate::render::escape_html(error)
+            ),
+        );
+    }
+    match page.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &page[..at], &page[at..]).into_bytes(),
+        None => format!("{page}{extra}").into_bytes(),
+    }
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn open_browser(url: &str) {
+    for opener in ["xdg-open", "open"] {
+        if std::process::Command::new(opener).arg(url).spawn().is_ok() {
+            return;
+        }
+    }
+    eprintln!("could not open a browser; visit {url}");
+}

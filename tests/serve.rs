@@ -1,0 +1,197 @@
+//! `golive serve` over a real HTTP connection: it serves the site, reflects an
+//! edit, and on broken content shows the error while the old pages stay served.
+//! And the incremental rebuild underneath renders only what an edit touches.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+/// A `golive serve` process, killed when dropped.
+struct Serving {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Site) -> Serving {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
+        .args([
+            "--root",
+            site.root.to_str().unwrap(),
+            "serve",
+            "--port",
+            "0",
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start golive serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("serving http://") {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    // Keep reading stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Serving { child, address }
+}
+
+/// A plain HTTP/1.0 GET: status code and body.
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+fn state(address: &str) -> serde_json::Value {
+    serde_json::from_str(&get(address, "/__golive/state").1).unwrap()
+}
+
+/// Waits (at most 20 s) for the server's state to satisfy `done`.
+fn wait_for(
+    address: &str,
+    what: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let s = state(address);
+        if done(&s) {
+            return s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "gave up waiting for {what}; state: {s}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const RELEASE: &str = "content/releases/pending.yaml";
+const PAGE: &str = "/releases/fixture-app-1.1.0/index.html";
+
+#[test]
+fn serve_reflects_an_edit_and_shows_errors_over_the_last_good_build() {
+    let site = Site::copy_of("verdicts");
+    let server = serve(&site);
+    let addr = &server.address;
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "serve binds to loopback by default: {addr}"
+    );
+
+    let (status, dashboard) = get(addr, "/");
+    assert_eq!(status, 200);
+    assert!(dashboard.contains("Fixture App 1.1.0"));
+    assert!(
+        dashboard.contains("/__golive/reload.js"),
+        "pages get the reload script"
+    );
+    assert_eq!(get(addr, "/no/such/page.html").0, 404);
+    let before = state(addr)["version"].as_u64().unwrap();
+
+    // An edit shows up.
+    let text = site.read(RELEASE);
+    site.write(
+        RELEASE,
+        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: Freshly edited"),
+    );
+    wait_for(addr, "the rebuild after an edit", |s| {
+        s["version"].as_u64().unwrap() > before && s["error"].is_null()
+    });
+    let (_, page) = get(addr, PAGE);
+    assert!(
+        page.contains("Freshly edited"),
+        "the edited title is served"
+    );
+
+    // Broken content: the error is shown, the last good pages stay served.
+    let good = site.read(RELEASE);
+    site.write(RELEASE, format!("{good}stauts: oops\n"));
+    let failed = wait_for(addr, "the error after breaking the file", |s| {
+        !s["error"].is_null()
+    });
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("content/releases/pending.yaml:") && error.contains("unknown key `stauts`"),
+        "{error}"
+    );
+    let (status, page) = get(addr, PAGE);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Freshly edited"),
+        "the last good build is still served"
+    );
+    assert!(
+        page.contains("id=\"golive-error\"") && page.contains("unknown key `stauts`"),
+        "the page shows the error"
+    );
+
+    // Fixing it clears the error.
+    site.write(RELEASE, good);
+    wait_for(addr, "recovery", |s| s["error"].is_null());
+    assert!(!get(addr, PAGE).1.contains("golive-error"));
+}
+
+#[test]
+fn an_edit_renders_only_that_release_again() {
+    let site = Site::copy_of("verdicts");
+    let mut builder = golive::site::Builder::new(&site.root);
+    let first = builder.generate().unwrap();
+    assert_eq!(first.rendered, 3, "a cold build renders every release");
+    let again = builder.generate().unwrap();
+    assert_eq!(again.rendered, 0, "nothing changed, nothing rendered");
+
+    // mtime resolution: make sure the edit is seen as a change.
+    std::thread::sleep(Duration::from_millis(20));
+    let text = site.read(RELEASE);
+    site.write(
+        RELEASE,
+        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: Edited"),
+    );
+    let after = builder.generate().unwrap();
+    assert_eq!(after.rendered, 1, "only the edited release is rendered");
+    let edited = after
+        .release_files
+        .iter()
+        .flat_map(|f| f.iter())
+        .find(|f| f.path == Path::new("releases/fixture-app-1.1.0/index.html"))
+        .unwrap();
+    assert!(String::from_utf8_lossy(&edited.bytes).contains("Edited"));
+    let dashboard = after
+        .site_files
+        .iter()
+        .find(|f| f.path == Path::new("index.html"))
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&dashboard.bytes).contains("Edited"),
+        "pages listing releases are rendered again"
+    );
+
+    // A shared input (people.yaml) renders everything again.
+    let people = site.read("content/people.yaml");
+    site.write(
+        "content/people.yaml",
+        people.replace("Ana Lima", "Ana M. Lima"),
+    );
+    assert_eq!(builder.generate().unwrap().rendered, 3);
+}
