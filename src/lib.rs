@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod email;
 pub mod evaluate;
 pub mod render;
+pub mod scaffold;
 pub mod send;
 pub mod serve;
 pub mod site;

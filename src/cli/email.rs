@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Cli, exit, find_release, print_invalid};
+use super::{Cli, exit, find_release, print_invalid, write_output};
 use crate::email::{self, ComposeError, Kind};
 use crate::render::Theme;
 use crate::site;
@@ -86,18 +86,5 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
             }
         },
     };
-    let written = match &args.out {
-        Some(path) => std::fs::write(path, &bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|e| e.to_string()),
-    };
-    match written {
-        Ok(()) => exit::OK,
-        Err(e) => {
-            let _ = writeln!(anstream::stderr(), "error: {e}");
-            exit::FAILED
-        }
-    }
+    write_output(args.out.as_deref(), &bytes)
 }

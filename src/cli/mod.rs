@@ -125,6 +125,25 @@ fn find_release(root: &Path, site: &LoadedSite, wanted: &str) -> Result<usize, S
     Err(format!("error: no release `{wanted}`\n  = help: {help}"))
 }
 
+/// Writes a command's output to `out`, or to stdout; the exit code.
+fn write_output(out: Option<&Path>, bytes: &[u8]) -> i32 {
+    let written = match out {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        None => std::io::stdout()
+            .write_all(bytes)
+            .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            let _ = writeln!(anstream::stderr(), "error: {e}");
+            exit::FAILED
+        }
+    }
+}
+
 /// Prints every problem and the closing count to stderr, the `error:` headers in
 /// colour when stderr is a terminal (anstream drops colour otherwise, and under NO_COLOR).
 fn print_invalid(invalid: &InvalidSite) {

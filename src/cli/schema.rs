@@ -1,9 +1,8 @@
 //! `golive schema`: the JSON Schema of the release file.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::{Cli, exit};
+use super::{Cli, write_output};
 use crate::content::schema;
 
 #[derive(clap::Args, Debug)]
@@ -15,19 +14,5 @@ pub struct Args {
 
 pub fn run(_cli: &Cli, args: &Args) -> i32 {
     let text = schema::release_schema();
-    let written = match &args.out {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-        }
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string()),
-    };
-    match written {
-        Ok(()) => exit::OK,
-        Err(e) => {
-            let _ = writeln!(anstream::stderr(), "error: {e}");
-            exit::FAILED
-        }
-    }
+    write_output(args.out.as_deref(), text.as_bytes())
 }

@@ -363,7 +363,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// Files below `dir` with one of `extensions`, sorted; hidden files are skipped.
 /// Named things (checklists, runbooks) are read from `dir` itself only
 /// (`max_depth` 1), so two files can never claim the same name.
-fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -> Vec<PathBuf> {
+pub fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -383,7 +383,8 @@ fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -> Ve
         .collect()
 }
 
-fn stem(path: &Path) -> String {
+/// A file's name without its extension.
+pub fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

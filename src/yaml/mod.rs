@@ -5,6 +5,7 @@
 //! alias bombs) and every serde error, with `did you mean` help for unknown keys
 //! and values.
 
+pub mod emit;
 pub mod locate;
 
 use std::path::{Path, PathBuf};
