@@ -16,6 +16,9 @@ use crate::send::ledger::{Entry, Ledger, Outcome};
 use crate::send::{self, Connection, Delivery, Retry};
 use crate::site;
 
+/// Sends to at least this many recipients show a progress bar.
+const LARGE_SEND: usize = 20;
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The release: its slug (acme-erp-2.0.0) or its file's path.
@@ -219,34 +222,40 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     };
     let total = owed.len();
     let mut failed = 0;
+    // Large sends get a bar (on a terminal only); every outcome is still a line.
+    let bar = (total >= LARGE_SEND).then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("sending {bar:30} {pos}/{len} {elapsed}")
+                .expect("a valid progress template"),
+        );
+        bar
+    });
+    let say = |line: String| match &bar {
+        Some(bar) => bar.suspend(|| {
+            let _ = writeln!(anstream::stdout(), "{line}");
+        }),
+        None => {
+            let _ = writeln!(anstream::stdout(), "{line}");
+        }
+    };
     for (n, to) in owed.iter().enumerate() {
         let progress = format!("[{}/{total}]", n + 1);
+        let who = format!("{} <{}>", to.name, to.email);
         let result = send::deliver(&transport, &from, to, &bytes, retry, |attempt, why| {
-            let _ = writeln!(
-                anstream::stdout(),
-                "  {progress} … {} <{}>: {why}; retry {attempt}",
-                to.name,
-                to.email
-            );
+            say(format!("  {progress} … {who}: {why}; retry {attempt}"));
         });
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
         let (outcome, detail) = match result {
             Ok(Delivery::Delivered) => {
-                let _ = writeln!(
-                    anstream::stdout(),
-                    "  {progress} ✓ {} <{}>",
-                    to.name,
-                    to.email
-                );
+                say(format!("  {progress} ✓ {who}"));
                 (Outcome::Delivered, None)
             }
             Ok(Delivery::Failed(why)) => {
                 failed += 1;
-                let _ = writeln!(
-                    anstream::stdout(),
-                    "  {progress} ✗ {} <{}>: {why}",
-                    to.name,
-                    to.email
-                );
+                say(format!("  {progress} ✗ {who}: {why}"));
                 (Outcome::Failed, Some(why))
             }
             Err(fatal) => {
@@ -268,6 +277,9 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
                 detail,
             })
             .map_err(|e| format!("cannot record the send in {}: {e}", ledger.path().display()))?;
+    }
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
     }
     let _ = writeln!(
         out,
