@@ -458,3 +458,28 @@ fn a_broken_override_is_reported_with_its_file_and_leaves_output_alone() {
     );
     assert_eq!(site.snapshot("public"), before);
 }
+
+#[test]
+fn a_rebuild_of_unchanged_content_writes_nothing_and_removed_releases_disappear() {
+    let site = built("verdicts");
+    let again = site.run(&["build"]);
+    assert_eq!(again.code, Some(0), "{}", again.describe());
+    assert!(
+        again.stdout.contains("(0 rendered)") && again.stdout.contains("; 0 of "),
+        "{}",
+        again.stdout
+    );
+    site.remove("content/releases/go.yaml");
+    let removed = site.run(&["build"]);
+    assert_eq!(removed.code, Some(0), "{}", removed.describe());
+    assert!(
+        !site.path("public/releases/fixture-app-1.0.0").exists(),
+        "a removed release's pages are deleted"
+    );
+    let manifest = site.read("public/.golive-manifest");
+    assert!(
+        !manifest.contains("fixture-app-1.0.0"),
+        "and gone from the manifest"
+    );
+    assert!(manifest.contains("releases/fixture-app-1.1.0/index.html"));
+}

@@ -6,7 +6,6 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -155,12 +154,29 @@ fn serve_reflects_an_edit_and_shows_errors_over_the_last_good_build() {
 #[test]
 fn an_edit_renders_only_that_release_again() {
     let site = Site::copy_of("verdicts");
-    let mut builder = golive::site::Builder::new(&site.root);
-    let first = builder.generate().unwrap();
-    assert_eq!(first.rendered, 3, "a cold build renders every release");
-    let again = builder.generate().unwrap();
-    assert_eq!(again.rendered, 0, "nothing changed, nothing rendered");
+    let out = site.path("public");
+    let mut builder = golive::site::Builder::new(&site.root, &out);
+    let first = builder.build().unwrap();
+    assert_eq!(
+        (first.rendered, first.written),
+        (3, first.files),
+        "a cold build renders and writes everything"
+    );
+    let again = builder.build().unwrap();
+    assert_eq!(
+        (again.rendered, again.written, again.deleted),
+        (0, 0, 0),
+        "nothing changed, nothing done"
+    );
 
+    // A fresh builder (a new `golive build`) finds the same in the output's cache.
+    let cold = golive::site::Builder::new(&site.root, &out)
+        .build()
+        .unwrap();
+    assert_eq!((cold.rendered, cold.written), (0, 0));
+
+    let other = site.path("public/releases/fixture-app-1.0.0/index.html");
+    let untouched = std::fs::metadata(&other).unwrap().modified().unwrap();
     // mtime resolution: make sure the edit is seen as a change.
     std::thread::sleep(Duration::from_millis(20));
     let text = site.read(RELEASE);
@@ -168,30 +184,49 @@ fn an_edit_renders_only_that_release_again() {
         RELEASE,
         text.replace("version: 1.1.0", "version: 1.1.0\ntitle: Edited"),
     );
-    let after = builder.generate().unwrap();
+    let after = builder.build().unwrap();
     assert_eq!(after.rendered, 1, "only the edited release is rendered");
-    let edited = after
-        .release_files
-        .iter()
-        .flat_map(|f| f.iter())
-        .find(|f| f.path == Path::new("releases/fixture-app-1.1.0/index.html"))
-        .unwrap();
-    assert!(String::from_utf8_lossy(&edited.bytes).contains("Edited"));
-    let dashboard = after
-        .site_files
-        .iter()
-        .find(|f| f.path == Path::new("index.html"))
-        .unwrap();
     assert!(
-        String::from_utf8_lossy(&dashboard.bytes).contains("Edited"),
+        site.read("public/releases/fixture-app-1.1.0/index.html")
+            .contains("Edited")
+    );
+    assert!(
+        site.read("public/index.html").contains("Edited"),
         "pages listing releases are rendered again"
     );
+    // Its pages, emails and readiness.json change, and the dashboard; nothing else.
+    assert!(
+        after.written >= 3 && after.written <= 10,
+        "{} files written",
+        after.written
+    );
+    assert_eq!(
+        std::fs::metadata(&other).unwrap().modified().unwrap(),
+        untouched,
+        "another release's page was rewritten"
+    );
 
-    // A shared input (people.yaml) renders everything again.
+    // A shared input (people.yaml) renders everything again, but rewrites only what differs.
     let people = site.read("content/people.yaml");
     site.write(
         "content/people.yaml",
         people.replace("Ana Lima", "Ana M. Lima"),
     );
-    assert_eq!(builder.generate().unwrap().rendered, 3);
+    let shared = builder.build().unwrap();
+    assert_eq!(shared.rendered, 3);
+    assert!(
+        shared.written < shared.files,
+        "unchanged files are not rewritten"
+    );
+
+    // A removed release's files disappear.
+    site.remove("content/releases/nogo.yaml");
+    let removed = builder.build().unwrap();
+    assert_eq!(removed.releases, 2);
+    assert!(removed.deleted >= 3, "{} deleted", removed.deleted);
+    assert!(
+        !site
+            .path("public/releases/fixture-script-alert-x-script-app-2.0.0-rc.1")
+            .exists()
+    );
 }

@@ -59,7 +59,7 @@ fn quiet_and_verbose() {
     assert_eq!((code, out.as_str(), err.as_str()), (Some(0), "", ""));
     let (code, out, _) = run(&site, &["build", "--verbose"], &[]);
     assert_eq!(code, Some(0));
-    assert!(out.starts_with("built 3 releases:"), "{out}");
+    assert!(out.starts_with("built 3 releases ("), "{out}");
     for stage in [
         "load and validate",
         "evaluate",

@@ -20,13 +20,16 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
             if !cli.quiet {
                 let _ = writeln!(
                     anstream::stdout(),
-                    "built {} release{}: {} pages, {} emails, {} files, {:.1} KiB in {} ms -> {}",
+                    "built {} release{} ({} rendered): {} pages, {} emails; {} of {} files written ({:.1} KiB), {} deleted, in {} ms -> {}",
                     summary.releases,
                     if summary.releases == 1 { "" } else { "s" },
+                    summary.rendered,
                     summary.pages,
                     summary.emails,
+                    summary.written,
                     summary.files,
-                    summary.bytes as f64 / 1024.0,
+                    summary.bytes_written as f64 / 1024.0,
+                    summary.deleted,
                     summary.elapsed.as_millis(),
                     out.display()
                 );

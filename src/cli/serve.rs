@@ -2,6 +2,7 @@
 
 use std::io::Write as _;
 use std::net::IpAddr;
+use std::path::PathBuf;
 
 use super::{Cli, exit};
 use crate::serve::{self, Options};
@@ -17,6 +18,9 @@ pub struct Args {
     /// Open the dashboard in the default browser.
     #[arg(long)]
     pub open: bool,
+    /// Output folder to build into and serve from; relative paths are taken from the site folder.
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    pub out: PathBuf,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
@@ -25,6 +29,7 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         port: args.port,
         open: args.open,
         quiet: cli.quiet,
+        out: cli.root.join(&args.out),
     };
     match serve::run(&cli.root, options) {
         Ok(()) => exit::OK,

@@ -12,10 +12,9 @@ pub mod schema;
 pub mod time;
 mod validate;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -28,19 +27,20 @@ use checklist::Checklist;
 use release::Release;
 use runbook::Runbook;
 
-/// Everything in a site's `content/`, validated.
-#[derive(Debug)]
+/// Everything in a site's `content/`, validated: the shared inputs (reached
+/// through `Deref`: `site.config`, `site.people`, ...) and every release.
 pub struct LoadedSite {
     pub root: PathBuf,
-    pub config: SiteConfig,
-    pub people: People,
-    pub checklists: BTreeMap<String, Checklist>,
-    /// The runbooks of content/runbooks/, by name (file stem).
-    pub runbooks: BTreeMap<String, Runbook>,
+    pub shared: Shared,
     pub releases: Vec<LoadedRelease>,
-    /// A hash of every input shared by all releases' pages: settings, people,
-    /// checklists and runbooks.
-    pub shared_fingerprint: u64,
+}
+
+impl std::ops::Deref for LoadedSite {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 /// One release file, parsed and validated.
@@ -55,68 +55,140 @@ pub struct LoadedRelease {
     pub fingerprint: u64,
 }
 
-/// Parsed release files kept from one load to the next (by `serve`), so that a
-/// file whose modification time and size are unchanged is not read or parsed
-/// again. A fresh cache makes a cold load.
-#[derive(Default)]
-pub struct ReleaseCache {
-    files: HashMap<PathBuf, CachedRelease>,
+/// Everything releases refer to (settings, people, checklists, runbooks),
+/// validated, and a fingerprint of it: what every release's pages depend on
+/// besides the release itself.
+pub struct Shared {
+    pub config: SiteConfig,
+    pub people: People,
+    pub checklists: BTreeMap<String, Checklist>,
+    pub runbooks: BTreeMap<String, Runbook>,
+    /// Every runbook file, also those whose own errors kept them out of `runbooks`.
+    runbook_names: BTreeSet<String>,
+    /// Checklists that exist but do not parse: releases using them get no second error.
+    broken_checklists: BTreeSet<String>,
+    pub fingerprint: u64,
 }
 
-struct CachedRelease {
-    stamp: (Option<SystemTime>, u64),
-    parsed: Result<(Arc<Source>, Arc<Release>), Diagnostic>,
-}
-
-impl ReleaseCache {
-    /// Parses `path`, or returns what it parsed last time if the file is unchanged.
-    fn get(&mut self, root: &Path, path: &Path) -> Result<(Arc<Source>, Arc<Release>), Diagnostic> {
-        let stamp = std::fs::metadata(path).map_or((None, 0), |m| (m.modified().ok(), m.len()));
-        if let Some(cached) = self.files.get(path)
-            && cached.stamp == stamp
-            && stamp.0.is_some()
-        {
-            return cached.parsed.clone();
+impl Shared {
+    /// Reads and checks `path`, one release file, against the shared inputs.
+    pub fn release(&self, root: &Path, path: &Path) -> Result<LoadedRelease, Vec<Diagnostic>> {
+        let (source, mut release) =
+            parse_file::<Release>(root, path, "a release").map_err(|d| vec![d])?;
+        validate::load_verification_file(path, &source, &mut release).map_err(|d| vec![d])?;
+        let context = validate::Context {
+            config: &self.config,
+            people: &self.people,
+            checklists: self
+                .checklists
+                .iter()
+                .map(|(k, c)| (k.as_str(), c))
+                .collect(),
+            broken_checklists: &self.broken_checklists,
+            runbooks: &self.runbook_names,
+        };
+        let problems = validate::release_problems(&context, &source, &release);
+        if !problems.is_empty() {
+            return Err(problems);
         }
-        let parsed =
-            parse_file::<Release>(root, path, "a release").and_then(|(source, mut release)| {
-                validate::load_verification_file(path, &source, &mut release)?;
-                Ok((Arc::new(source), Arc::new(release)))
-            });
-        self.files.insert(
-            path.to_path_buf(),
-            CachedRelease {
-                stamp,
-                parsed: parsed.clone(),
-            },
-        );
-        parsed
-    }
-
-    /// Whether `path` is cached and unchanged on disk.
-    fn is_fresh(&self, path: &Path) -> bool {
-        let stamp = std::fs::metadata(path).map_or((None, 0), |m| (m.modified().ok(), m.len()));
-        self.files
-            .get(path)
-            .is_some_and(|c| c.stamp == stamp && stamp.0.is_some())
-    }
-
-    /// Forgets files that no longer exist.
-    fn retain(&mut self, present: &[PathBuf]) {
-        let keep: HashSet<&PathBuf> = present.iter().collect();
-        self.files.retain(|p, _| keep.contains(p));
+        Ok(LoadedRelease {
+            slug: slug_of(&release),
+            path: source.shown.clone(),
+            fingerprint: fingerprint(&source.text),
+            release: Arc::new(release),
+        })
     }
 }
 
-/// Loads and validates the site in `root`.
+/// Loads and validates the site in `root`: every file, every reference.
 pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
-    load_with(root, &mut ReleaseCache::default())
+    let mut problems = Diagnostics::default();
+    let shared = load_shared_into(root, &mut problems);
+    let files = release_files(root);
+    let results: Vec<Result<LoadedRelease, Vec<Diagnostic>>> = match &shared {
+        Some(shared) => files
+            .par_iter()
+            .map(|path| shared.release(root, path))
+            .collect(),
+        // Without settings and people no reference can be checked; report what
+        // does not even parse.
+        None => files
+            .par_iter()
+            .filter_map(|path| parse_file::<Release>(root, path, "a release").err())
+            .map(|d| Err(vec![d]))
+            .collect(),
+    };
+    let mut releases = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(r) => releases.push(r),
+            Err(d) => problems.extend(d),
+        }
+    }
+    let identities: Vec<Identity> = releases.iter().map(Identity::of).collect();
+    problems.extend(validate::duplicate_slugs(root, &identities));
+    match shared {
+        Some(shared) if problems.is_empty() => Ok(LoadedSite::new(root, shared, releases)),
+        _ => Err(InvalidSite {
+            diagnostics: problems.into_sorted(),
+        }),
+    }
 }
 
-/// Loads and validates the site in `root`, reusing what `cache` parsed before.
-pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, InvalidSite> {
-    let content = root.join("content");
+/// Loads the settings, people, checklists and runbooks of the site in `root`.
+pub fn load_shared(root: &Path) -> Result<Shared, InvalidSite> {
     let mut problems = Diagnostics::default();
+    match load_shared_into(root, &mut problems) {
+        Some(shared) if problems.is_empty() => Ok(shared),
+        _ => Err(InvalidSite {
+            diagnostics: problems.into_sorted(),
+        }),
+    }
+}
+
+/// The release files of the site in `root`, sorted.
+pub fn release_files(root: &Path) -> Vec<PathBuf> {
+    yaml_files(&root.join("content").join("releases"))
+}
+
+/// Two files may not describe the same product and version: their pages would collide.
+pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
+    validate::duplicate_slugs(root, releases)
+}
+
+/// What identifies a release file, for the check that no two describe the same release.
+pub struct Identity {
+    pub slug: String,
+    pub path: PathBuf,
+    pub product: String,
+    pub version: String,
+}
+
+impl Identity {
+    pub fn of(r: &LoadedRelease) -> Identity {
+        Identity {
+            slug: r.slug.clone(),
+            path: r.path.clone(),
+            product: r.release.product.clone(),
+            version: r.release.version.to_string(),
+        }
+    }
+}
+
+impl LoadedSite {
+    fn new(root: &Path, shared: Shared, releases: Vec<LoadedRelease>) -> LoadedSite {
+        LoadedSite {
+            root: root.to_path_buf(),
+            shared,
+            releases,
+        }
+    }
+}
+
+/// Reads the shared inputs; their problems go to `problems`. `None` when
+/// site.yaml or people.yaml cannot be used.
+fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
+    let content = root.join("content");
     if !content.is_dir() {
         problems.push(
             Diagnostic::new(
@@ -128,20 +200,17 @@ pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, In
                 "run golive in a site folder, pass --root DIR, or create one with `golive init`",
             ),
         );
-        return Err(InvalidSite {
-            diagnostics: problems.into_sorted(),
-        });
+        return None;
     }
-
     let config = load_one::<SiteConfig>(
         root,
         &content.join("site.yaml"),
         "the site's settings",
-        &mut problems,
+        problems,
     );
     let people_path = content.join("people.yaml");
     let people = if people_path.exists() {
-        load_one::<People>(root, &people_path, "people and groups", &mut problems)
+        load_one::<People>(root, &people_path, "people and groups", problems)
     } else {
         let shown = display_path(root, &people_path);
         Some((
@@ -153,7 +222,6 @@ pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, In
         ))
     };
 
-    // Checklists that exist but do not parse: releases using them get no second error.
     let mut broken_checklists = BTreeSet::new();
     let checklists: BTreeMap<String, (Source, Checklist)> =
         files_with_extension(&content.join("checklists"), &["yaml", "yml"], 1)
@@ -177,7 +245,6 @@ pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, In
             .collect();
 
     let runbook_files = files_with_extension(&content.join("runbooks"), &["md"], 1);
-    // Every file counts as existing for references, even one with errors of its own.
     let runbook_names: BTreeSet<String> = runbook_files.iter().map(|p| stem(p)).collect();
     let runbooks: BTreeMap<String, Runbook> = runbook_files
         .par_iter()
@@ -196,50 +263,8 @@ pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, In
         })
         .collect();
 
-    let release_files = yaml_files(&content.join("releases"));
-    cache.retain(&release_files);
-    // Unchanged files come from the cache; the rest are parsed in parallel.
-    let stale: Vec<&PathBuf> = release_files
-        .iter()
-        .filter(|p| !cache.is_fresh(p))
-        .collect();
-    let fresh: Vec<(PathBuf, CachedRelease)> = stale
-        .par_iter()
-        .map(|path| {
-            let mut one = ReleaseCache::default();
-            let _ = one.get(root, path);
-            let (path, cached) = one.files.into_iter().next().expect("one file parsed");
-            (path, cached)
-        })
-        .collect();
-    cache.files.extend(fresh);
-    let releases: Vec<(Arc<Source>, Arc<Release>)> = release_files
-        .iter()
-        .filter_map(|path| match cache.get(root, path) {
-            Ok(parsed) => Some(parsed),
-            Err(d) => {
-                problems.push(d);
-                None
-            }
-        })
-        .collect();
-
     let (Some((config_source, config)), Some((people_source, people))) = (config, people) else {
-        // Without settings and people no reference can be checked; report what we have.
-        return Err(InvalidSite {
-            diagnostics: problems.into_sorted(),
-        });
-    };
-
-    let checked = validate::Context {
-        config: &config,
-        people: &people,
-        checklists: checklists
-            .iter()
-            .map(|(k, (_, c))| (k.as_str(), c))
-            .collect(),
-        broken_checklists: &broken_checklists,
-        runbooks: &runbook_names,
+        return None;
     };
     problems.extend(validate::site_problems(&config_source, &config));
     problems.extend(validate::people_problems(&people_source, &people));
@@ -254,41 +279,17 @@ pub fn load_with(root: &Path, cache: &mut ReleaseCache) -> Result<LoadedSite, In
     for (name, (source, list)) in &checklists {
         problems.extend(validate::checklist_problems(name, source, list, &people));
     }
-    let per_release: Vec<Vec<Diagnostic>> = releases
-        .par_iter()
-        .map(|(source, release)| validate::release_problems(&checked, source, release))
-        .collect();
-    problems.extend(per_release.into_iter().flatten());
-
-    let loaded: Vec<LoadedRelease> = releases
-        .iter()
-        .map(|(source, release)| LoadedRelease {
-            slug: slug_of(release),
-            path: source.shown.clone(),
-            release: release.clone(),
-            fingerprint: fingerprint(&source.text),
-        })
-        .collect();
-    // Everything a release's pages depend on besides the release itself.
-    let mut shared = vec![config_source.text.as_str(), people_source.text.as_str()];
-    shared.extend(checklists.values().map(|(s, _)| s.text.as_str()));
-    shared.extend(runbooks.values().map(|r| r.source.text.as_str()));
-    let shared_fingerprint = fingerprint(&shared.join("\u{0}"));
-    problems.extend(validate::duplicate_slugs(root, &loaded));
-
-    if !problems.is_empty() {
-        return Err(InvalidSite {
-            diagnostics: problems.into_sorted(),
-        });
-    }
-    Ok(LoadedSite {
-        root: root.to_path_buf(),
+    let mut texts = vec![config_source.text.as_str(), people_source.text.as_str()];
+    texts.extend(checklists.values().map(|(s, _)| s.text.as_str()));
+    texts.extend(runbooks.values().map(|r| r.source.text.as_str()));
+    Some(Shared {
+        fingerprint: fingerprint(&texts.join("\u{0}")),
         config,
         people,
         checklists: checklists.into_iter().map(|(k, (_, c))| (k, c)).collect(),
         runbooks,
-        releases: loaded,
-        shared_fingerprint,
+        runbook_names,
+        broken_checklists,
     })
 }
 

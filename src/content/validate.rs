@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::LoadedRelease;
+use super::Identity;
 use super::checklist::Checklist;
 use super::release::{PersonRef, Release, Verification};
 use super::runbook::{self, Runbook};
@@ -659,8 +659,8 @@ fn slug_part_is_empty(product: &str) -> bool {
 }
 
 /// Two files may not describe the same product and version: their pages would collide.
-pub fn duplicate_slugs(root: &Path, releases: &[LoadedRelease]) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, &LoadedRelease> = HashMap::new();
+pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, &Identity> = HashMap::new();
     let mut found = Vec::new();
     for r in releases {
         if let Some(earlier) = first.insert(&r.slug, r) {
@@ -673,8 +673,8 @@ pub fn duplicate_slugs(root: &Path, releases: &[LoadedRelease]) -> Vec<Diagnosti
                     at,
                     format!(
                         "{} {} is already described by {}",
-                        r.release.product,
-                        r.release.version,
+                        r.product,
+                        r.version,
                         earlier.path.display()
                     ),
                 )

@@ -7,7 +7,7 @@ use super::{
     Envelope, Kind, Rendered, build_message, content_hash, guard, message_id, preview_date,
     recipients, render,
 };
-use crate::content::{LoadedRelease, LoadedSite};
+use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
 use crate::evaluate::Report;
 use crate::render::{OutputFile, Theme};
@@ -42,7 +42,7 @@ impl Composed {
 /// preview (`send` restamps both).
 pub fn compose(
     theme: &Theme,
-    site: &LoadedSite,
+    site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     kind: Kind,
@@ -77,7 +77,7 @@ pub fn compose(
 /// state allows; the .eml only when the email can be addressed.
 pub fn preview_files(
     theme: &Theme,
-    site: &LoadedSite,
+    site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
 ) -> Result<Vec<OutputFile>, Diagnostic> {

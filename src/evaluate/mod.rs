@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
@@ -63,8 +63,43 @@ pub struct Report {
     pub risk_level: Option<Severity>,
 }
 
+/// What pages that list releases show of each: the dashboard and the runbook
+/// pages. Small on purpose: a site may list thousands.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub slug: String,
+    pub product: String,
+    pub version: String,
+    pub title: Option<String>,
+    pub state: DeploymentStatus,
+    pub verdict: Verdict,
+    pub score: Option<f64>,
+    pub threshold: f64,
+    pub target: Moment,
+    pub original_target: Option<Moment>,
+    pub open_blockers: usize,
+}
+
+impl From<&Report> for Summary {
+    fn from(r: &Report) -> Summary {
+        Summary {
+            slug: r.slug.clone(),
+            product: r.product.clone(),
+            version: r.version.clone(),
+            title: r.title.clone(),
+            state: r.state,
+            verdict: r.verdict,
+            score: r.score,
+            threshold: r.threshold,
+            target: r.target.clone(),
+            original_target: r.original_target.clone(),
+            open_blockers: r.open_blockers,
+        }
+    }
+}
+
 /// An instant, in the release's zone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Moment {
     /// RFC 3339, for machines and `<time datetime>`.
     pub iso: String,

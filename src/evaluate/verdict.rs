@@ -15,7 +15,7 @@ use crate::config::site::Policy;
 use crate::content::release::{ApprovalStatus, BlockerStatus, Release, Severity, Status};
 use crate::content::time::When;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Verdict {
     #[serde(rename = "GO")]
     Go,

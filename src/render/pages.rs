@@ -15,10 +15,10 @@ use super::markdown;
 use crate::config::site::SiteConfig;
 use crate::content::release::Severity;
 use crate::content::runbook::Runbook;
-use crate::content::{LoadedRelease, LoadedSite};
+use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
 use crate::email::{self, Kind};
-use crate::evaluate::Report;
+use crate::evaluate::{Report, Summary};
 
 /// What every page knows about the site.
 #[derive(Serialize)]
@@ -48,10 +48,11 @@ struct RunbookView<'a> {
     tags: &'a [String],
     severity: Option<Severity>,
     owner: Option<&'a str>,
-    used_by: Vec<&'a Report>,
+    /// How many releases link to it.
+    used_by: usize,
 }
 
-fn runbook_view<'a>(runbook: &'a Runbook, used_by: Vec<&'a Report>) -> RunbookView<'a> {
+fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
     RunbookView {
         name: &runbook.name,
         title: &runbook.front.title,
@@ -66,7 +67,7 @@ fn runbook_view<'a>(runbook: &'a Runbook, used_by: Vec<&'a Report>) -> RunbookVi
 /// go-live `runbook.html`, the deployment request `approval.html` and `readiness.json`.
 pub fn release_pages(
     theme: &Theme,
-    site: &LoadedSite,
+    site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     today: NaiveDate,
@@ -77,7 +78,7 @@ pub fn release_pages(
         .runbooks
         .iter()
         .filter_map(|name| site.runbooks.get(name.strip_suffix(".md").unwrap_or(name)))
-        .map(|r| runbook_view(r, Vec::new()))
+        .map(|r| runbook_view(r, 0))
         .collect();
     let mut context = Context::new();
     context.insert("site", &site_view(&site.config));
@@ -111,7 +112,7 @@ pub fn release_pages(
 }
 
 /// The email previews `build` writes for this release (see `email::preview_files`).
-fn email_previews(site: &LoadedSite, loaded: &LoadedRelease) -> Vec<serde_json::Value> {
+fn email_previews(site: &Shared, loaded: &LoadedRelease) -> Vec<serde_json::Value> {
     Kind::ALL
         .into_iter()
         .filter(|kind| email::guard(*kind, &loaded.release).is_ok())
@@ -127,21 +128,17 @@ fn email_previews(site: &LoadedSite, loaded: &LoadedRelease) -> Vec<serde_json::
 /// link to it, and the index `runbooks/index.html` with tags.
 pub fn runbook_pages(
     theme: &Theme,
-    site: &LoadedSite,
-    reports: &[Report],
+    site: &Shared,
+    summaries: &[Summary],
+    linked: &[&[String]],
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let used_by = |name: &str| -> Vec<&Report> {
-        let mut by: Vec<&Report> = site
-            .releases
+    // `linked[i]` names the runbooks that `summaries[i]`'s release links to.
+    let used_by = |name: &str| -> Vec<&Summary> {
+        let mut by: Vec<&Summary> = summaries
             .iter()
-            .zip(reports)
-            .filter(|(l, _)| {
-                l.release
-                    .runbooks
-                    .iter()
-                    .any(|r| r.strip_suffix(".md").unwrap_or(r) == name)
-            })
-            .map(|(_, r)| r)
+            .zip(linked)
+            .filter(|(_, runbooks)| runbooks.iter().any(|r| r == name))
+            .map(|(s, _)| s)
             .collect();
         by.sort_by_key(|r| std::cmp::Reverse(r.target.unix));
         by
@@ -153,9 +150,10 @@ pub fn runbook_pages(
     let mut files = Vec::with_capacity(site.runbooks.len() + 1);
     let mut views = Vec::with_capacity(site.runbooks.len());
     for runbook in site.runbooks.values() {
-        let view = runbook_view(runbook, used_by(&runbook.name));
+        let releases = used_by(&runbook.name);
+        let view = runbook_view(runbook, releases.len());
         context.insert("runbook", &view);
-        context.insert("used_by", &view.used_by);
+        context.insert("used_by", &releases);
         context.insert(
             "body",
             &markdown::runbook_to_html(&runbook.body, &runbook.headings),
@@ -190,9 +188,9 @@ pub fn runbook_pages(
 pub fn dashboard_page(
     theme: &Theme,
     site: &SiteConfig,
-    reports: &[&Report],
+    summaries: &[Summary],
 ) -> Result<OutputFile, Diagnostic> {
-    let mut sorted: Vec<&Report> = reports.to_vec();
+    let mut sorted: Vec<&Summary> = summaries.iter().collect();
     sorted.sort_by(|a, b| (a.target.unix, &a.slug).cmp(&(b.target.unix, &b.slug)));
     let mut context = Context::new();
     context.insert("site", &site_view(site));

@@ -1,25 +1,24 @@
-//! Serve: build, serve the output from memory on a loopback address, rebuild on
-//! every change, and reload open pages.
+//! Serve: build, serve the site on a loopback address, rebuild on every change,
+//! and reload open pages.
 //!
-//! The server never exits on a content error: it keeps serving the last good
-//! build, prints the problems in the terminal and shows them in the browser as an
-//! overlay (the injected reload script polls `/__golive/state`). Rebuilds go
-//! through `site::Builder`, so an edit of one release renders only that release
-//! and the pages that list releases.
+//! It builds into the output folder (`public/` unless `--out` says otherwise)
+//! and serves files from there. The server never exits on a content error: it
+//! keeps serving the last good build, prints the problems in the terminal and
+//! shows them in the browser as an overlay (the injected reload script polls
+//! `/__golive/state`). Rebuilds go through `site::Builder`, whose cache makes an
+//! edit of one release render only that release and the pages that list releases.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::diagnostic::InvalidSite;
-use crate::render::OutputFile;
-use crate::site::{Builder, Generated};
+use crate::site::{BuildError, Builder};
 
 const RELOAD_JS: &str = include_str!("reload.js");
 
@@ -28,67 +27,60 @@ pub struct Options {
     pub port: u16,
     pub open: bool,
     pub quiet: bool,
+    /// The output folder it builds into and serves from.
+    pub out: PathBuf,
 }
 
-/// What the server shows: the last good build, and the current error if any.
-#[derive(Default)]
+/// What the server shows: the output folder of the last good build, and the
+/// current error if any.
 struct State {
-    files: HashMap<String, (Arc<Vec<OutputFile>>, usize)>,
+    out: PathBuf,
     error: Option<String>,
     version: u64,
 }
 
-impl State {
-    fn install(&mut self, generated: &Generated) {
-        let mut files =
-            HashMap::with_capacity(generated.release_files.len() * 8 + generated.site_files.len());
-        for group in &generated.release_files {
-            for (i, f) in group.iter().enumerate() {
-                files.insert(url_path(&f.path), (group.clone(), i));
+/// Builds once, reports it, and records the outcome in `state`.
+fn rebuild(builder: &mut Builder, state: &RwLock<State>, quiet: bool) {
+    let outcome = builder.build();
+    let mut s = state.write().expect("state lock");
+    s.version += 1;
+    match outcome {
+        Ok(summary) => {
+            s.error = None;
+            if !quiet {
+                println!(
+                    "built in {} ms ({} of {} releases rendered, {} files written)",
+                    summary.elapsed.as_millis(),
+                    summary.rendered,
+                    summary.releases,
+                    summary.written
+                );
             }
         }
-        let site = Arc::new(generated.site_files.clone());
-        for (i, f) in site.iter().enumerate() {
-            files.insert(url_path(&f.path), (site.clone(), i));
+        Err(BuildError::Invalid(invalid)) => {
+            eprintln!("{invalid}\n(still serving the last good build)");
+            s.error = Some(invalid.to_string());
         }
-        self.files = files;
-        self.error = None;
-        self.version += 1;
+        Err(BuildError::Io(e)) => {
+            eprintln!("error: cannot write the output: {e}");
+            s.error = Some(format!("cannot write the output: {e}"));
+        }
     }
-
-    fn fail(&mut self, invalid: &InvalidSite) {
-        self.error = Some(invalid.to_string());
-        self.version += 1;
-    }
-}
-
-fn url_path(path: &Path) -> String {
-    let mut url = String::from("/");
-    url.push_str(&path.to_string_lossy().replace('\\', "/"));
-    url
+    let _ = std::io::stdout().flush();
 }
 
 /// Runs until interrupted.
 pub fn run(root: &Path, options: Options) -> Result<(), String> {
-    let state = Arc::new(RwLock::new(State::default()));
-    let mut builder = Builder::new(root);
-    let started = Instant::now();
-    match builder.generate() {
-        Ok(generated) => {
-            state.write().expect("state lock").install(&generated);
-            if !options.quiet {
-                println!(
-                    "built {} releases in {} ms",
-                    generated.reports.len(),
-                    started.elapsed().as_millis()
-                );
-            }
-        }
-        Err(invalid) => {
-            eprintln!("{invalid}");
-            state.write().expect("state lock").fail(&invalid);
-        }
-    }
+    let state = Arc::new(RwLock::new(State {
+        out: options.out.clone(),
+        error: None,
+        version: 0,
+    }));
+    // Watch before the first build and before announcing the address, so that
+    // no change made after "serving ..." is missed.
+    let (_watcher, events) = watcher(root)?;
+    let mut builder = Builder::new(root, &options.out);
+    rebuild(&mut builder, &state, options.quiet);
 
     let address = SocketAddr::new(options.bind, options.port);
     let server =
@@ -109,7 +101,6 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     if options.open {
         open_browser(&url);
     }
-
     let server = Arc::new(server);
     for _ in 0..4 {
         let server = server.clone();
@@ -120,20 +111,21 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
             }
         });
     }
-
-    watch(root, &mut builder, &state, options.quiet)
+    watch(&events, &mut builder, &state, options.quiet);
+    Ok(())
 }
 
-/// Rebuilds after every burst of changes in content/, layouts/ and emails/.
-/// Only creations, modifications and removals count: reading the files during a
-/// rebuild must not trigger another one.
-fn watch(
+/// Watches content/, layouts/ and emails/; events arrive on the returned channel.
+fn watcher(
     root: &Path,
-    builder: &mut Builder,
-    state: &Arc<RwLock<State>>,
-    quiet: bool,
-) -> Result<(), String> {
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+) -> Result<
+    (
+        notify::RecommendedWatcher,
+        Receiver<notify::Result<notify::Event>>,
+    ),
+    String,
+> {
+    let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher =
         notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
     for dir in ["content", "layouts", "emails"]
@@ -145,6 +137,17 @@ fn watch(
             .watch(&dir, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     }
+    Ok((watcher, rx))
+}
+
+/// Rebuilds after every burst of changes. Only creations, modifications and
+/// removals count: reading the files during a rebuild must not trigger another.
+fn watch(
+    events: &Receiver<notify::Result<notify::Event>>,
+    builder: &mut Builder,
+    state: &RwLock<State>,
+    quiet: bool,
+) {
     let changes = |event: &notify::Result<notify::Event>| {
         event.as_ref().is_ok_and(|e| {
             matches!(
@@ -153,35 +156,14 @@ fn watch(
             ) && !matches!(e.kind, EventKind::Modify(ModifyKind::Metadata(_)))
         })
     };
-    while let Ok(event) = rx.recv() {
+    while let Ok(event) = events.recv() {
         if !changes(&event) {
             continue;
         }
         // An editor's save is often several events; take them all as one change.
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(15)) {
-            let _ = more;
-        }
-        let started = Instant::now();
-        match builder.generate() {
-            Ok(generated) => {
-                state.write().expect("state lock").install(&generated);
-                if !quiet {
-                    println!(
-                        "rebuilt in {} ms ({} of {} releases rendered)",
-                        started.elapsed().as_millis(),
-                        generated.rendered,
-                        generated.reports.len()
-                    );
-                }
-            }
-            Err(invalid) => {
-                eprintln!("{invalid}\n(still serving the last good build)");
-                state.write().expect("state lock").fail(&invalid);
-            }
-        }
-        let _ = std::io::stdout().flush();
+        while events.recv_timeout(Duration::from_millis(15)).is_ok() {}
+        rebuild(builder, state, quiet);
     }
-    Ok(())
 }
 
 fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Result<()> {
@@ -216,11 +198,21 @@ fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Resul
         path
     };
     let s = state.read().expect("state lock");
-    let Some((group, index)) = s
-        .files
-        .get(&wanted)
-        .or_else(|| s.files.get(&format!("{wanted}/index.html")))
-    else {
+    // Only plain names below the output folder: no `..`, no absolute paths.
+    let relative = Path::new(wanted.trim_start_matches('/'));
+    let safe = relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let candidates = [
+        s.out.join(relative),
+        s.out.join(relative).join("index.html"),
+    ];
+    let found = candidates
+        .into_iter()
+        .filter(|_| safe)
+        .find(|f| f.is_file())
+        .and_then(|f| std::fs::read(&f).ok().map(|data| (f, data)));
+    let Some((file, data)) = found else {
         let body = format!(
             "<!DOCTYPE html><title>Not found</title><p>No page at {}. <a href=\"/\">All releases</a></p>",
             crate::render::escape_html(&wanted)
@@ -231,8 +223,7 @@ fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Resul
                 .with_header(header("Content-Type", "text/html; charset=utf-8")),
         );
     };
-    let file = &group[*index];
-    let content_type = match file.path.extension().and_then(|e| e.to_str()) {
+    let content_type = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("css") => "text/css",
         Some("json") => "application/json",
@@ -241,9 +232,9 @@ fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Resul
         _ => "application/octet-stream",
     };
     let bytes = if content_type.starts_with("text/html") {
-        inject(&file.bytes, s.error.as_deref())
+        inject(&data, s.error.as_deref())
     } else {
-        file.bytes.clone()
+        data
     };
     drop(s);
     request.respond(

@@ -1,55 +1,42 @@
-//! Site: the whole build, from a site folder to the files of its output.
+//! Site: the whole build, from a site folder to its output folder.
 //!
-//! load -> evaluate -> render happen in memory (releases in parallel); `write`
-//! then swaps the result in. Nothing touches the output unless every stage succeeded.
+//! A build checks everything first (settings, people, checklists, runbooks,
+//! templates and every changed release) and touches the output only if all of it
+//! is valid. Then each release that changed is evaluated and rendered, in
+//! parallel, and its files are written as soon as they exist, so memory holds a
+//! few releases' pages at a time, not the site's. Unchanged releases are not
+//! even parsed (see `cache`), and unchanged files are not rewritten (see `output`).
 
-pub mod write;
+pub mod cache;
+pub mod output;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::content::{self, LoadedSite};
-use crate::diagnostic::InvalidSite;
+use crate::content::{self, Identity, LoadedRelease, LoadedSite, Shared};
+use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::email;
-use crate::evaluate::{self, Report};
+use crate::evaluate::{self, Report, Summary};
 use crate::render::{self, OutputFile, Theme};
+use cache::{BuildCache, CachedRelease, Stamp};
+use output::Output;
 
-/// A site loaded, evaluated and rendered, not yet written.
-pub struct Generated {
-    pub site: LoadedSite,
-    pub reports: Vec<Report>,
-    /// Per release, its pages, `readiness.json` and email previews.
-    pub release_files: Vec<Arc<Vec<OutputFile>>>,
-    /// The dashboard, runbook pages, assets and the schema.
-    pub site_files: Vec<OutputFile>,
-    /// How many releases had to be rendered (the rest came from the cache).
-    pub rendered: usize,
-    /// How long each stage took, for `--verbose`.
-    pub timings: Vec<(&'static str, Duration)>,
-}
-
-impl Generated {
-    /// Every output file.
-    pub fn files(&self) -> impl Iterator<Item = &OutputFile> {
-        self.release_files
-            .iter()
-            .flat_map(|f| f.iter())
-            .chain(&self.site_files)
-    }
-}
-
-/// What a build did, for the summary line.
-#[derive(Debug, Clone)]
+/// What a build did, for the summary line and `--verbose`.
+#[derive(Debug, Clone, Default)]
 pub struct BuildSummary {
     pub releases: usize,
+    /// Releases parsed and rendered by this build (the rest were unchanged).
+    pub rendered: usize,
     pub pages: usize,
     pub emails: usize,
+    /// Files in the output, written (new or changed), and deleted.
     pub files: usize,
-    pub bytes: u64,
+    pub written: usize,
+    pub deleted: usize,
+    pub bytes_written: u64,
     pub elapsed: Duration,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
@@ -58,25 +45,34 @@ pub struct BuildSummary {
 /// Why a build stopped.
 #[derive(Debug)]
 pub enum BuildError {
-    /// The content has problems; the writer must fix them (exit 2).
+    /// The content or a template has problems; the writer must fix them (exit 2).
     Invalid(InvalidSite),
     /// The output could not be written.
     Io(std::io::Error),
 }
 
-/// Loads and evaluates the site in `root`.
-pub fn load_and_evaluate(root: &Path) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
-    let site = content::load(root)?;
-    let reports = evaluate_all(&site, today(site.config.timezone.0));
-    Ok((site, reports))
+impl From<InvalidSite> for BuildError {
+    fn from(invalid: InvalidSite) -> Self {
+        BuildError::Invalid(invalid)
+    }
 }
 
-/// Every release of `site` evaluated, in parallel.
-fn evaluate_all(site: &LoadedSite, today: chrono::NaiveDate) -> Vec<Report> {
-    site.releases
+impl From<std::io::Error> for BuildError {
+    fn from(e: std::io::Error) -> Self {
+        BuildError::Io(e)
+    }
+}
+
+/// Loads and evaluates the site in `root`, every release (for `check`, `email`, `send`).
+pub fn load_and_evaluate(root: &Path) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
+    let site = content::load(root)?;
+    let today = today(site.config.timezone.0);
+    let reports = site
+        .releases
         .par_iter()
         .map(|r| evaluate::evaluate(r, &site.config, &site.checklists, today))
-        .collect()
+        .collect();
+    Ok((site, reports))
 }
 
 /// Today's date in the site's zone. `SOURCE_DATE_EPOCH` (seconds since 1970, the
@@ -91,180 +87,322 @@ pub fn today(zone: chrono_tz::Tz) -> chrono::NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
-/// Everything up to writing, from scratch: the output as a list of files.
-pub fn generate(root: &Path) -> Result<Generated, InvalidSite> {
-    Builder::new(root).generate()
+/// Builds the site in `root` into `out`.
+pub fn build(root: &Path, out: &Path, progress: bool) -> Result<BuildSummary, BuildError> {
+    let mut builder = Builder::new(root, out);
+    if progress {
+        builder = builder.with_progress();
+    }
+    builder.build()
 }
 
-/// Builds with fewer releases than this finish too fast to need a progress bar.
-const PROGRESS_FROM: usize = 200;
-
-/// The files of one release, shared between builds while they stay the same.
-type ReleaseFiles = Arc<Vec<OutputFile>>;
-
-/// Builds a site again and again (as `serve` does), redoing only what changed.
-///
-/// Two caches make that fall out of the ordinary pipeline: release files are
-/// parsed again only when they change on disk, and each release's rendered
-/// files are kept under a fingerprint of everything they depend on: the
-/// release's own text, the shared inputs (settings, people, checklists,
-/// runbooks), the theme and today's date. Editing one release changes one
-/// fingerprint, so only that release is rendered again, plus the pages that
-/// list every release (dashboard, runbook pages), which are always rendered.
+/// Builds a site into an output folder, again and again if asked (as `serve`
+/// does). It keeps the build cache in memory between builds; a fresh builder
+/// reads it from the output folder.
 pub struct Builder {
     root: PathBuf,
-    /// Shown while release pages are rendered, on large builds.
-    progress: Option<indicatif::ProgressBar>,
-    parsed: content::ReleaseCache,
-    rendered: HashMap<String, (u64, ReleaseFiles)>,
+    out: PathBuf,
+    progress: bool,
+    cache: Option<BuildCache>,
+}
+
+/// Builds with fewer releases to render than this finish too fast for a progress bar.
+const PROGRESS_FROM: usize = 200;
+
+/// A release file as this build sees it.
+enum Input {
+    /// Unchanged since the last build: its cache entry.
+    Kept(PathBuf, Box<CachedRelease>),
+    /// New or changed: parsed and validated.
+    Fresh(LoadedRelease, Option<Stamp>),
 }
 
 impl Builder {
-    pub fn new(root: &Path) -> Builder {
+    pub fn new(root: &Path, out: &Path) -> Builder {
         Builder {
             root: root.to_path_buf(),
-            progress: None,
-            parsed: content::ReleaseCache::default(),
-            rendered: HashMap::new(),
+            out: out.to_path_buf(),
+            progress: false,
+            cache: None,
         }
     }
 
-    /// Shows a progress bar while rendering, when there are at least
-    /// `PROGRESS_FROM` releases to render (it draws only on a terminal).
+    /// Shows a progress bar while rendering many releases (only on a terminal).
     pub fn with_progress(mut self) -> Builder {
-        self.progress = Some(indicatif::ProgressBar::hidden());
+        self.progress = true;
         self
     }
 
-    pub fn generate(&mut self) -> Result<Generated, InvalidSite> {
-        let root = self.root.clone();
+    pub fn build(&mut self) -> Result<BuildSummary, BuildError> {
+        let started = Instant::now();
         let mut clock = Instant::now();
-        let mut timings = Vec::with_capacity(6);
+        let mut timings = Vec::with_capacity(7);
         let mut lap = |name: &'static str| {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
-        let site = content::load_with(&root, &mut self.parsed)?;
-        lap("load and validate");
-        let today = today(site.config.timezone.0);
-        let reports = evaluate_all(&site, today);
-        lap("evaluate");
-        let theme = Theme::load(&root, Arc::new(site.people.clone()))
+        let root = self.root.clone();
+
+        // Everything is checked before anything is written.
+        let shared = match content::load_shared(&root) {
+            Ok(shared) => shared,
+            // Report the releases' problems too, as a full check would.
+            Err(_) => {
+                return Err(content::load(&root)
+                    .err()
+                    .expect("the shared inputs are invalid")
+                    .into());
+            }
+        };
+        let theme = Theme::load(&root, Arc::new(shared.people.clone()))
             .map_err(|diagnostics| InvalidSite { diagnostics })?;
-        lap("templates");
-        let shared = content::fingerprint(&format!(
-            "{}:{}:{today}",
-            site.shared_fingerprint, theme.fingerprint
-        ));
-        let cached = &self.rendered;
-        let bar = self
-            .progress
-            .as_ref()
-            .filter(|_| site.releases.len() >= PROGRESS_FROM)
-            .inspect(|bar| {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                bar.set_length(site.releases.len() as u64);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "rendering {bar:30} {pos}/{len} releases {elapsed}",
-                    )
-                    .expect("a valid progress template"),
-                );
-            });
-        // Per release: whether it was rendered now, and its files.
-        let per_release: Result<Vec<(bool, ReleaseFiles)>, _> = site
-            .releases
+        let today = today(shared.config.timezone.0);
+        let key = format!(
+            "{:016x}-{:016x}-{today}-{}",
+            shared.fingerprint,
+            theme.fingerprint,
+            env!("CARGO_PKG_VERSION")
+        );
+        let mut cache = self
+            .cache
+            .take()
+            .or_else(|| BuildCache::read(&self.out))
+            .filter(|c| c.key == key)
+            .unwrap_or_default();
+        lap("load shared inputs");
+
+        let inputs = self.inputs(&shared, &mut cache)?;
+        lap("load and validate releases");
+
+        let output = Output::open(&self.out)?;
+        let (fresh, kept): (Vec<&Input>, Vec<&Input>) =
+            inputs.iter().partition(|i| matches!(i, Input::Fresh(..)));
+        let bar = self.bar(fresh.len());
+        let site = Rendering {
+            shared: &shared,
+            theme: &theme,
+            today,
+            output: &output,
+        };
+        let rendered: Vec<Result<(PathBuf, CachedRelease), BuildError>> = fresh
             .par_iter()
-            .zip(reports.par_iter())
-            .map(|(loaded, report)| {
-                let key = loaded.fingerprint ^ shared.rotate_left(1);
-                if let Some((k, files)) = cached.get(&loaded.slug)
-                    && *k == key
-                {
-                    return Ok((false, files.clone()));
-                }
-                let mut files = render::release_pages(&theme, &site, loaded, report, today)?;
-                files.extend(email::preview_files(&theme, &site, loaded, report)?);
-                if let Some(bar) = bar {
+            .map(|input| {
+                let Input::Fresh(loaded, stamp) = input else {
+                    unreachable!("partitioned")
+                };
+                let done = site.release(loaded, *stamp);
+                if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                Ok((true, Arc::new(files)))
+                done
             })
             .collect();
-        if let Some(bar) = bar {
+        if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        let per_release = per_release.map_err(|d| InvalidSite {
-            diagnostics: vec![d],
-        })?;
-        let rendered = per_release.iter().filter(|(fresh, _)| *fresh).count();
-        self.rendered = site
-            .releases
-            .iter()
-            .zip(&per_release)
-            .map(|(loaded, (_, files))| {
-                (
-                    loaded.slug.clone(),
-                    (loaded.fingerprint ^ shared.rotate_left(1), files.clone()),
-                )
-            })
-            .collect();
-        let release_files = per_release.into_iter().map(|(_, files)| files).collect();
+        let mut releases = std::collections::HashMap::with_capacity(inputs.len());
+        for r in rendered {
+            let (path, entry) = r?;
+            releases.insert(path, entry);
+        }
+        // Unchanged releases keep their files; one the output lost is rendered again.
+        let mut missing = Vec::new();
+        for input in kept {
+            let Input::Kept(path, entry) = input else {
+                unreachable!("partitioned")
+            };
+            if entry.outputs.iter().all(|(p, h)| output.keep(p, *h)) {
+                releases.insert(path.clone(), (**entry).clone());
+            } else {
+                missing.push(path.clone());
+            }
+        }
+        for path in missing {
+            let loaded = shared
+                .release(&root, &root.join(&path))
+                .map_err(|diagnostics| InvalidSite { diagnostics })?;
+            let (path, entry) = site.release(&loaded, Stamp::of(&root.join(&path)))?;
+            releases.insert(path, entry);
+        }
         lap("release pages and emails");
 
-        let invalid = |d| InvalidSite {
+        let mut listed: Vec<(&PathBuf, &CachedRelease)> = releases.iter().collect();
+        listed.sort_by(|a, b| a.0.cmp(b.0));
+        let summaries: Vec<Summary> = listed.iter().map(|(_, e)| e.summary.clone()).collect();
+        let linked: Vec<&[String]> = listed.iter().map(|(_, e)| e.runbooks.as_slice()).collect();
+        let invalid = |d: Diagnostic| InvalidSite {
             diagnostics: vec![d],
         };
-        let all: Vec<&Report> = reports.iter().collect();
         let mut site_files =
-            vec![render::dashboard_page(&theme, &site.config, &all).map_err(invalid)?];
-        site_files.extend(render::runbook_pages(&theme, &site, &reports).map_err(invalid)?);
+            vec![render::dashboard_page(&theme, &shared.config, &summaries).map_err(invalid)?];
+        site_files
+            .extend(render::runbook_pages(&theme, &shared, &summaries, &linked).map_err(invalid)?);
         site_files.extend(theme.assets.iter().cloned());
         site_files.push(OutputFile {
             path: "schema/release.schema.json".into(),
             bytes: content::schema::release_schema().into_bytes(),
         });
+        for file in &site_files {
+            output.put(file)?;
+        }
         lap("dashboard, runbooks, assets");
-        Ok(Generated {
-            site,
-            reports,
-            release_files,
-            site_files,
-            rendered,
+
+        let count = |ext: &str, page: bool| {
+            let outputs = releases
+                .values()
+                .flat_map(|e| e.outputs.iter().map(|(p, _)| p));
+            let all = outputs.chain(site_files.iter().map(|f| &f.path));
+            all.filter(|p| {
+                p.extension().is_some_and(|e| e == ext)
+                    && (!page || !p.components().any(|c| c.as_os_str() == "emails"))
+            })
+            .count()
+        };
+        let (pages, emails) = (count("html", true), count("eml", false));
+        let rendered_now = fresh.len();
+        let written = output.finish()?;
+        cache.releases = releases;
+        cache.key = key;
+        cache.write(&self.out)?;
+        self.cache = Some(cache);
+        lap("write manifest and cache");
+
+        Ok(BuildSummary {
+            releases: inputs.len(),
+            rendered: rendered_now,
+            pages,
+            emails,
+            files: written.files,
+            written: written.written,
+            deleted: written.deleted,
+            bytes_written: written.bytes_written,
+            elapsed: started.elapsed(),
             timings,
+        })
+    }
+
+    /// Every release file: kept from the cache when unchanged, else parsed and
+    /// checked. All problems of all files come back together.
+    fn inputs(&self, shared: &Shared, cache: &mut BuildCache) -> Result<Vec<Input>, InvalidSite> {
+        let root = &self.root;
+        let files = content::release_files(root);
+        let results: Vec<Result<Input, Vec<Diagnostic>>> = files
+            .par_iter()
+            .map(|path| {
+                let stamp = Stamp::of(path);
+                let shown = crate::diagnostic::display_path(root, path);
+                if let Some(entry) = cache.releases.get(&shown)
+                    && Some(entry.stamp) == stamp
+                {
+                    return Ok(Input::Kept(shown, Box::new(entry.clone())));
+                }
+                shared
+                    .release(root, path)
+                    .map(|loaded| Input::Fresh(loaded, stamp))
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut inputs = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(input) => inputs.push(input),
+                Err(d) => problems.extend(d),
+            }
+        }
+        let identities: Vec<Identity> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::Fresh(loaded, _) => Identity::of(loaded),
+                Input::Kept(path, e) => Identity {
+                    slug: e.slug.clone(),
+                    path: path.clone(),
+                    product: e.product.clone(),
+                    version: e.version.clone(),
+                },
+            })
+            .collect();
+        problems.extend(content::duplicate_slugs(root, &identities));
+        cache.releases.clear();
+        if problems.is_empty() {
+            Ok(inputs)
+        } else {
+            let mut all = crate::diagnostic::Diagnostics::default();
+            all.extend(problems);
+            Err(InvalidSite {
+                diagnostics: all.into_sorted(),
+            })
+        }
+    }
+
+    fn bar(&self, releases: usize) -> Option<indicatif::ProgressBar> {
+        (self.progress && releases >= PROGRESS_FROM).then(|| {
+            let bar = indicatif::ProgressBar::new(releases as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "rendering {bar:30} {pos}/{len} releases {elapsed}",
+                )
+                .expect("a valid progress template"),
+            );
+            bar
         })
     }
 }
 
-/// An HTML page of the site (email previews are not pages).
-fn is_page(file: &OutputFile) -> bool {
-    file.path.extension().is_some_and(|e| e == "html")
-        && !file.path.components().any(|c| c.as_os_str() == "emails")
+/// What rendering one release needs.
+struct Rendering<'a> {
+    shared: &'a Shared,
+    theme: &'a Theme,
+    today: chrono::NaiveDate,
+    output: &'a Output,
 }
 
-/// Builds the site in `root` into `out`, replacing it only on success.
-pub fn build(root: &Path, out: &Path, progress: bool) -> Result<BuildSummary, BuildError> {
-    let started = Instant::now();
-    let mut builder = Builder::new(root);
-    if progress {
-        builder = builder.with_progress();
+impl Rendering<'_> {
+    /// Evaluates and renders one release, writes its files, and returns what the
+    /// next build needs to know of it.
+    fn release(
+        &self,
+        loaded: &LoadedRelease,
+        stamp: Option<Stamp>,
+    ) -> Result<(PathBuf, CachedRelease), BuildError> {
+        let invalid = |d: Diagnostic| InvalidSite {
+            diagnostics: vec![d],
+        };
+        let report = evaluate::evaluate(
+            loaded,
+            &self.shared.config,
+            &self.shared.checklists,
+            self.today,
+        );
+        let mut files = render::release_pages(self.theme, self.shared, loaded, &report, self.today)
+            .map_err(invalid)?;
+        files.extend(
+            email::preview_files(self.theme, self.shared, loaded, &report).map_err(invalid)?,
+        );
+        let mut outputs = Vec::with_capacity(files.len());
+        for file in &files {
+            self.output.put(file)?;
+            outputs.push((file.path.clone(), output::hash(&file.bytes)));
+        }
+        let release = &loaded.release;
+        Ok((
+            loaded.path.clone(),
+            CachedRelease {
+                // A file without a readable stamp is never taken from the cache.
+                stamp: stamp.unwrap_or(Stamp {
+                    modified: 0,
+                    size: u64::MAX,
+                }),
+                slug: loaded.slug.clone(),
+                product: release.product.clone(),
+                version: release.version.to_string(),
+                runbooks: release
+                    .runbooks
+                    .iter()
+                    .map(|r| r.strip_suffix(".md").unwrap_or(r).to_string())
+                    .collect(),
+                summary: Summary::from(&report),
+                outputs,
+            },
+        ))
     }
-    let generated = builder.generate().map_err(BuildError::Invalid)?;
-    let files: Vec<&OutputFile> = generated.files().collect();
-    let writing = Instant::now();
-    write::replace_output(out, &files).map_err(BuildError::Io)?;
-    let mut timings = generated.timings.clone();
-    timings.push(("write", writing.elapsed()));
-    Ok(BuildSummary {
-        releases: generated.reports.len(),
-        pages: files.iter().filter(|f| is_page(f)).count(),
-        emails: files
-            .iter()
-            .filter(|f| f.path.extension().is_some_and(|e| e == "eml"))
-            .count(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
-        elapsed: started.elapsed(),
-        timings,
-    })
 }

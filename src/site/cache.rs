@@ -1,0 +1,78 @@
+//! What a build remembers for the next one, in `.golive-cache.json` in the output
+//! folder: for every release file, the stamp (modification time and size) it had,
+//! what the pages that list releases need of it, and the files it produced.
+//!
+//! A release whose file has the same stamp, built with the same shared inputs,
+//! theme, date and golive version (the cache `key`), is neither parsed nor
+//! rendered again: its files are kept as they are. Anything else is rebuilt.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use crate::evaluate::Summary;
+
+pub const FILE: &str = ".golive-cache.json";
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct BuildCache {
+    /// Changes whenever anything shared changes; then nothing cached is used.
+    pub key: String,
+    /// By release file, relative to the site root.
+    pub releases: HashMap<PathBuf, CachedRelease>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedRelease {
+    pub stamp: Stamp,
+    pub slug: String,
+    pub product: String,
+    pub version: String,
+    pub runbooks: Vec<String>,
+    pub summary: Summary,
+    /// Output files and the hashes of their bytes.
+    pub outputs: Vec<(PathBuf, u64)>,
+}
+
+/// Modification time (nanoseconds since 1970) and size of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub modified: u128,
+    pub size: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stamp {
+            modified,
+            size: meta.len(),
+        })
+    }
+}
+
+impl BuildCache {
+    /// The cache of the output folder `out`, if it has a readable one.
+    pub fn read(out: &Path) -> Option<BuildCache> {
+        let text = std::fs::read(out.join(FILE)).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    /// Writes it into `out`, atomically (a temporary file renamed over the old one).
+    pub fn write(&self, out: &Path) -> std::io::Result<()> {
+        let temporary = out.join(format!("{FILE}.golive-tmp"));
+        std::fs::write(
+            &temporary,
+            serde_json::to_vec(self).map_err(std::io::Error::other)?,
+        )?;
+        std::fs::rename(&temporary, out.join(FILE))
+    }
+}
