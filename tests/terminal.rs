@@ -61,11 +61,11 @@ fn quiet_and_verbose() {
     assert_eq!(code, Some(0));
     assert!(out.starts_with("built 3 releases ("), "{out}");
     for stage in [
-        "load and validate",
-        "evaluate",
-        "templates",
+        "load shared inputs",
+        "load and validate releases",
         "release pages and emails",
-        "write",
+        "dashboard, runbooks, assets",
+        "write manifest and cache",
     ] {
         assert!(
             out.lines()
