@@ -73,8 +73,19 @@ pub struct Shared {
 impl Shared {
     /// Reads and checks `path`, one release file, against the shared inputs.
     pub fn release(&self, root: &Path, path: &Path) -> Result<LoadedRelease, Vec<Diagnostic>> {
-        let (source, mut release) =
-            parse_file::<Release>(root, path, "a release").map_err(|d| vec![d])?;
+        let source = yaml::read(path, display_path(root, path)).map_err(|d| vec![d])?;
+        self.release_from(path, source).map(|(loaded, _)| loaded)
+    }
+
+    /// Checks the release whose text is `source` (read from `path`), and gives
+    /// the text back: a build keeps that (a third the size of the parsed
+    /// release) between checking everything and rendering.
+    pub fn release_from(
+        &self,
+        path: &Path,
+        source: Source,
+    ) -> Result<(LoadedRelease, Source), Vec<Diagnostic>> {
+        let mut release = yaml::parse::<Release>(&source, "a release").map_err(|d| vec![d])?;
         validate::load_verification_file(path, &source, &mut release).map_err(|d| vec![d])?;
         let context = validate::Context {
             config: &self.config,
@@ -91,12 +102,13 @@ impl Shared {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(LoadedRelease {
+        let loaded = LoadedRelease {
             slug: slug_of(&release),
             path: source.shown.clone(),
             fingerprint: fingerprint(&source.text),
             release: Arc::new(release),
-        })
+        };
+        Ok((loaded, source))
     }
 }
 

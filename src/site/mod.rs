@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::email;
 use crate::evaluate::{self, Report, Summary};
 use crate::render::{self, OutputFile, Theme};
+use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
 use output::Output;
 
@@ -113,8 +114,8 @@ const PROGRESS_FROM: usize = 200;
 enum Input {
     /// Unchanged since the last build: its cache entry.
     Kept(PathBuf, Box<CachedRelease>),
-    /// New or changed: parsed and validated.
-    Fresh(LoadedRelease, Option<Stamp>),
+    /// New or changed, and valid: its file and text (parsed again to render).
+    Fresh(PathBuf, Source, Option<Stamp>),
 }
 
 impl Builder {
@@ -175,8 +176,12 @@ impl Builder {
         lap("load and validate releases");
 
         let output = Output::open(&self.out)?;
-        let (fresh, kept): (Vec<&Input>, Vec<&Input>) =
-            inputs.iter().partition(|i| matches!(i, Input::Fresh(..)));
+        let total = inputs.len();
+        // Owned, so that each parsed release is freed as soon as it is rendered.
+        let (fresh, kept): (Vec<Input>, Vec<Input>) = inputs
+            .into_iter()
+            .partition(|i| matches!(i, Input::Fresh(..)));
+        let rendered_now = fresh.len();
         let bar = self.bar(fresh.len());
         let site = Rendering {
             shared: &shared,
@@ -185,12 +190,15 @@ impl Builder {
             output: &output,
         };
         let rendered: Vec<Result<(PathBuf, CachedRelease), BuildError>> = fresh
-            .par_iter()
+            .into_par_iter()
             .map(|input| {
-                let Input::Fresh(loaded, stamp) = input else {
+                let Input::Fresh(path, source, stamp) = input else {
                     unreachable!("partitioned")
                 };
-                let done = site.release(loaded, *stamp);
+                let done = shared
+                    .release_from(&path, source)
+                    .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
+                    .and_then(|(loaded, _)| site.release(&loaded, stamp));
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
@@ -200,7 +208,7 @@ impl Builder {
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        let mut releases = std::collections::HashMap::with_capacity(inputs.len());
+        let mut releases = std::collections::HashMap::with_capacity(total);
         for r in rendered {
             let (path, entry) = r?;
             releases.insert(path, entry);
@@ -212,9 +220,9 @@ impl Builder {
                 unreachable!("partitioned")
             };
             if entry.outputs.iter().all(|(p, h)| output.keep(p, *h)) {
-                releases.insert(path.clone(), (**entry).clone());
+                releases.insert(path, *entry);
             } else {
-                missing.push(path.clone());
+                missing.push(path);
             }
         }
         for path in missing {
@@ -259,7 +267,6 @@ impl Builder {
             .count()
         };
         let (pages, emails) = (count("html", true), count("eml", false));
-        let rendered_now = fresh.len();
         let written = output.finish()?;
         cache.releases = releases;
         cache.key = key;
@@ -268,7 +275,7 @@ impl Builder {
         lap("write manifest and cache");
 
         Ok(BuildSummary {
-            releases: inputs.len(),
+            releases: total,
             rendered: rendered_now,
             pages,
             emails,
@@ -286,7 +293,7 @@ impl Builder {
     fn inputs(&self, shared: &Shared, cache: &mut BuildCache) -> Result<Vec<Input>, InvalidSite> {
         let root = &self.root;
         let files = content::release_files(root);
-        let results: Vec<Result<Input, Vec<Diagnostic>>> = files
+        let results: Vec<Result<(Input, Identity), Vec<Diagnostic>>> = files
             .par_iter()
             .map(|path| {
                 let stamp = Stamp::of(path);
@@ -294,33 +301,35 @@ impl Builder {
                 if let Some(entry) = cache.releases.get(&shown)
                     && Some(entry.stamp) == stamp
                 {
-                    return Ok(Input::Kept(shown, Box::new(entry.clone())));
+                    let identity = Identity {
+                        slug: entry.slug.clone(),
+                        path: shown.clone(),
+                        product: entry.product.clone(),
+                        version: entry.version.clone(),
+                    };
+                    return Ok((Input::Kept(shown, Box::new(entry.clone())), identity));
                 }
-                shared
-                    .release(root, path)
-                    .map(|loaded| Input::Fresh(loaded, stamp))
+                let source = crate::yaml::read(path, shown).map_err(|d| vec![d])?;
+                let (loaded, source) = shared.release_from(path, source)?;
+                // Only the text is kept until rendering; the parsed release goes now.
+                Ok((
+                    Input::Fresh(path.clone(), source, stamp),
+                    Identity::of(&loaded),
+                ))
             })
             .collect();
         let mut problems = Vec::new();
         let mut inputs = Vec::with_capacity(results.len());
+        let mut identities = Vec::with_capacity(results.len());
         for r in results {
             match r {
-                Ok(input) => inputs.push(input),
+                Ok((input, identity)) => {
+                    inputs.push(input);
+                    identities.push(identity);
+                }
                 Err(d) => problems.extend(d),
             }
         }
-        let identities: Vec<Identity> = inputs
-            .iter()
-            .map(|i| match i {
-                Input::Fresh(loaded, _) => Identity::of(loaded),
-                Input::Kept(path, e) => Identity {
-                    slug: e.slug.clone(),
-                    path: path.clone(),
-                    product: e.product.clone(),
-                    version: e.version.clone(),
-                },
-            })
-            .collect();
         problems.extend(content::duplicate_slugs(root, &identities));
         cache.releases.clear();
         if problems.is_empty() {

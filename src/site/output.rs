@@ -110,14 +110,20 @@ impl Output {
                     fs::create_dir_all(parent)?;
                 }
             }
-            let temporary = path.with_extension(format!(
-                "{}.golive-tmp",
-                path.extension()
-                    .map(|e| e.to_string_lossy())
-                    .unwrap_or_default()
-            ));
-            fs::write(&temporary, &file.bytes)?;
-            fs::rename(&temporary, &path)?;
+            if self.old.contains_key(&file.path) {
+                // Replacing a page readers may be loading: write aside, then rename.
+                let temporary = path.with_extension(format!(
+                    "{}.golive-tmp",
+                    path.extension()
+                        .map(|e| e.to_string_lossy())
+                        .unwrap_or_default()
+                ));
+                fs::write(&temporary, &file.bytes)?;
+                fs::rename(&temporary, &path)?;
+            } else {
+                // A new file: nobody can be reading it yet.
+                fs::write(&path, &file.bytes)?;
+            }
             self.written.fetch_add(1, Ordering::Relaxed);
             self.bytes_written
                 .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
