@@ -15,7 +15,9 @@ use tera::{Tera, Value};
 
 use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
-pub use pages::{dashboard_page, release_pages, runbook_pages};
+pub use pages::{
+    dashboard_page, release_pages, runbook_index, runbook_page, runbook_path, used_by,
+};
 
 /// The built-in page templates, by name.
 pub const LAYOUTS: &[(&str, &str)] = &[

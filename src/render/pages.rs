@@ -124,46 +124,63 @@ fn email_previews(site: &Shared, loaded: &LoadedRelease) -> Vec<serde_json::Valu
         .collect()
 }
 
-/// `runbooks/<name>.html` for every runbook, each listing the releases that
-/// link to it, and the index `runbooks/index.html` with tags.
-pub fn runbook_pages(
-    theme: &Theme,
-    site: &Shared,
-    summaries: &[Summary],
-    linked: &[&[String]],
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    // `linked[i]` names the runbooks that `summaries[i]`'s release links to.
-    let used_by = |name: &str| -> Vec<&Summary> {
-        let mut by: Vec<&Summary> = summaries
-            .iter()
-            .zip(linked)
-            .filter(|(_, runbooks)| runbooks.iter().any(|r| r == name))
-            .map(|(s, _)| s)
-            .collect();
-        by.sort_by_key(|r| std::cmp::Reverse(r.target.unix));
-        by
-    };
+/// The releases that link to runbook `name`, latest first. `linked[i]` names
+/// the runbooks that `summaries[i]`'s release links to.
+pub fn used_by<'a>(summaries: &'a [Summary], linked: &[&[String]], name: &str) -> Vec<&'a Summary> {
+    let mut by: Vec<&Summary> = summaries
+        .iter()
+        .zip(linked)
+        .filter(|(_, runbooks)| runbooks.iter().any(|r| r == name))
+        .map(|(s, _)| s)
+        .collect();
+    by.sort_by_key(|r| std::cmp::Reverse(r.target.unix));
+    by
+}
+
+fn runbooks_context(site: &Shared) -> Context {
     let mut context = Context::new();
     context.insert("site", &site_view(&site.config));
     context.insert("root", "../");
     context.insert("page", "runbooks");
-    let mut files = Vec::with_capacity(site.runbooks.len() + 1);
-    let mut views = Vec::with_capacity(site.runbooks.len());
-    for runbook in site.runbooks.values() {
-        let releases = used_by(&runbook.name);
-        let view = runbook_view(runbook, releases.len());
-        context.insert("runbook", &view);
-        context.insert("used_by", &releases);
-        context.insert(
-            "body",
-            &markdown::runbook_to_html(&runbook.body, &runbook.headings),
-        );
-        files.push(OutputFile {
-            path: PathBuf::from("runbooks").join(format!("{}.html", runbook.name)),
-            bytes: theme.render("troubleshooting.html", &context)?.into_bytes(),
-        });
-        views.push(view);
-    }
+    context
+}
+
+/// `runbooks/<name>.html`: one runbook, and the releases that link to it.
+pub fn runbook_page(
+    theme: &Theme,
+    site: &Shared,
+    runbook: &Runbook,
+    used_by: &[&Summary],
+) -> Result<OutputFile, Diagnostic> {
+    let mut context = runbooks_context(site);
+    context.insert("runbook", &runbook_view(runbook, used_by.len()));
+    context.insert("used_by", used_by);
+    context.insert(
+        "body",
+        &markdown::runbook_to_html(&runbook.body, &runbook.headings),
+    );
+    Ok(OutputFile {
+        path: runbook_path(&runbook.name),
+        bytes: theme.render("troubleshooting.html", &context)?.into_bytes(),
+    })
+}
+
+/// Where runbook `name`'s page goes.
+pub fn runbook_path(name: &str) -> PathBuf {
+    PathBuf::from("runbooks").join(format!("{name}.html"))
+}
+
+/// `runbooks/index.html`: every runbook with how many releases use it, and by tag.
+pub fn runbook_index(
+    theme: &Theme,
+    site: &Shared,
+    used: &BTreeMap<&str, usize>,
+) -> Result<OutputFile, Diagnostic> {
+    let mut views: Vec<RunbookView> = site
+        .runbooks
+        .values()
+        .map(|r| runbook_view(r, used.get(r.name.as_str()).copied().unwrap_or(0)))
+        .collect();
     views.sort_by_key(|a| a.title.to_lowercase());
     let mut tags: BTreeMap<&str, Vec<&RunbookView>> = BTreeMap::new();
     for view in &views {
@@ -175,13 +192,13 @@ pub fn runbook_pages(
         .into_iter()
         .map(|(name, runbooks)| serde_json::json!({ "name": name, "runbooks": runbooks }))
         .collect();
+    let mut context = runbooks_context(site);
     context.insert("runbooks", &views);
     context.insert("tags", &tags);
-    files.push(OutputFile {
+    Ok(OutputFile {
         path: PathBuf::from("runbooks/index.html"),
         bytes: theme.render("runbooks.html", &context)?.into_bytes(),
-    });
-    Ok(files)
+    })
 }
 
 /// `index.html`: every release, soonest target first.

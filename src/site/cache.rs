@@ -22,6 +22,10 @@ pub struct BuildCache {
     pub key: String,
     /// By release file, relative to the site root.
     pub releases: HashMap<PathBuf, CachedRelease>,
+    /// Pages that list releases, by output path: a hash of what they showed and
+    /// the hash of their bytes. Rendered again only when what they show changed.
+    #[serde(default)]
+    pub pages: HashMap<PathBuf, (u64, u64)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -241,11 +241,41 @@ impl Builder {
         let invalid = |d: Diagnostic| InvalidSite {
             diagnostics: vec![d],
         };
-        let mut site_files =
-            vec![render::dashboard_page(&theme, &shared.config, &summaries).map_err(invalid)?];
-        site_files
-            .extend(render::runbook_pages(&theme, &shared, &summaries, &linked).map_err(invalid)?);
-        site_files.extend(theme.assets.iter().cloned());
+        // Pages that list releases are rendered again only when what they list
+        // changed: their input hash is kept in the cache with their output hash.
+        let mut page_cache = std::collections::HashMap::new();
+        let mut page = |path: PathBuf,
+                        shows: &dyn erased::Hashable,
+                        render: &dyn Fn() -> Result<OutputFile, Diagnostic>|
+         -> Result<PathBuf, BuildError> {
+            let input = shows.hash_json();
+            if let Some((i, h)) = cache.pages.get(&path)
+                && *i == input
+                && output.keep(&path, *h)
+            {
+                page_cache.insert(path.clone(), (input, *h));
+                return Ok(path);
+            }
+            let file = render().map_err(invalid)?;
+            output.put(&file)?;
+            page_cache.insert(path.clone(), (input, output::hash(&file.bytes)));
+            Ok(path)
+        };
+        let mut site_paths = vec![page("index.html".into(), &summaries, &|| {
+            render::dashboard_page(&theme, &shared.config, &summaries)
+        })?];
+        let mut used = std::collections::BTreeMap::new();
+        for runbook in shared.runbooks.values() {
+            let by = render::used_by(&summaries, &linked, &runbook.name);
+            used.insert(runbook.name.as_str(), by.len());
+            site_paths.push(page(render::runbook_path(&runbook.name), &by, &|| {
+                render::runbook_page(&theme, &shared, runbook, &by)
+            })?);
+        }
+        site_paths.push(page("runbooks/index.html".into(), &used, &|| {
+            render::runbook_index(&theme, &shared, &used)
+        })?);
+        let mut site_files: Vec<OutputFile> = theme.assets.to_vec();
         site_files.push(OutputFile {
             path: "schema/release.schema.json".into(),
             bytes: content::schema::release_schema().into_bytes(),
@@ -253,13 +283,14 @@ impl Builder {
         for file in &site_files {
             output.put(file)?;
         }
+        site_paths.extend(site_files.iter().map(|f| f.path.clone()));
         lap("dashboard, runbooks, assets");
 
         let count = |ext: &str, page: bool| {
             let outputs = releases
                 .values()
                 .flat_map(|e| e.outputs.iter().map(|(p, _)| p));
-            let all = outputs.chain(site_files.iter().map(|f| &f.path));
+            let all = outputs.chain(site_paths.iter());
             all.filter(|p| {
                 p.extension().is_some_and(|e| e == ext)
                     && (!page || !p.components().any(|c| c.as_os_str() == "emails"))
@@ -268,9 +299,17 @@ impl Builder {
         };
         let (pages, emails) = (count("html", true), count("eml", false));
         let written = output.finish()?;
+        // The cache changes when anything was rendered, or the set of releases did.
+        let cache_changed = rendered_now > 0
+            || cache.key != key
+            || cache.releases.len() != releases.len()
+            || cache.pages != page_cache;
         cache.releases = releases;
+        cache.pages = page_cache;
         cache.key = key;
-        cache.write(&self.out)?;
+        if cache_changed || !self.out.join(cache::FILE).exists() {
+            cache.write(&self.out)?;
+        }
         self.cache = Some(cache);
         lap("write manifest and cache");
 
@@ -331,7 +370,6 @@ impl Builder {
             }
         }
         problems.extend(content::duplicate_slugs(root, &identities));
-        cache.releases.clear();
         if problems.is_empty() {
             Ok(inputs)
         } else {
@@ -354,6 +392,19 @@ impl Builder {
             );
             bar
         })
+    }
+}
+
+/// Hashing what a page shows, whatever its type (for the page cache).
+mod erased {
+    pub trait Hashable {
+        fn hash_json(&self) -> u64;
+    }
+
+    impl<T: serde::Serialize + ?Sized> Hashable for T {
+        fn hash_json(&self) -> u64 {
+            super::output::hash(&serde_json::to_vec(self).expect("page inputs serialise"))
+        }
     }
 }
 

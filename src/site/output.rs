@@ -165,6 +165,16 @@ impl Output {
             }
             remove_empty_parents(&self.dir, path);
         }
+        let written = self.written.into_inner();
+        let unchanged = written == 0 && deleted == 0 && new.len() == self.old.len();
+        if unchanged && self.dir.join(MANIFEST).exists() {
+            return Ok(Written {
+                files: new.len(),
+                written,
+                bytes_written: 0,
+                deleted,
+            });
+        }
         let mut lines: Vec<String> = new
             .iter()
             .map(|(p, h)| format!("{h:016x}\t{}", p.display()))
@@ -175,7 +185,7 @@ impl Output {
         fs::rename(&temporary, self.dir.join(MANIFEST))?;
         Ok(Written {
             files: new.len(),
-            written: self.written.into_inner(),
+            written,
             bytes_written: self.bytes_written.into_inner(),
             deleted,
         })
