@@ -52,18 +52,8 @@ pub(crate) fn same_product(name: &str, wanted: &str) -> bool {
 /// The releases of `product` in a site that does not load: each file read on its
 /// own, as far as it goes (a file that does not parse names no product).
 pub(crate) fn scan_releases(root: &Path, product: &str) -> Vec<Earlier> {
-    let dir = root.join("content").join("releases");
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
+    content::release_files(root)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .filter_map(|path| {
             let shown = display_path(root, &path);
             let source = yaml::read(&path, shown.clone()).ok()?;
