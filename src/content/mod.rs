@@ -12,6 +12,8 @@ pub mod schema;
 pub mod time;
 mod validate;
 
+pub use validate::duplicate_slugs;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,8 +53,6 @@ pub struct LoadedRelease {
     /// The file, relative to the site root.
     pub path: PathBuf,
     pub release: Arc<Release>,
-    /// A hash of the file's text: what its pages depend on, besides shared inputs.
-    pub fingerprint: u64,
 }
 
 /// Everything releases refer to (settings, people, checklists, runbooks),
@@ -105,7 +105,6 @@ impl Shared {
         let loaded = LoadedRelease {
             slug: slug_of(&release),
             path: source.shown.clone(),
-            fingerprint: fingerprint(&source.text),
             release: Arc::new(release),
         };
         Ok((loaded, source))
@@ -161,11 +160,6 @@ pub fn load_shared(root: &Path) -> Result<Shared, InvalidSite> {
 /// The release files of the site in `root`, sorted.
 pub fn release_files(root: &Path) -> Vec<PathBuf> {
     yaml_files(&root.join("content").join("releases"))
-}
-
-/// Two files may not describe the same product and version: their pages would collide.
-pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
-    validate::duplicate_slugs(root, releases)
 }
 
 /// What identifies a release file, for the check that no two describe the same release.
