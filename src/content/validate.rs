@@ -211,20 +211,12 @@ pub fn people_problems(source: &Source, people: &People) -> Vec<Diagnostic> {
 
 /// Names of the people behind `key` (a person or a group) who have no email.
 fn without_email(people: &People, key: &str) -> Vec<String> {
-    let mut missing = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut todo = vec![key];
-    while let Some(k) = todo.pop() {
-        if !seen.insert(k) {
-            continue;
-        }
-        match (people.people.get(k), people.groups.get(k)) {
-            (Some(p), _) if p.email.is_none() => missing.push(p.name.clone()),
-            (_, Some(members)) => todo.extend(members.iter().map(String::as_str)),
-            _ => {}
-        }
-    }
-    missing
+    people
+        .members(key)
+        .into_iter()
+        .filter(|p| p.email.is_none())
+        .map(|p| p.name.clone())
+        .collect()
 }
 
 fn reaches_itself(people: &People, group: &str) -> bool {

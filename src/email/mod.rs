@@ -151,25 +151,16 @@ pub fn recipients(kind: Kind, release: &Release, people: &People) -> Result<Reso
 
 /// The people with an email address behind a person or group key, in order.
 pub fn expand_key(key: &str, people: &People) -> Vec<Address> {
-    let mut out = Vec::new();
-    let mut visited = BTreeSet::new();
-    let mut stack = vec![key];
-    while let Some(k) = stack.pop() {
-        if !visited.insert(k) {
-            continue;
-        }
-        if let Some(p) = people.people.get(k) {
-            if let Some(email) = &p.email {
-                out.push(Address {
-                    name: p.name.clone(),
-                    email: email.clone(),
-                });
-            }
-        } else if let Some(members) = people.groups.get(k) {
-            stack.extend(members.iter().rev().map(String::as_str));
-        }
-    }
-    out
+    people
+        .members(key)
+        .into_iter()
+        .filter_map(|p| {
+            p.email.as_ref().map(|email| Address {
+                name: p.name.clone(),
+                email: email.clone(),
+            })
+        })
+        .collect()
 }
 
 /// An email rendered for one release, before addressing.
