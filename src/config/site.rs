@@ -128,6 +128,17 @@ pub struct SmtpConfig {
     pub password_env: Option<String>,
 }
 
+impl SmtpConfig {
+    /// Whether the server is on this machine: the only place `tls: none` may go.
+    pub fn is_loopback(&self) -> bool {
+        self.host == "localhost"
+            || self
+                .host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
 fn default_port() -> u16 {
     587
 }

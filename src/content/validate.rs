@@ -142,7 +142,7 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
     }
     if let Some(smtp) = &config.smtp
         && smtp.tls == Tls::None
-        && !is_loopback(&smtp.host)
+        && !smtp.is_loopback()
     {
         c.report(
             "smtp.tls",
@@ -160,13 +160,6 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
         );
     }
     c.found
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 pub fn people_problems(source: &Source, people: &People) -> Vec<Diagnostic> {

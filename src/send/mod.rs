@@ -64,7 +64,7 @@ impl Connection {
         let tls = match smtp.tls {
             Tls::Starttls => LettreTls::Required(tls_parameters()?),
             Tls::Tls => LettreTls::Wrapper(tls_parameters()?),
-            Tls::None if is_loopback(&smtp.host) => LettreTls::None,
+            Tls::None if smtp.is_loopback() => LettreTls::None,
             Tls::None => {
                 return Err(Fatal(format!(
                     "refusing to send in clear text to {}: `tls: none` is for loopback test servers only",
@@ -81,13 +81,6 @@ impl Connection {
         }
         Ok(builder.build())
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// User and password from the variables site.yaml names; both or neither.
