@@ -17,7 +17,7 @@ use crate::content::release::Severity;
 use crate::content::runbook::Runbook;
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
-use crate::email::{self, Kind};
+use crate::email::Kind;
 use crate::evaluate::{Report, Summary};
 
 /// What every page knows about the site.
@@ -64,13 +64,16 @@ fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
 }
 
 /// Per release: the readiness report (`index.html`), `checklist.html`, the
-/// go-live `runbook.html`, the deployment request `approval.html` and `readiness.json`.
+/// go-live `runbook.html`, the deployment request `approval.html` and
+/// `readiness.json`. `previews` are the release's email previews
+/// (`email::preview_files`), which the report links to.
 pub fn release_pages(
     theme: &Theme,
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     today: NaiveDate,
+    previews: &[OutputFile],
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug);
     let linked: Vec<RunbookView> = loaded
@@ -86,7 +89,7 @@ pub fn release_pages(
     context.insert("report", report);
     context.insert("root", "../../");
     context.insert("linked_runbooks", &linked);
-    context.insert("emails", &email_previews(site, loaded));
+    context.insert("emails", &email_previews(previews));
     context.insert("today", &today.format("%a %-d %b %Y").to_string());
 
     let mut files = Vec::with_capacity(5);
@@ -111,16 +114,17 @@ pub fn release_pages(
     Ok(files)
 }
 
-/// The email previews `build` writes for this release (see `email::preview_files`).
-fn email_previews(site: &Shared, loaded: &LoadedRelease) -> Vec<serde_json::Value> {
+/// The kinds among `previews`, in order, and whether each has an `.eml`.
+fn email_previews(previews: &[OutputFile]) -> Vec<serde_json::Value> {
+    let has = |kind: Kind, ext: &str| {
+        previews
+            .iter()
+            .any(|f| f.path.file_name() == Some(format!("{kind}.{ext}").as_ref()))
+    };
     Kind::ALL
         .into_iter()
-        .filter(|kind| email::guard(*kind, &loaded.release).is_ok())
-        .map(|kind| {
-            let addressed = site.config.email.is_some()
-                && email::recipients(kind, &loaded.release, &site.people).is_ok();
-            serde_json::json!({ "kind": kind.name(), "eml": addressed })
-        })
+        .filter(|kind| has(*kind, "html"))
+        .map(|kind| serde_json::json!({ "kind": kind.name(), "eml": has(kind, "eml") }))
         .collect()
 }
 

@@ -433,11 +433,18 @@ impl Rendering<'_> {
             &self.shared.checklists,
             self.today,
         );
-        let mut files = render::release_pages(self.theme, self.shared, loaded, &report, self.today)
-            .map_err(invalid)?;
-        files.extend(
-            email::preview_files(self.theme, self.shared, loaded, &report).map_err(invalid)?,
-        );
+        let previews =
+            email::preview_files(self.theme, self.shared, loaded, &report).map_err(invalid)?;
+        let mut files = render::release_pages(
+            self.theme,
+            self.shared,
+            loaded,
+            &report,
+            self.today,
+            &previews,
+        )
+        .map_err(invalid)?;
+        files.extend(previews);
         let mut outputs = Vec::with_capacity(files.len());
         for file in &files {
             self.output.put(file)?;
