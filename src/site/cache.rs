@@ -31,10 +31,8 @@ pub struct BuildCache {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedRelease {
     pub stamp: Stamp,
-    pub slug: String,
-    pub product: String,
-    pub version: String,
     pub runbooks: Vec<String>,
+    /// What pages that list releases show of it; also its slug, product and version.
     pub summary: Summary,
     /// Output files and the hashes of their bytes.
     pub outputs: Vec<(PathBuf, u64)>,

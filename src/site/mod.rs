@@ -341,10 +341,10 @@ impl Builder {
                     && Some(entry.stamp) == stamp
                 {
                     let identity = Identity {
-                        slug: entry.slug.clone(),
+                        slug: entry.summary.slug.clone(),
                         path: shown.clone(),
-                        product: entry.product.clone(),
-                        version: entry.version.clone(),
+                        product: entry.summary.product.clone(),
+                        version: entry.summary.version.clone(),
                     };
                     return Ok((Input::Kept(shown, Box::new(entry.clone())), identity));
                 }
@@ -459,9 +459,6 @@ impl Rendering<'_> {
                     modified: 0,
                     size: u64::MAX,
                 }),
-                slug: loaded.slug.clone(),
-                product: release.product.clone(),
-                version: release.version.to_string(),
                 runbooks: release
                     .runbooks
                     .iter()
