@@ -2,12 +2,9 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use super::{Cli, exit, find_release, print_invalid, write_output};
-use crate::email::{self, ComposeError, Kind};
-use crate::render::Theme;
-use crate::site;
+use super::{Cli, compose_email, exit, write_output};
+use crate::email::Kind;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -32,44 +29,11 @@ pub enum Format {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
-    let (site, reports) = match site::load_and_evaluate(&cli.root) {
+    let (site, index, composed) = match compose_email(cli, &args.release, args.kind) {
         Ok(ok) => ok,
-        Err(invalid) => {
-            print_invalid(&invalid);
-            return exit::INVALID;
-        }
-    };
-    let index = match find_release(&cli.root, &site, &args.release) {
-        Ok(i) => i,
-        Err(message) => {
-            let _ = writeln!(anstream::stderr(), "{message}");
-            return exit::INVALID;
-        }
-    };
-    let theme = match Theme::load(&cli.root, Arc::new(site.people.clone())) {
-        Ok(t) => t,
-        Err(diagnostics) => {
-            print_invalid(&crate::diagnostic::InvalidSite { diagnostics });
-            return exit::INVALID;
-        }
+        Err(code) => return code,
     };
     let release = &site.releases[index];
-    let composed = match email::compose(&theme, &site, release, &reports[index], args.kind) {
-        Ok(c) => c,
-        Err(ComposeError::Refused(why)) => {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: no {} email for {}: {why}",
-                args.kind,
-                release.slug
-            );
-            return exit::FAILED;
-        }
-        Err(ComposeError::Template(d)) => {
-            let _ = write!(anstream::stderr(), "{}", d.render());
-            return exit::INVALID;
-        }
-    };
     let bytes = match args.format {
         Format::Html => composed.rendered.html.into_bytes(),
         Format::Text => composed.rendered.text.into_bytes(),

@@ -14,8 +14,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use std::sync::Arc;
+
 use crate::content::LoadedSite;
 use crate::diagnostic::{InvalidSite, did_you_mean};
+use crate::email::{ComposeError, Composed, Kind, compose};
+use crate::render::Theme;
 
 /// Exit codes, stable for pipelines.
 pub mod exit {
@@ -123,6 +127,43 @@ fn find_release(root: &Path, site: &LoadedSite, wanted: &str) -> Result<usize, S
         None => format!("releases: {}", slugs.collect::<Vec<_>>().join(", ")),
     };
     Err(format!("error: no release `{wanted}`\n  = help: {help}"))
+}
+
+/// One email of one release, composed: where `email` and `send` start. On
+/// failure the problem is printed and the exit code comes back instead.
+fn compose_email(
+    cli: &Cli,
+    wanted: &str,
+    kind: Kind,
+) -> Result<(LoadedSite, usize, Composed), i32> {
+    let (site, reports) = crate::site::load_and_evaluate(&cli.root).map_err(|invalid| {
+        print_invalid(&invalid);
+        exit::INVALID
+    })?;
+    let index = find_release(&cli.root, &site, wanted).map_err(|message| {
+        let _ = writeln!(anstream::stderr(), "{message}");
+        exit::INVALID
+    })?;
+    let theme = Theme::load(&cli.root, Arc::new(site.people.clone())).map_err(|diagnostics| {
+        print_invalid(&InvalidSite { diagnostics });
+        exit::INVALID
+    })?;
+    let release = &site.releases[index];
+    match compose(&theme, &site, release, &reports[index], kind) {
+        Ok(composed) => Ok((site, index, composed)),
+        Err(ComposeError::Refused(why)) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: no {kind} email for {}: {why}",
+                release.slug
+            );
+            Err(exit::FAILED)
+        }
+        Err(ComposeError::Template(d)) => {
+            let _ = write!(anstream::stderr(), "{}", d.render());
+            Err(exit::INVALID)
+        }
+    }
 }
 
 /// Writes a command's output to `out`, or to stdout; the exit code.

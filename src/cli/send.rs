@@ -2,19 +2,15 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{Cli, exit, find_release, print_invalid};
+use super::{Cli, compose_email, exit};
 use crate::config::site::Tls;
-use crate::diagnostic::InvalidSite;
-use crate::email::{self, Address, ComposeError, Kind, build_message, message_id};
-use crate::render::Theme;
+use crate::email::{Address, Kind, build_message, message_id};
 use crate::send::ledger::{Entry, Ledger, Outcome};
 use crate::send::{self, Connection, Delivery, Retry};
-use crate::site;
 
 /// Sends to at least this many recipients show a progress bar.
 const LARGE_SEND: usize = 20;
@@ -58,39 +54,12 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
 
 fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     let mut out = anstream::stdout();
-    let (site, reports) = match site::load_and_evaluate(&cli.root) {
+    let (site, index, composed) = match compose_email(cli, &args.release, args.kind) {
         Ok(ok) => ok,
-        Err(invalid) => {
-            print_invalid(&invalid);
-            return Ok(exit::INVALID);
-        }
-    };
-    let index = match find_release(&cli.root, &site, &args.release) {
-        Ok(i) => i,
-        Err(message) => {
-            let _ = writeln!(anstream::stderr(), "{message}");
-            return Ok(exit::INVALID);
-        }
-    };
-    let theme = match Theme::load(&cli.root, Arc::new(site.people.clone())) {
-        Ok(t) => t,
-        Err(diagnostics) => {
-            print_invalid(&InvalidSite { diagnostics });
-            return Ok(exit::INVALID);
-        }
+        Err(code) => return Ok(code),
     };
     let release = &site.releases[index];
     let kind = args.kind;
-    let composed = match email::compose(&theme, &site, release, &reports[index], kind) {
-        Ok(c) => c,
-        Err(ComposeError::Refused(why)) => {
-            return Err(format!("no {kind} email for {}: {why}", release.slug));
-        }
-        Err(ComposeError::Template(d)) => {
-            let _ = write!(anstream::stderr(), "{}", d.render());
-            return Ok(exit::INVALID);
-        }
-    };
     let mut envelope = composed
         .envelope
         .clone()
