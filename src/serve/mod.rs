@@ -173,7 +173,9 @@ fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Resul
         .next()
         .unwrap_or("/")
         .to_string();
-    let path = percent_decode(&path);
+    let path = percent_encoding::percent_decode_str(&path)
+        .decode_utf8_lossy()
+        .into_owned();
     let header = |name: &str, value: &str| {
         tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
     };
@@ -261,27 +263,6 @@ fn inject(page: &[u8], error: Option<&str>) -> Vec<u8> {
         Some(at) => format!("{}{extra}{}", &page[..at], &page[at..]).into_bytes(),
         None => format!("{page}{extra}").into_bytes(),
     }
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn open_browser(url: &str) {
