@@ -4,43 +4,8 @@
 mod common;
 
 use common::Site;
-use scraper::{ElementRef, Html, Selector};
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap()
-}
-
-fn text(e: ElementRef) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn page(site: &Site, relative: &str) -> Html {
-    Html::parse_document(&site.read(relative))
-}
-
-/// The text of every element matching `css`.
-fn texts(html: &Html, css: &str) -> Vec<String> {
-    html.select(&sel(css)).map(text).collect()
-}
-
-/// The cell texts of each body row of the tables in `scope`.
-fn rows(scope: ElementRef) -> Vec<Vec<String>> {
-    scope
-        .select(&sel("tbody tr"))
-        .map(|tr| tr.select(&sel("td")).map(text).collect())
-        .collect()
-}
-
-/// The `<section>` whose heading has id `id`.
-fn section<'a>(html: &'a Html, id: &str) -> ElementRef<'a> {
-    html.select(&sel("section"))
-        .find(|s| s.select(&sel(&format!("h2#{id}"))).next().is_some())
-        .unwrap_or_else(|| panic!("no section #{id}"))
-}
+use common::html::{page, rows, section, sel, text, texts};
+use scraper::Html;
 
 fn built(fixture: &str) -> Site {
     let site = Site::copy_of(fixture);

@@ -7,9 +7,10 @@
 
 mod common;
 
+use common::html::{sel, text as text_of};
 use common::{Output, Site, replace_once};
 use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
-use scraper::{ElementRef, Html, Selector};
+use scraper::Html;
 
 const READY: &str = "mail-app-3.1.0";
 const SHIPPED: &str = "mail-app-3.0.0";
@@ -129,17 +130,8 @@ fn eml(site: &Site, release: &str, kind: &str) -> Parsed {
     }
 }
 
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"))
-}
-
 fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The visible text of an element, whitespace collapsed.
-fn text_of(el: ElementRef<'_>) -> String {
-    norm(&el.text().collect::<String>())
 }
 
 /// The text of the `<body>` of an HTML document, whitespace collapsed.

@@ -15,8 +15,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use common::html::{page, rows, section, sel, text};
 use common::{Site, line_of, replace_once};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 const FIXTURE: &str = "runbooks";
 
@@ -32,37 +33,6 @@ const MON_1_MAR_2027: &str = "1803902400";
 const DB_RUNBOOK: &str = "content/runbooks/database-connection-errors.md";
 const LATENCY_RUNBOOK: &str = "content/runbooks/high-response-time.md";
 const AUTH_RUNBOOK: &str = "content/runbooks/authentication-failures.md";
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"))
-}
-
-fn text(e: ElementRef) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn page(site: &Site, relative: &str) -> Html {
-    Html::parse_document(&site.read(relative))
-}
-
-/// The `<section>` whose `h2` has id `id`.
-fn section<'a>(html: &'a Html, id: &str) -> ElementRef<'a> {
-    html.select(&sel("section"))
-        .find(|s| s.select(&sel(&format!("h2#{id}"))).next().is_some())
-        .unwrap_or_else(|| panic!("no section with h2#{id} in:\n{}", html.html()))
-}
-
-/// Cell texts of each body row of the tables in `scope`.
-fn rows(scope: ElementRef) -> Vec<Vec<String>> {
-    scope
-        .select(&sel("tbody tr"))
-        .map(|tr| tr.select(&sel("td")).map(text).collect())
-        .collect()
-}
 
 fn hrefs(scope: ElementRef, css: &str) -> Vec<String> {
     scope

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod html;
 pub mod smtp;
 
 use std::collections::BTreeMap;
