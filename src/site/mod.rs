@@ -257,8 +257,8 @@ impl Builder {
                 return Ok(path);
             }
             let file = render().map_err(invalid)?;
-            output.put(&file)?;
-            page_cache.insert(path.clone(), (input, output::hash(&file.bytes)));
+            let h = output.put(&file)?;
+            page_cache.insert(path.clone(), (input, h));
             Ok(path)
         };
         let mut site_paths = vec![page("index.html".into(), &summaries, &|| {
@@ -447,8 +447,8 @@ impl Rendering<'_> {
         files.extend(previews);
         let mut outputs = Vec::with_capacity(files.len());
         for file in &files {
-            self.output.put(file)?;
-            outputs.push((file.path.clone(), output::hash(&file.bytes)));
+            let h = self.output.put(file)?;
+            outputs.push((file.path.clone(), h));
         }
         let release = &loaded.release;
         Ok((

@@ -95,8 +95,9 @@ impl Output {
         })
     }
 
-    /// Writes `file` unless the output already holds these exact bytes.
-    pub fn put(&self, file: &OutputFile) -> io::Result<()> {
+    /// Writes `file` unless the output already holds these exact bytes; returns
+    /// the hash of its bytes (what the manifest records).
+    pub fn put(&self, file: &OutputFile) -> io::Result<u64> {
         let h = hash(&file.bytes);
         if self.old.get(&file.path) != Some(&h) {
             let path = self.dir.join(&file.path);
@@ -132,7 +133,7 @@ impl Output {
             .lock()
             .expect("manifest lock")
             .insert(file.path.clone(), h);
-        Ok(())
+        Ok(h)
     }
 
     /// Keeps a file of the last build that this build did not render again
