@@ -149,7 +149,9 @@ fn compose_email(
         exit::INVALID
     })?;
     let release = &site.releases[index];
-    match compose(&theme, &site, release, &reports[index], kind) {
+    let report = &reports[index];
+    let mut context = crate::render::release_context(&release.release, report);
+    match compose(&theme, &site, release, report, kind, &mut context) {
         Ok(composed) => Ok((site, index, composed)),
         Err(ComposeError::Refused(why)) => {
             let _ = writeln!(

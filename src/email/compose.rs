@@ -39,17 +39,19 @@ impl Composed {
 }
 
 /// Renders `kind` for a release and addresses it, dated and identified as a
-/// preview (`send` restamps both).
+/// preview (`send` restamps both). `context` is the release's
+/// (`render::release_context`).
 pub fn compose(
     theme: &Theme,
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     kind: Kind,
+    context: &mut tera::Context,
 ) -> Result<Composed, ComposeError> {
     let release = &loaded.release;
     guard(kind, release).map_err(ComposeError::Refused)?;
-    let rendered = render(theme, kind, &site.config, loaded, report, &site.people)
+    let rendered = render(theme, kind, &site.config, loaded, &site.people, context)
         .map_err(ComposeError::Template)?;
     let hash = content_hash(&rendered);
     let envelope = (|| {
@@ -80,11 +82,12 @@ pub fn preview_files(
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
+    context: &mut tera::Context,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug).join("emails");
     let mut files = Vec::new();
     for kind in Kind::ALL {
-        let composed = match compose(theme, site, loaded, report, kind) {
+        let composed = match compose(theme, site, loaded, report, kind, context) {
             Ok(c) => c,
             Err(ComposeError::Refused(_)) => continue,
             Err(ComposeError::Template(d)) => return Err(d),

@@ -20,7 +20,6 @@ use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
 use crate::content::release::{DeploymentStatus, PersonRef, Recipients, Release};
 use crate::diagnostic::Diagnostic;
-use crate::evaluate::Report;
 use crate::render::Theme;
 pub use compose::{ComposeError, Composed, compose, preview_files};
 pub use message::{Envelope, build_message, content_hash, message_id, preview_date};
@@ -193,19 +192,18 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
 }
 
 /// Renders `kind` for a release from the theme's `emails/` templates.
+/// `context` is the release's (`render::release_context`); this sets the
+/// email's own keys in it.
 pub fn render(
     theme: &Theme,
     kind: Kind,
     site: &SiteConfig,
     loaded: &LoadedRelease,
-    report: &Report,
     people: &People,
+    context: &mut tera::Context,
 ) -> Result<Rendered, Diagnostic> {
     let release = &loaded.release;
-    let mut context = tera::Context::new();
     context.insert("site", site);
-    context.insert("release", release);
-    context.insert("report", report);
     context.insert("links", &links(site, &loaded.slug));
     // Where Markdown links to runbooks (`db-errors.md`) should point.
     let runbooks_url = site
@@ -224,7 +222,7 @@ pub fn render(
     context.insert("sender", &sender);
 
     let text_template = format!("emails/{kind}.txt");
-    let raw_text = theme.render(&text_template, &context)?;
+    let raw_text = theme.render(&text_template, context)?;
     let (headers, body) = text::split_headers(&raw_text);
     let header = |name: &str| {
         headers
@@ -245,7 +243,7 @@ pub fn render(
     let preheader = header("Preheader").unwrap_or_default();
     context.insert("subject", &subject);
     context.insert("preheader", &preheader);
-    let html = theme.render(&format!("emails/{kind}.html"), &context)?;
+    let html = theme.render(&format!("emails/{kind}.html"), context)?;
     Ok(Rendered {
         kind,
         subject,

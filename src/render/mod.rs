@@ -69,6 +69,19 @@ pub const ASSETS: &[(&str, &str)] = &[(
     include_str!("../../layouts/assets/golive.css"),
 )];
 
+/// The template context every page and email of one release starts from: the
+/// release and its report, serialised once and shared by all of them (each
+/// page or email then sets its own few keys, such as `site` and `page`).
+pub fn release_context(
+    release: &crate::content::release::Release,
+    report: &crate::evaluate::Report,
+) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("release", release);
+    context.insert("report", report);
+    context
+}
+
 /// A file of the output, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

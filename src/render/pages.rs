@@ -66,7 +66,8 @@ fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
 /// Per release: the readiness report (`index.html`), `checklist.html`, the
 /// go-live `runbook.html`, the deployment request `approval.html` and
 /// `readiness.json`. `previews` are the release's email previews
-/// (`email::preview_files`), which the report links to.
+/// (`email::preview_files`), which the report links to; `context` is the
+/// release's (`render::release_context`).
 pub fn release_pages(
     theme: &Theme,
     site: &Shared,
@@ -74,6 +75,7 @@ pub fn release_pages(
     report: &Report,
     today: NaiveDate,
     previews: &[OutputFile],
+    context: &mut Context,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug);
     let linked: Vec<RunbookView> = loaded
@@ -83,10 +85,7 @@ pub fn release_pages(
         .filter_map(|name| site.runbooks.get(name.strip_suffix(".md").unwrap_or(name)))
         .map(|r| runbook_view(r, 0))
         .collect();
-    let mut context = Context::new();
     context.insert("site", &site_view(&site.config));
-    context.insert("release", &loaded.release);
-    context.insert("report", report);
     context.insert("root", "../../");
     context.insert("linked_runbooks", &linked);
     context.insert("emails", &email_previews(previews));
@@ -102,7 +101,7 @@ pub fn release_pages(
         context.insert("page", page);
         files.push(OutputFile {
             path: dir.join(file),
-            bytes: theme.render(template, &context)?.into_bytes(),
+            bytes: theme.render(template, context)?.into_bytes(),
         });
     }
     let mut json = serde_json::to_vec_pretty(report).expect("a report always serialises");

@@ -433,8 +433,9 @@ impl Rendering<'_> {
             &self.shared.checklists,
             self.today,
         );
-        let previews =
-            email::preview_files(self.theme, self.shared, loaded, &report).map_err(invalid)?;
+        let mut context = render::release_context(&loaded.release, &report);
+        let previews = email::preview_files(self.theme, self.shared, loaded, &report, &mut context)
+            .map_err(invalid)?;
         let mut files = render::release_pages(
             self.theme,
             self.shared,
@@ -442,6 +443,7 @@ impl Rendering<'_> {
             &report,
             self.today,
             &previews,
+            &mut context,
         )
         .map_err(invalid)?;
         files.extend(previews);
