@@ -395,7 +395,7 @@ fn a_site_layout_overrides_the_built_in_template() {
     let site = Site::copy_of("verdicts");
     site.write(
         "layouts/dashboard.html",
-        "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">{{ releases | length }} releases here</p>{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">{{ counts.releases }} releases here</p>{% endblock content %}",
     );
     let out = site.run(&["build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());

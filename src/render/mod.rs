@@ -16,7 +16,8 @@ use tera::{Tera, Value};
 use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
 pub use pages::{
-    dashboard_page, release_pages, runbook_index, runbook_page, runbook_path, used_by,
+    Listed, Rows, dashboard_page, release_pages, rows, runbook_index, runbook_page, runbook_path,
+    used_by,
 };
 
 /// The built-in page templates, by name.
@@ -39,6 +40,14 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         include_str!("../../layouts/troubleshooting.html"),
     ),
     ("runbooks.html", include_str!("../../layouts/runbooks.html")),
+    (
+        "dashboard_row.html",
+        include_str!("../../layouts/dashboard_row.html"),
+    ),
+    (
+        "runbook_use.html",
+        include_str!("../../layouts/runbook_use.html"),
+    ),
 ];
 
 /// The built-in email templates, by name below `emails/`.

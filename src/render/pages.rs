@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tera::Context;
 
 use super::{OutputFile, Theme};
@@ -18,7 +18,7 @@ use crate::content::runbook::Runbook;
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
 use crate::email::Kind;
-use crate::evaluate::{Report, Summary};
+use crate::evaluate::{Report, Summary, Verdict};
 
 /// What every page knows about the site.
 #[derive(Serialize)]
@@ -127,17 +127,44 @@ fn email_previews(previews: &[OutputFile]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The releases that link to runbook `name`, latest first. `linked[i]` names
-/// the runbooks that `summaries[i]`'s release links to.
-pub fn used_by<'a>(summaries: &'a [Summary], linked: &[&[String]], name: &str) -> Vec<&'a Summary> {
-    let mut by: Vec<&Summary> = summaries
+/// What the pages that list releases show of one release, as HTML: its row in
+/// the dashboard's table (`dashboard_row.html`) and its line on the pages of the
+/// runbooks it links to (`runbook_use.html`). Rendered when the release is and
+/// kept in the build cache, so that a list of 10,000 releases is joined, not
+/// rendered again, when one of them changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rows {
+    pub dashboard: String,
+    pub runbook: String,
+}
+
+/// Renders a release's [`Rows`] from its summary.
+pub fn rows(theme: &Theme, summary: &Summary) -> Result<Rows, Diagnostic> {
+    let mut context = Context::new();
+    context.insert("r", summary);
+    Ok(Rows {
+        dashboard: theme.render("dashboard_row.html", &context)?,
+        runbook: theme.render("runbook_use.html", &context)?,
+    })
+}
+
+/// A release as the pages that list releases see it.
+pub struct Listed<'a> {
+    pub summary: &'a Summary,
+    pub rows: &'a Rows,
+    /// The runbooks it links to, by name.
+    pub runbooks: &'a [String],
+}
+
+/// The releases that link to runbook `name`, latest first.
+pub fn used_by<'a>(releases: &[Listed<'a>], name: &str) -> Vec<&'a Rows> {
+    let mut by: Vec<(&Summary, &Rows)> = releases
         .iter()
-        .zip(linked)
-        .filter(|(_, runbooks)| runbooks.iter().any(|r| r == name))
-        .map(|(s, _)| s)
+        .filter(|r| r.runbooks.iter().any(|n| n == name))
+        .map(|r| (r.summary, r.rows))
         .collect();
-    by.sort_by_key(|r| std::cmp::Reverse(r.target.unix));
-    by
+    by.sort_by(|a, b| (b.0.target.unix, &a.0.slug).cmp(&(a.0.target.unix, &b.0.slug)));
+    by.into_iter().map(|(_, rows)| rows).collect()
 }
 
 fn runbooks_context(site: &Shared) -> Context {
@@ -148,16 +175,19 @@ fn runbooks_context(site: &Shared) -> Context {
     context
 }
 
-/// `runbooks/<name>.html`: one runbook, and the releases that link to it.
+/// `runbooks/<name>.html`: one runbook, and the releases that link to it
+/// (`used_by`, latest first).
 pub fn runbook_page(
     theme: &Theme,
     site: &Shared,
     runbook: &Runbook,
-    used_by: &[&Summary],
+    used_by: &[&Rows],
 ) -> Result<OutputFile, Diagnostic> {
     let mut context = runbooks_context(site);
     context.insert("runbook", &runbook_view(runbook, used_by.len()));
-    context.insert("used_by", used_by);
+    context.insert("used_by", &used_by.len());
+    let rows: String = used_by.iter().map(|r| r.runbook.as_str()).collect();
+    context.insert("used_by_rows", &rows);
     context.insert(
         "body",
         &markdown::runbook_to_html(&runbook.body, &runbook.headings),
@@ -204,17 +234,42 @@ pub fn runbook_index(
     })
 }
 
+/// How many releases the dashboard lists, in all and by verdict.
+#[derive(Serialize)]
+struct Counts {
+    releases: usize,
+    go: usize,
+    go_pending: usize,
+    no_go: usize,
+}
+
 /// `index.html`: every release, soonest target first.
 pub fn dashboard_page(
     theme: &Theme,
     site: &SiteConfig,
-    summaries: &[Summary],
+    releases: &[Listed],
 ) -> Result<OutputFile, Diagnostic> {
-    let mut sorted: Vec<&Summary> = summaries.iter().collect();
-    sorted.sort_by(|a, b| (a.target.unix, &a.slug).cmp(&(b.target.unix, &b.slug)));
+    let mut sorted: Vec<&Listed> = releases.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.summary.target.unix, &a.summary.slug).cmp(&(b.summary.target.unix, &b.summary.slug))
+    });
+    let with = |verdict: Verdict| {
+        releases
+            .iter()
+            .filter(|r| r.summary.verdict == verdict)
+            .count()
+    };
+    let counts = Counts {
+        releases: releases.len(),
+        go: with(Verdict::Go),
+        go_pending: with(Verdict::GoPending),
+        no_go: with(Verdict::NoGo),
+    };
+    let rows: String = sorted.iter().map(|r| r.rows.dashboard.as_str()).collect();
     let mut context = Context::new();
     context.insert("site", &site_view(site));
-    context.insert("releases", &sorted);
+    context.insert("counts", &counts);
+    context.insert("rows", &rows);
     context.insert("root", "");
     context.insert("page", "dashboard");
     Ok(OutputFile {

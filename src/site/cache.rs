@@ -1,6 +1,7 @@
 //! What a build remembers for the next one, in `.golive-cache.json` in the output
 //! folder: for every release file, the stamp (modification time and size) it had,
-//! what the pages that list releases need of it, and the files it produced.
+//! what the pages that list releases show of it (its summary and rows of HTML),
+//! and the files it produced.
 //!
 //! A release whose file has the same stamp, built with the same shared inputs,
 //! theme, date and golive version (the cache `key`), is neither parsed nor
@@ -13,6 +14,7 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Summary;
+use crate::render::Rows;
 
 pub const FILE: &str = ".golive-cache.json";
 
@@ -22,10 +24,6 @@ pub struct BuildCache {
     pub key: String,
     /// By release file, relative to the site root.
     pub releases: HashMap<PathBuf, CachedRelease>,
-    /// Pages that list releases, by output path: a hash of what they showed and
-    /// the hash of their bytes. Rendered again only when what they show changed.
-    #[serde(default)]
-    pub pages: HashMap<PathBuf, (u64, u64)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,6 +32,8 @@ pub struct CachedRelease {
     pub runbooks: Vec<String>,
     /// What pages that list releases show of it; also its slug, product and version.
     pub summary: Summary,
+    /// Its row on the dashboard and its line on runbook pages, as HTML.
+    pub rows: Rows,
     /// Output files and the hashes of their bytes.
     pub outputs: Vec<(PathBuf, u64)>,
 }

@@ -234,48 +234,29 @@ impl Builder {
         }
         lap("release pages and emails");
 
-        let mut listed: Vec<(&PathBuf, &CachedRelease)> = releases.iter().collect();
-        listed.sort_by(|a, b| a.0.cmp(b.0));
-        let summaries: Vec<Summary> = listed.iter().map(|(_, e)| e.summary.clone()).collect();
-        let linked: Vec<&[String]> = listed.iter().map(|(_, e)| e.runbooks.as_slice()).collect();
+        // Pages that list releases join the rows each release rendered.
+        let mut listed: Vec<render::Listed> = releases
+            .values()
+            .map(|e| render::Listed {
+                summary: &e.summary,
+                rows: &e.rows,
+                runbooks: &e.runbooks,
+            })
+            .collect();
+        listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
         let invalid = |d: Diagnostic| InvalidSite {
             diagnostics: vec![d],
         };
-        // Pages that list releases are rendered again only when what they list
-        // changed: their input hash is kept in the cache with their output hash.
-        let mut page_cache = std::collections::HashMap::new();
-        let mut page = |path: PathBuf,
-                        shows: &dyn erased::Hashable,
-                        render: &dyn Fn() -> Result<OutputFile, Diagnostic>|
-         -> Result<PathBuf, BuildError> {
-            let input = shows.hash_json();
-            if let Some((i, h)) = cache.pages.get(&path)
-                && *i == input
-                && output.keep(&path, *h)
-            {
-                page_cache.insert(path.clone(), (input, *h));
-                return Ok(path);
-            }
-            let file = render().map_err(invalid)?;
-            let h = output.put(&file)?;
-            page_cache.insert(path.clone(), (input, h));
-            Ok(path)
-        };
-        let mut site_paths = vec![page("index.html".into(), &summaries, &|| {
-            render::dashboard_page(&theme, &shared.config, &summaries)
-        })?];
+        let mut site_files =
+            vec![render::dashboard_page(&theme, &shared.config, &listed).map_err(invalid)?];
         let mut used = std::collections::BTreeMap::new();
         for runbook in shared.runbooks.values() {
-            let by = render::used_by(&summaries, &linked, &runbook.name);
+            let by = render::used_by(&listed, &runbook.name);
             used.insert(runbook.name.as_str(), by.len());
-            site_paths.push(page(render::runbook_path(&runbook.name), &by, &|| {
-                render::runbook_page(&theme, &shared, runbook, &by)
-            })?);
+            site_files.push(render::runbook_page(&theme, &shared, runbook, &by).map_err(invalid)?);
         }
-        site_paths.push(page("runbooks/index.html".into(), &used, &|| {
-            render::runbook_index(&theme, &shared, &used)
-        })?);
-        let mut site_files: Vec<OutputFile> = theme.assets.to_vec();
+        site_files.push(render::runbook_index(&theme, &shared, &used).map_err(invalid)?);
+        site_files.extend(theme.assets.iter().cloned());
         site_files.push(OutputFile {
             path: "schema/release.schema.json".into(),
             bytes: content::schema::release_schema().into_bytes(),
@@ -283,7 +264,7 @@ impl Builder {
         for file in &site_files {
             output.put(file)?;
         }
-        site_paths.extend(site_files.iter().map(|f| f.path.clone()));
+        let site_paths: Vec<PathBuf> = site_files.into_iter().map(|f| f.path).collect();
         lap("dashboard, runbooks, assets");
 
         let count = |ext: &str, page: bool| {
@@ -300,12 +281,9 @@ impl Builder {
         let (pages, emails) = (count("html", true), count("eml", false));
         let written = output.finish()?;
         // The cache changes when anything was rendered, or the set of releases did.
-        let cache_changed = rendered_now > 0
-            || cache.key != key
-            || cache.releases.len() != releases.len()
-            || cache.pages != page_cache;
+        let cache_changed =
+            rendered_now > 0 || cache.key != key || cache.releases.len() != releases.len();
         cache.releases = releases;
-        cache.pages = page_cache;
         cache.key = key;
         if cache_changed || !self.out.join(cache::FILE).exists() {
             cache.write(&self.out)?;
@@ -395,19 +373,6 @@ impl Builder {
     }
 }
 
-/// Hashing what a page shows, whatever its type (for the page cache).
-mod erased {
-    pub trait Hashable {
-        fn hash_json(&self) -> u64;
-    }
-
-    impl<T: serde::Serialize + ?Sized> Hashable for T {
-        fn hash_json(&self) -> u64 {
-            super::output::hash(&serde_json::to_vec(self).expect("page inputs serialise"))
-        }
-    }
-}
-
 /// What rendering one release needs.
 struct Rendering<'a> {
     shared: &'a Shared,
@@ -453,6 +418,7 @@ impl Rendering<'_> {
             outputs.push((file.path.clone(), h));
         }
         let release = &loaded.release;
+        let summary = Summary::from(&report);
         Ok((
             loaded.path.clone(),
             CachedRelease {
@@ -466,7 +432,8 @@ impl Rendering<'_> {
                     .iter()
                     .map(|r| r.strip_suffix(".md").unwrap_or(r).to_string())
                     .collect(),
-                summary: Summary::from(&report),
+                rows: render::rows(self.theme, &summary).map_err(invalid)?,
+                summary,
                 outputs,
             },
         ))
