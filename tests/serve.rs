@@ -230,3 +230,118 @@ fn an_edit_renders_only_that_release_again() {
             .exists()
     );
 }
+
+/// The output folder without golive's bookkeeping files (whose JSON key order
+/// may differ between two equal builds).
+fn pages(dir: &std::path::Path) -> common::Snapshot {
+    let mut all = common::snapshot(dir);
+    all.retain(|p, _| !p.starts_with(".golive-cache.json") && !p.starts_with(".golive-manifest"));
+    all
+}
+
+/// What `serve` does on a release edit (`rebuild_releases`, then `persist`)
+/// must leave exactly what a cold build of the same content leaves, and
+/// bookkeeping that a later `golive build` agrees with.
+#[test]
+fn a_release_edit_in_serve_matches_a_cold_build() {
+    let site = Site::copy_of("verdicts");
+    let out = site.path("public");
+    let mut builder = golive::site::Builder::new(&site.root, &out);
+    builder.build().unwrap();
+    let cold_matches = |label: &str| {
+        let fresh = site.path(&format!("cold-{label}"));
+        golive::site::build(&site.root, &fresh, false).unwrap();
+        assert!(
+            pages(&out) == pages(&fresh),
+            "{label}: serve's output differs from a cold build"
+        );
+        // A new `golive build` finds nothing to do: the manifest and cache match.
+        let again = golive::site::build(&site.root, &out, false).unwrap();
+        assert_eq!(
+            (again.rendered, again.written, again.deleted),
+            (0, 0, 0),
+            "{label}: a build after serve redid work"
+        );
+    };
+
+    // An edit: only that release is rendered.
+    let other = site.path("public/releases/fixture-app-1.0.0/index.html");
+    let untouched = std::fs::metadata(&other).unwrap().modified().unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let text = site.read(RELEASE);
+    site.write(
+        RELEASE,
+        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: Quick edit"),
+    );
+    let quick = builder
+        .rebuild_releases(&[site.path(RELEASE)])
+        .unwrap()
+        .expect("a release edit takes the quick path");
+    assert_eq!((quick.releases, quick.rendered), (3, 1));
+    assert!(
+        site.read("public/index.html").contains("Quick edit"),
+        "the dashboard lists the edit"
+    );
+    assert!(
+        !out.join(".golive-manifest").exists(),
+        "the manifest is removed until persisted, so a crash cannot leave a stale one"
+    );
+    assert_eq!(
+        std::fs::metadata(&other).unwrap().modified().unwrap(),
+        untouched
+    );
+    builder.persist().unwrap();
+    cold_matches("edit");
+
+    // A new release file, and a removed one.
+    site.write(
+        "content/releases/pending-2.yaml",
+        text.replace("version: 1.1.0", "version: 1.2.0"),
+    );
+    site.remove("content/releases/nogo.yaml");
+    let quick = builder
+        .rebuild_releases(&[
+            site.path("content/releases/pending-2.yaml"),
+            site.path("content/releases/nogo.yaml"),
+        ])
+        .unwrap()
+        .expect("added and removed release files take the quick path");
+    assert_eq!((quick.releases, quick.rendered), (3, 1));
+    assert!(quick.deleted >= 3, "{} deleted", quick.deleted);
+    assert!(
+        site.path("public/releases/fixture-app-1.2.0/index.html")
+            .exists()
+    );
+    builder.persist().unwrap();
+    cold_matches("add-remove");
+
+    // Invalid content writes nothing; a duplicate release names the other file.
+    let before = pages(&out);
+    site.write("content/releases/copy.yaml", text.clone());
+    let Err(golive::site::BuildError::Invalid(invalid)) =
+        builder.rebuild_releases(&[site.path("content/releases/copy.yaml")])
+    else {
+        panic!("a second file for fixture-app 1.1.0 must be refused");
+    };
+    assert!(
+        invalid.to_string().contains("content/releases/copy.yaml"),
+        "{invalid}"
+    );
+    assert!(invalid.to_string().contains("pending.yaml"), "{invalid}");
+    assert!(pages(&out) == before, "an invalid edit changed the output");
+    site.remove("content/releases/copy.yaml");
+
+    // Anything but a release file is left to the full build.
+    assert!(
+        builder
+            .rebuild_releases(&[site.path("content/people.yaml")])
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        builder
+            .rebuild_releases(&[site.path("layouts/base.html")])
+            .unwrap()
+            .is_none()
+    );
+}

@@ -65,7 +65,7 @@ pub struct Report {
 
 /// What pages that list releases show of each: the dashboard and the runbook
 /// pages. Small on purpose: a site may list thousands.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub slug: String,
     pub product: String,

@@ -39,9 +39,14 @@ struct State {
     version: u64,
 }
 
-/// Builds once, reports it, and records the outcome in `state`.
-fn rebuild(builder: &mut Builder, state: &RwLock<State>, quiet: bool) {
-    let outcome = builder.build();
+/// Builds once, reports it, and records the outcome in `state`. With the
+/// files that `changed`, an edit of release files takes the quick path
+/// (`Builder::rebuild_releases`); anything else a full, incremental build.
+fn rebuild(builder: &mut Builder, changed: &[PathBuf], state: &RwLock<State>, quiet: bool) {
+    let outcome = match builder.rebuild_releases(changed) {
+        Ok(None) => builder.build(),
+        done => done.map(|summary| summary.expect("not None")),
+    };
     let mut s = state.write().expect("state lock");
     s.version += 1;
     match outcome {
@@ -66,7 +71,12 @@ fn rebuild(builder: &mut Builder, state: &RwLock<State>, quiet: bool) {
             s.error = Some(format!("cannot write the output: {e}"));
         }
     }
+    drop(s);
     let _ = std::io::stdout().flush();
+    // The pages are served already; now the bookkeeping a later build reads.
+    if let Err(e) = builder.persist() {
+        eprintln!("error: cannot write the build cache: {e}");
+    }
 }
 
 /// Runs until interrupted.
@@ -80,7 +90,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     // no change made after "serving ..." is missed.
     let (_watcher, events) = watcher(root)?;
     let mut builder = Builder::new(root, &options.out);
-    rebuild(&mut builder, &state, options.quiet);
+    rebuild(&mut builder, &[], &state, options.quiet);
 
     let address = SocketAddr::new(options.bind, options.port);
     let server =
@@ -156,13 +166,25 @@ fn watch(
             ) && !matches!(e.kind, EventKind::Modify(ModifyKind::Metadata(_)))
         })
     };
+    let paths = |event: notify::Result<notify::Event>, into: &mut Vec<PathBuf>| {
+        if changes(&event)
+            && let Ok(event) = event
+        {
+            into.extend(event.paths);
+        }
+    };
     while let Ok(event) = events.recv() {
         if !changes(&event) {
             continue;
         }
-        // An editor's save is often several events; take them all as one change.
-        while events.recv_timeout(Duration::from_millis(15)).is_ok() {}
-        rebuild(builder, state, quiet);
+        let mut changed = Vec::new();
+        paths(event, &mut changed);
+        // An editor's save is often several events within a millisecond or
+        // two; take them all as one change.
+        while let Ok(event) = events.recv_timeout(Duration::from_millis(5)) {
+            paths(event, &mut changed);
+        }
+        rebuild(builder, &changed, state, quiet);
     }
 }
 

@@ -9,7 +9,9 @@
 
 pub mod cache;
 pub mod output;
+mod quick;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,7 +25,7 @@ use crate::evaluate::{self, Report, Summary};
 use crate::render::{self, OutputFile, Theme};
 use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
-use output::Output;
+use output::{Manifest, Output};
 
 /// What a build did, for the summary line and `--verbose`.
 #[derive(Debug, Clone, Default)]
@@ -105,6 +107,18 @@ pub struct Builder {
     out: PathBuf,
     progress: bool,
     cache: Option<BuildCache>,
+    /// What the last good build used and wrote, for `rebuild_releases`.
+    kept: Option<Kept>,
+    /// Whether the manifest and cache on disk are behind (see `persist`).
+    behind: bool,
+}
+
+/// What a builder keeps from its last good build: the shared inputs and theme
+/// it used, and the manifest of the output folder.
+struct Kept {
+    shared: Shared,
+    theme: Theme,
+    manifest: Manifest,
 }
 
 /// Builds with fewer releases to render than this finish too fast for a progress bar.
@@ -125,6 +139,8 @@ impl Builder {
             out: out.to_path_buf(),
             progress: false,
             cache: None,
+            kept: None,
+            behind: false,
         }
     }
 
@@ -143,6 +159,9 @@ impl Builder {
             clock = Instant::now();
         };
         let root = self.root.clone();
+        // A failed build leaves nothing for `rebuild_releases` to trust.
+        self.persist()?;
+        self.kept = None;
 
         // Everything is checked before anything is written.
         let shared = match content::load_shared(&root) {
@@ -234,33 +253,7 @@ impl Builder {
         }
         lap("release pages and emails");
 
-        // Pages that list releases join the rows each release rendered.
-        let mut listed: Vec<render::Listed> = releases
-            .values()
-            .map(|e| render::Listed {
-                summary: &e.summary,
-                rows: &e.rows,
-                runbooks: &e.runbooks,
-            })
-            .collect();
-        listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
-        let invalid = |d: Diagnostic| InvalidSite {
-            diagnostics: vec![d],
-        };
-        let mut site_files =
-            vec![render::dashboard_page(&theme, &shared.config, &listed).map_err(invalid)?];
-        let mut used = std::collections::BTreeMap::new();
-        for runbook in shared.runbooks.values() {
-            let by = render::used_by(&listed, &runbook.name);
-            used.insert(runbook.name.as_str(), by.len());
-            site_files.push(render::runbook_page(&theme, &shared, runbook, &by).map_err(invalid)?);
-        }
-        site_files.push(render::runbook_index(&theme, &shared, &used).map_err(invalid)?);
-        site_files.extend(theme.assets.iter().cloned());
-        site_files.push(OutputFile {
-            path: "schema/release.schema.json".into(),
-            bytes: content::schema::release_schema().into_bytes(),
-        });
+        let site_files = site_pages(&theme, &shared, &releases)?;
         for file in &site_files {
             output.put(file)?;
         }
@@ -279,7 +272,7 @@ impl Builder {
             .count()
         };
         let (pages, emails) = (count("html", true), count("eml", false));
-        let written = output.finish()?;
+        let (written, manifest) = output.finish()?;
         // The cache changes when anything was rendered, or the set of releases did.
         let cache_changed =
             rendered_now > 0 || cache.key != key || cache.releases.len() != releases.len();
@@ -289,6 +282,11 @@ impl Builder {
             cache.write(&self.out)?;
         }
         self.cache = Some(cache);
+        self.kept = Some(Kept {
+            shared,
+            theme,
+            manifest,
+        });
         lap("write manifest and cache");
 
         Ok(BuildSummary {
@@ -371,6 +369,42 @@ impl Builder {
             bar
         })
     }
+}
+
+/// The pages that are not a release's: the dashboard, the runbook pages (which
+/// join the rows each release rendered), the runbook index, the theme's assets
+/// and the JSON Schema.
+fn site_pages(
+    theme: &Theme,
+    shared: &Shared,
+    releases: &HashMap<PathBuf, CachedRelease>,
+) -> Result<Vec<OutputFile>, InvalidSite> {
+    let invalid = |d: Diagnostic| InvalidSite {
+        diagnostics: vec![d],
+    };
+    let mut listed: Vec<render::Listed> = releases
+        .values()
+        .map(|e| render::Listed {
+            summary: &e.summary,
+            rows: &e.rows,
+            runbooks: &e.runbooks,
+        })
+        .collect();
+    listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
+    let mut files = vec![render::dashboard_page(theme, &shared.config, &listed).map_err(invalid)?];
+    let mut used = std::collections::BTreeMap::new();
+    for runbook in shared.runbooks.values() {
+        let by = render::used_by(&listed, &runbook.name);
+        used.insert(runbook.name.as_str(), by.len());
+        files.push(render::runbook_page(theme, shared, runbook, &by).map_err(invalid)?);
+    }
+    files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
+    files.extend(theme.assets.iter().cloned());
+    files.push(OutputFile {
+        path: "schema/release.schema.json".into(),
+        bytes: content::schema::release_schema().into_bytes(),
+    });
+    Ok(files)
 }
 
 /// What rendering one release needs.

@@ -37,11 +37,16 @@ pub fn hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Every file of a build and the hash of its bytes: what the manifest lists.
+pub type Manifest = HashMap<PathBuf, u64>;
+
 /// An output folder being updated; `put` may be called from many threads.
 pub struct Output {
     dir: PathBuf,
-    old: HashMap<PathBuf, u64>,
-    new: Mutex<HashMap<PathBuf, u64>>,
+    old: Manifest,
+    new: Mutex<Manifest>,
+    /// A partial update (`resume`): files not put are kept, unless `drop`ped.
+    partial: Option<Mutex<Vec<PathBuf>>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
     bytes_written: AtomicU64,
@@ -89,10 +94,75 @@ impl Output {
             dir: dir.to_path_buf(),
             old,
             new: Mutex::new(HashMap::new()),
+            partial: None,
             made_dirs: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
             bytes_written: AtomicU64::new(0),
         })
+    }
+
+    /// Opens `dir` for a partial update by a builder that holds its manifest
+    /// (`golive serve` between two builds): every file listed stays unless it is
+    /// put again or dropped. The manifest on disk is removed first and written
+    /// again by `persist`, so that if golive stops in between, the next build
+    /// finds no manifest and rewrites every file instead of trusting a stale one.
+    pub fn resume(dir: &Path, manifest: Manifest) -> io::Result<Output> {
+        match fs::remove_file(dir.join(MANIFEST)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        Ok(Output {
+            dir: dir.to_path_buf(),
+            old: manifest,
+            new: Mutex::new(HashMap::new()),
+            partial: Some(Mutex::new(Vec::new())),
+            made_dirs: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            bytes_written: AtomicU64::new(0),
+        })
+    }
+
+    /// In a partial update, marks a file of the last build as no longer produced.
+    pub fn drop_file(&self, path: &Path) {
+        if let Some(dropped) = &self.partial {
+            dropped
+                .lock()
+                .expect("dropped lock")
+                .push(path.to_path_buf());
+        }
+    }
+
+    /// Ends a partial update: deletes the dropped files and returns the manifest
+    /// of the folder now, which the caller writes with `persist` when it likes.
+    pub fn finish_partial(self) -> io::Result<(Written, Manifest)> {
+        let mut manifest = self.old;
+        let new = self.new.into_inner().expect("manifest lock");
+        let dropped = self
+            .partial
+            .map(|d| d.into_inner().expect("dropped lock"))
+            .unwrap_or_default();
+        let mut deleted = 0;
+        for path in dropped {
+            if new.contains_key(&path) || manifest.remove(&path).is_none() {
+                continue;
+            }
+            match fs::remove_file(self.dir.join(&path)) {
+                Ok(()) => deleted += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            remove_empty_parents(&self.dir, &path);
+        }
+        manifest.extend(new);
+        Ok((
+            Written {
+                files: manifest.len(),
+                written: self.written.into_inner(),
+                bytes_written: self.bytes_written.into_inner(),
+                deleted,
+            },
+            manifest,
+        ))
     }
 
     /// Writes `file` unless the output already holds these exact bytes; returns
@@ -154,8 +224,9 @@ impl Output {
         self.old.get(path).copied()
     }
 
-    /// Deletes what the build no longer produces and writes the manifest, last.
-    pub fn finish(self) -> io::Result<Written> {
+    /// Deletes what the build no longer produces and writes the manifest, last;
+    /// returns the manifest too.
+    pub fn finish(self) -> io::Result<(Written, Manifest)> {
         let new = self.new.into_inner().expect("manifest lock");
         let mut deleted = 0;
         for path in self.old.keys().filter(|p| !new.contains_key(*p)) {
@@ -168,29 +239,29 @@ impl Output {
         }
         let written = self.written.into_inner();
         let unchanged = written == 0 && deleted == 0 && new.len() == self.old.len();
-        if unchanged && self.dir.join(MANIFEST).exists() {
-            return Ok(Written {
-                files: new.len(),
-                written,
-                bytes_written: 0,
-                deleted,
-            });
-        }
-        let mut lines: Vec<String> = new
-            .iter()
-            .map(|(p, h)| format!("{h:016x}\t{}", p.display()))
-            .collect();
-        lines.sort();
-        let temporary = self.dir.join(format!("{MANIFEST}.golive-tmp"));
-        fs::write(&temporary, lines.join("\n") + "\n")?;
-        fs::rename(&temporary, self.dir.join(MANIFEST))?;
-        Ok(Written {
+        let written = Written {
             files: new.len(),
             written,
             bytes_written: self.bytes_written.into_inner(),
             deleted,
-        })
+        };
+        if !(unchanged && self.dir.join(MANIFEST).exists()) {
+            persist(&self.dir, &new)?;
+        }
+        Ok((written, new))
     }
+}
+
+/// Writes `manifest` as the manifest of `dir`, atomically.
+pub fn persist(dir: &Path, manifest: &Manifest) -> io::Result<()> {
+    let mut lines: Vec<String> = manifest
+        .iter()
+        .map(|(p, h)| format!("{h:016x}\t{}", p.display()))
+        .collect();
+    lines.sort_unstable();
+    let temporary = dir.join(format!("{MANIFEST}.golive-tmp"));
+    fs::write(&temporary, lines.join("\n") + "\n")?;
+    fs::rename(&temporary, dir.join(MANIFEST))
 }
 
 fn parse_manifest(text: &str) -> HashMap<PathBuf, u64> {

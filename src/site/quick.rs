@@ -1,0 +1,186 @@
+//! A rebuild after release files changed, for `golive serve`, which knows from
+//! its file watcher what changed. It trusts that and the builder's memory of its
+//! last good build (shared inputs, templates, cache, manifest) instead of
+//! reading every file's stamp, the cache and the manifest again: only the
+//! changed releases are read, checked and rendered, the pages that list them
+//! are joined again, and the bookkeeping files are written afterwards by
+//! `persist`, once the new pages are already being served.
+//!
+//! Any other change (site.yaml, people, checklists, runbooks, templates, a file
+//! a release points to) takes the full build.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::cache::{BuildCache, Stamp};
+use super::output::{self, Output, Written};
+use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, today};
+use crate::content::{self, Identity, LoadedRelease};
+use crate::diagnostic::{Diagnostics, InvalidSite, display_path};
+
+impl Builder {
+    /// Rebuilds after the files `changed` (as the watcher names them) changed.
+    /// `Ok(None)` when this is not a change it can take: then call `build`.
+    /// Nothing is written unless every changed release is valid.
+    pub fn rebuild_releases(
+        &mut self,
+        changed: &[PathBuf],
+    ) -> Result<Option<BuildSummary>, BuildError> {
+        let started = Instant::now();
+        let releases_dir = self.root.join("content").join("releases");
+        let (Some(kept), Some(cache)) = (self.kept.as_mut(), self.cache.as_mut()) else {
+            return Ok(None);
+        };
+        let date = today(kept.shared.config.timezone.0);
+        let same_day = cache.key.contains(&format!("-{date}-"));
+        if !same_day || changed.is_empty() || !changed.iter().all(|p| is_release(&releases_dir, p))
+        {
+            return Ok(None);
+        }
+        let mut changed: Vec<&PathBuf> = changed.iter().collect();
+        changed.sort();
+        changed.dedup();
+
+        // Check every changed file before writing anything.
+        let mut problems = Diagnostics::default();
+        let mut fresh: Vec<(LoadedRelease, Option<Stamp>)> = Vec::new();
+        let mut removed = Vec::new();
+        for path in changed {
+            let shown = display_path(&self.root, path);
+            if !path.is_file() {
+                removed.push(shown);
+                continue;
+            }
+            let loaded = crate::yaml::read(path, shown)
+                .map_err(|d| vec![d])
+                .and_then(|source| kept.shared.release_from(path, source));
+            match loaded {
+                Ok((loaded, _)) => fresh.push((loaded, Stamp::of(path))),
+                Err(d) => problems.extend(d),
+            }
+        }
+        let identities: Vec<Identity> = cache
+            .releases
+            .iter()
+            .filter(|(path, _)| {
+                !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == *path)
+            })
+            .map(|(path, e)| Identity {
+                slug: e.summary.slug.clone(),
+                path: path.clone(),
+                product: e.summary.product.clone(),
+                version: e.summary.version.clone(),
+            })
+            .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
+            .collect();
+        problems.extend(content::duplicate_slugs(&self.root, &identities));
+        let problems = problems.into_sorted();
+        let rendered = fresh.len();
+        if !problems.is_empty() {
+            return Err(InvalidSite {
+                diagnostics: problems,
+            }
+            .into());
+        }
+
+        self.behind = true;
+        let written = match write(kept, cache, &self.out, date, fresh, &removed) {
+            Ok(written) => written,
+            Err(e) => {
+                // Half written: the next build must be a full one.
+                self.kept = None;
+                return Err(e);
+            }
+        };
+        let releases = cache.releases.len();
+        Ok(Some(BuildSummary {
+            releases,
+            rendered,
+            files: written.files,
+            written: written.written,
+            deleted: written.deleted,
+            bytes_written: written.bytes_written,
+            elapsed: started.elapsed(),
+            ..BuildSummary::default()
+        }))
+    }
+
+    /// Writes the manifest and the cache if a `rebuild_releases` left them behind.
+    pub fn persist(&mut self) -> std::io::Result<()> {
+        if !self.behind {
+            return Ok(());
+        }
+        if let (Some(kept), Some(cache)) = (&self.kept, &self.cache) {
+            cache.write(&self.out)?;
+            output::persist(&self.out, &kept.manifest)?;
+        }
+        self.behind = false;
+        Ok(())
+    }
+}
+
+/// Writes the changed releases' files, then the pages that list releases if
+/// what they show changed; updates `kept` and `cache` to match.
+fn write(
+    kept: &mut Kept,
+    cache: &mut BuildCache,
+    out: &Path,
+    date: chrono::NaiveDate,
+    fresh: Vec<(LoadedRelease, Option<Stamp>)>,
+    removed: &[PathBuf],
+) -> Result<Written, BuildError> {
+    // Write the changed releases' files, then the pages that list releases
+    // if what they show changed.
+    let output = Output::resume(out, std::mem::take(&mut kept.manifest))?;
+    let site = Rendering {
+        shared: &kept.shared,
+        theme: &kept.theme,
+        today: date,
+        output: &output,
+    };
+    let mut lists_changed = !removed.is_empty();
+    for (loaded, stamp) in fresh {
+        let (path, entry) = site.release(&loaded, stamp)?;
+        let old = cache.releases.insert(path, entry.clone());
+        let Some(old) = old else {
+            lists_changed = true;
+            continue;
+        };
+        lists_changed |= old.summary != entry.summary
+            || old.rows != entry.rows
+            || old.runbooks != entry.runbooks;
+        for (p, _) in &old.outputs {
+            if !entry.outputs.iter().any(|(q, _)| q == p) {
+                output.drop_file(p);
+            }
+        }
+    }
+    for path in removed {
+        if let Some(old) = cache.releases.remove(path) {
+            for (p, _) in &old.outputs {
+                output.drop_file(p);
+            }
+        }
+    }
+    if lists_changed {
+        for file in site_pages(&kept.theme, &kept.shared, &cache.releases)? {
+            output.put(&file)?;
+        }
+    }
+    let (written, manifest) = output.finish_partial()?;
+    kept.manifest = manifest;
+    Ok(written)
+}
+
+/// Whether `path` is (or was) a release file: YAML below `content/releases/`,
+/// not hidden.
+fn is_release(releases_dir: &Path, path: &Path) -> bool {
+    let Ok(inside) = path.strip_prefix(releases_dir) else {
+        return false;
+    };
+    let visible = inside
+        .components()
+        .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'));
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    visible && yaml && !path.is_dir()
+}
