@@ -215,9 +215,9 @@ impl Builder {
                     unreachable!("partitioned")
                 };
                 let done = shared
-                    .release_from(&path, source)
+                    .checked_release(&path, source)
                     .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
-                    .and_then(|(loaded, _)| site.release(&loaded, stamp));
+                    .and_then(|loaded| site.release(&loaded, stamp));
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
