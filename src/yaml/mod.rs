@@ -102,6 +102,11 @@ pub fn parse<T: DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diag
             .with_help("copy an existing file of this kind as a starting point"));
     }
     check_depth(source)?;
+    // Most files are valid: parse them directly, and only a failing one again
+    // with the path tracking that places its error.
+    if let Ok(value) = serde_yaml::from_str(&source.text) {
+        return Ok(value);
+    }
     let deserializer = serde_yaml::Deserializer::from_str(&source.text);
     serde_path_to_error::deserialize(deserializer).map_err(|e| serde_diagnostic(source, e))
 }
