@@ -9,7 +9,9 @@
 # editing one release. Figures are medians. Wall, CPU (user+sys) and peak RSS come
 # from GNU time. Every run writes to a fresh folder and nothing is deleted until
 # the end: on disks mounted with `discard`, deleting a large tree slows the
-# writes that follow for many seconds.
+# writes that follow for many seconds. Last, `golive serve` on the same site:
+# how long from the write of a release file until the server has rebuilt
+# (examples/serve_latency.rs, median of 9 edits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"
@@ -18,7 +20,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100 1000 10000)
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
-cargo build --release -q --bin golive --example gen_corpus --example floor
+cargo build --release -q --bin golive --example gen_corpus --example floor --example serve_latency
 GOLIVE="$PWD/target/release/golive"
 rm -rf "$WORK"; mkdir -p "$WORK"
 
@@ -65,5 +67,7 @@ for n in "${sizes[@]}"; do
   echo "| $n | floor (same tree) | $floor | | | plain program writing the identical files |"
   echo "| $n | unchanged rebuild | $(col "nochange-$n" 1) | $(col "nochange-$n" 2) | $(col "nochange-$n" 3) | |"
   echo "| $n | one release edited | $(col "edit-$n" 1) | $(col "edit-$n" 2) | $(col "edit-$n" 3) | |"
+  serve=$(./target/release/examples/serve_latency "$GOLIVE" "$site" 9 "$WORK/serve-$n" 2>/dev/null | sed -n 's/^median \([0-9.]*\) ms.*/\1/p')
+  echo "| $n | serve: edit to rebuilt | $(awk -v ms="$serve" 'BEGIN {printf "%.3f", ms / 1000}') | | | median of 9 edits, from the file write to the new pages |"
 done
 rm -rf "$WORK" &

@@ -1,7 +1,8 @@
 //! How long `golive serve` takes to reflect an edit of one release.
-//! `cargo run --release --example serve_latency -- GOLIVE SITE [EDITS]`
+//! `cargo run --release --example serve_latency -- GOLIVE SITE [EDITS [OUT]]`
 //!
-//! Starts `GOLIVE --root SITE serve --port 0 --out <temp>`, waits for the first
+//! Starts `GOLIVE --root SITE serve --port 0 --out OUT` (default: a temporary
+//! folder, deleted at the end; a given OUT is left as it is), waits for the first
 //! build, then EDITS times (default 9): changes the title of one release (a
 //! different one each time), and polls `/__golive/state` until the server says
 //! it rebuilt. Prints each latency, from the write of the file to the new state,
@@ -17,12 +18,16 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(golive), Some(site)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: serve_latency GOLIVE SITE [EDITS]");
+        eprintln!("usage: serve_latency GOLIVE SITE [EDITS [OUT]]");
         std::process::exit(2);
     };
     let edits: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(9);
     let site = Path::new(site);
-    let out = std::env::temp_dir().join(format!("golive-serve-latency-{}", std::process::id()));
+    let temporary = args.get(3).is_none();
+    let out = match args.get(3) {
+        Some(out) => PathBuf::from(out),
+        None => std::env::temp_dir().join(format!("golive-serve-latency-{}", std::process::id())),
+    };
     let mut child = Command::new(golive)
         .arg("--root")
         .arg(site)
@@ -91,7 +96,9 @@ fn main() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&out);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&out);
+    }
     latencies.sort();
     let median = latencies[latencies.len() / 2];
     println!(
