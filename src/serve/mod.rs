@@ -170,15 +170,15 @@ fn watch(
         if changes(&event)
             && let Ok(event) = event
         {
-            into.extend(event.paths);
+            into.extend(event.paths.into_iter().filter(|p| !is_scratch(p)));
         }
     };
     while let Ok(event) = events.recv() {
-        if !changes(&event) {
-            continue;
-        }
         let mut changed = Vec::new();
         paths(event, &mut changed);
+        if changed.is_empty() {
+            continue;
+        }
         // An editor's save is often several events within a millisecond or
         // two; take them all as one change.
         while let Ok(event) = events.recv_timeout(Duration::from_millis(5)) {
@@ -186,6 +186,19 @@ fn watch(
         }
         rebuild(builder, &changed, state, quiet);
     }
+}
+
+/// Editors' scratch files, which golive never reads: Vim's swap files and its
+/// `4913` write test, backups ending in `~`, Emacs lock files (`.#name`).
+/// Changes to them alone do not rebuild.
+fn is_scratch(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.ends_with('~')
+        || name == "4913"
+        || name.starts_with(".#")
+        || (name.starts_with('.') && (name.ends_with(".swp") || name.ends_with(".swx")))
 }
 
 fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Result<()> {
@@ -294,4 +307,32 @@ fn open_browser(url: &str) {
         }
     }
     eprintln!("could not open a browser; visit {url}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_scratch;
+    use std::path::Path;
+
+    #[test]
+    fn editor_scratch_files_are_told_from_content() {
+        for scratch in [
+            "content/releases/.erp-2.4.0.yaml.swp",
+            "content/releases/.erp-2.4.0.yaml.swx",
+            "content/releases/erp-2.4.0.yaml~",
+            "content/releases/4913",
+            "content/runbooks/.#disk-full.md",
+        ] {
+            assert!(is_scratch(Path::new(scratch)), "{scratch}");
+        }
+        for content in [
+            "content/releases/erp-2.4.0.yaml",
+            "content/people.yaml",
+            "layouts/base.html",
+            "content/releases/results.json",
+            "content/releases/.hidden.yaml",
+        ] {
+            assert!(!is_scratch(Path::new(content)), "{content}");
+        }
+    }
 }
