@@ -315,6 +315,26 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
     builder.persist().unwrap();
     cold_matches("add-remove");
 
+    // An edit that changes the slug moves the release's pages.
+    let moved = site
+        .read("content/releases/pending-2.yaml")
+        .replace("version: 1.2.0", "version: 1.3.0");
+    site.write("content/releases/pending-2.yaml", moved);
+    builder
+        .rebuild_releases(&[site.path("content/releases/pending-2.yaml")])
+        .unwrap()
+        .expect("quick path");
+    assert!(
+        site.path("public/releases/fixture-app-1.3.0/index.html")
+            .exists()
+    );
+    assert!(
+        !site.path("public/releases/fixture-app-1.2.0").exists(),
+        "the old slug's pages are gone"
+    );
+    builder.persist().unwrap();
+    cold_matches("slug");
+
     // Invalid content writes nothing; a duplicate release names the other file.
     let before = pages(&out);
     site.write("content/releases/copy.yaml", text.clone());
