@@ -151,6 +151,21 @@ fn serve_reflects_an_edit_and_shows_errors_over_the_last_good_build() {
     assert!(!get(addr, PAGE).1.contains("golive-error"));
 }
 
+/// Gives RELEASE a title. Returns another release's page, when it was last
+/// written (to check it is not rewritten), and RELEASE's text before the edit.
+fn retitle(site: &Site, title: &str) -> (std::path::PathBuf, std::time::SystemTime, String) {
+    let other = site.path("public/releases/fixture-app-1.0.0/index.html");
+    let untouched = std::fs::metadata(&other).unwrap().modified().unwrap();
+    // mtime resolution: make sure the edit is seen as a change.
+    std::thread::sleep(Duration::from_millis(20));
+    let text = site.read(RELEASE);
+    site.write(
+        RELEASE,
+        text.replace("version: 1.1.0", &format!("version: 1.1.0\ntitle: {title}")),
+    );
+    (other, untouched, text)
+}
+
 #[test]
 fn an_edit_renders_only_that_release_again() {
     let site = Site::copy_of("verdicts");
@@ -175,15 +190,7 @@ fn an_edit_renders_only_that_release_again() {
         .unwrap();
     assert_eq!((cold.rendered, cold.written), (0, 0));
 
-    let other = site.path("public/releases/fixture-app-1.0.0/index.html");
-    let untouched = std::fs::metadata(&other).unwrap().modified().unwrap();
-    // mtime resolution: make sure the edit is seen as a change.
-    std::thread::sleep(Duration::from_millis(20));
-    let text = site.read(RELEASE);
-    site.write(
-        RELEASE,
-        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: Edited"),
-    );
+    let (other, untouched, _) = retitle(&site, "Edited");
     let after = builder.build().unwrap();
     assert_eq!(after.rendered, 1, "only the edited release is rendered");
     assert!(
@@ -265,14 +272,7 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
     };
 
     // An edit: only that release is rendered.
-    let other = site.path("public/releases/fixture-app-1.0.0/index.html");
-    let untouched = std::fs::metadata(&other).unwrap().modified().unwrap();
-    std::thread::sleep(Duration::from_millis(20));
-    let text = site.read(RELEASE);
-    site.write(
-        RELEASE,
-        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: Quick edit"),
-    );
+    let (other, untouched, text) = retitle(&site, "Quick edit");
     let quick = builder
         .rebuild_releases(&[site.path(RELEASE)])
         .unwrap()
