@@ -349,7 +349,29 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
     );
     assert!(invalid.to_string().contains("pending.yaml"), "{invalid}");
     assert!(pages(&out) == before, "an invalid edit changed the output");
+    // While a file is broken, any edit takes the full build, which still reports it.
+    let unrelated = site.path("content/releases/go.yaml");
+    let go = site.read("content/releases/go.yaml");
+    site.write("content/releases/go.yaml", format!("{go}\n# touched\n"));
+    assert!(
+        builder
+            .rebuild_releases(std::slice::from_ref(&unrelated))
+            .unwrap()
+            .is_none()
+    );
+    let Err(golive::site::BuildError::Invalid(still)) = builder.build() else {
+        panic!("the full build must still refuse the duplicate");
+    };
+    assert!(
+        still.to_string().contains("content/releases/copy.yaml"),
+        "{still}"
+    );
     site.remove("content/releases/copy.yaml");
+    builder.build().unwrap();
+    assert!(
+        builder.rebuild_releases(&[unrelated]).unwrap().is_some(),
+        "a good full build opens the quick path again"
+    );
 
     // Anything but a release file is left to the full build.
     assert!(

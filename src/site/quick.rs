@@ -77,6 +77,10 @@ impl Builder {
         let problems = problems.into_sorted();
         let rendered = fresh.len();
         if !problems.is_empty() {
+            // Until a full build has seen the site valid again, every change
+            // takes the full build: it checks all files, so a broken file stays
+            // reported while another one is edited.
+            self.kept = None;
             return Err(InvalidSite {
                 diagnostics: problems,
             }
