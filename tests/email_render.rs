@@ -1466,3 +1466,34 @@ fn out_writes_the_file_and_prints_nothing() {
     assert_eq!(out.code, Some(1), "{}", out.describe());
     assert!(!nope.exists(), "a refused email must not leave a file");
 }
+
+/// `build` renders a release's emails and pages from one shared context; an
+/// email's own keys (its subject, the full site settings) must not be left in
+/// it for the next email or page.
+#[test]
+fn an_email_leaves_the_shared_context_as_it_found_it() {
+    use golive::email::{Kind, compose};
+    let root = common::fixture("mail");
+    let (site, reports) = golive::site::load_and_evaluate(&root).unwrap();
+    let theme =
+        golive::render::Theme::load(&root, std::sync::Arc::new(site.people.clone())).unwrap();
+    let index = site
+        .releases
+        .iter()
+        .position(|r| r.path.ends_with("upcoming.yaml"))
+        .unwrap();
+    let (release, report) = (&site.releases[index], &reports[index]);
+    let mut context = golive::render::release_context(&release.release, report);
+    let before = context.clone().into_json();
+    let composed = compose(
+        &theme,
+        &site,
+        release,
+        report,
+        Kind::Readiness,
+        &mut context,
+    )
+    .unwrap_or_else(|_| panic!("the readiness email composes"));
+    assert!(!composed.rendered.subject.is_empty());
+    assert_eq!(context.into_json(), before, "the email left keys behind");
+}

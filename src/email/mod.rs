@@ -191,10 +191,36 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
     })
 }
 
+/// The keys an email sets in the release's context besides `release` and `report`.
+const EMAIL_KEYS: [&str; 6] = [
+    "site",
+    "links",
+    "runbooks_url",
+    "sender",
+    "subject",
+    "preheader",
+];
+
 /// Renders `kind` for a release from the theme's `emails/` templates.
-/// `context` is the release's (`render::release_context`); this sets the
-/// email's own keys in it.
+/// `context` is the release's (`render::release_context`); the email's own
+/// keys are set in it for the rendering and removed afterwards, so that the
+/// next email or page starts from the release and report alone.
 pub fn render(
+    theme: &Theme,
+    kind: Kind,
+    site: &SiteConfig,
+    loaded: &LoadedRelease,
+    people: &People,
+    context: &mut tera::Context,
+) -> Result<Rendered, Diagnostic> {
+    let rendered = render_in(theme, kind, site, loaded, people, context);
+    for key in EMAIL_KEYS {
+        context.remove(key);
+    }
+    rendered
+}
+
+fn render_in(
     theme: &Theme,
     kind: Kind,
     site: &SiteConfig,
