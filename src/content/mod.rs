@@ -85,17 +85,21 @@ impl Shared {
         path: &Path,
         source: Source,
     ) -> Result<LoadedRelease, Vec<Diagnostic>> {
-        let Ok(mut release) = serde_yaml::from_str::<Release>(&source.text) else {
-            return self.release_from(path, source).map(|(loaded, _)| loaded);
-        };
-        if validate::load_verification_file(path, &source, &mut release).is_err() {
-            return self.release_from(path, source).map(|(loaded, _)| loaded);
+        let parsed = serde_yaml::from_str::<Release>(&source.text)
+            .ok()
+            .and_then(|mut release| {
+                validate::load_verification_file(path, &source, &mut release)
+                    .ok()
+                    .map(|()| release)
+            });
+        match parsed {
+            Some(release) => Ok(LoadedRelease {
+                slug: slug_of(&release),
+                path: source.shown,
+                release: Arc::new(release),
+            }),
+            None => self.release_from(path, source).map(|(loaded, _)| loaded),
         }
-        Ok(LoadedRelease {
-            slug: slug_of(&release),
-            path: source.shown,
-            release: Arc::new(release),
-        })
     }
 
     /// Checks the release whose text is `source` (read from `path`), and gives

@@ -13,6 +13,7 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::Identity;
 use crate::evaluate::Summary;
 use crate::render::Rows;
 
@@ -43,6 +44,18 @@ pub struct CachedRelease {
 pub struct Stamp {
     pub modified: u128,
     pub size: u64,
+}
+
+impl CachedRelease {
+    /// What identifies the release in the file `path`, for the duplicate check.
+    pub fn identity(&self, path: &Path) -> Identity {
+        Identity {
+            slug: self.summary.slug.clone(),
+            path: path.to_path_buf(),
+            product: self.summary.product.clone(),
+            version: self.summary.version.clone(),
+        }
+    }
 }
 
 impl Stamp {

@@ -118,6 +118,8 @@ pub struct Builder {
 struct Kept {
     shared: Shared,
     theme: Theme,
+    /// The date its pages were rendered for.
+    today: chrono::NaiveDate,
     manifest: Manifest,
 }
 
@@ -244,11 +246,21 @@ impl Builder {
                 missing.push(path);
             }
         }
-        for path in missing {
-            let loaded = shared
-                .release(&root, &root.join(&path))
-                .map_err(|diagnostics| InvalidSite { diagnostics })?;
-            let (path, entry) = site.release(&loaded, Stamp::of(&root.join(&path)))?;
+        // (All of them when the manifest is gone: after an interrupted build.)
+        let rendered_now = rendered_now + missing.len();
+        let redone: Vec<Result<(PathBuf, CachedRelease), BuildError>> = missing
+            .into_par_iter()
+            .map(|path| {
+                let file = root.join(&path);
+                let stamp = Stamp::of(&file);
+                let loaded = shared
+                    .release(&root, &file)
+                    .map_err(|diagnostics| InvalidSite { diagnostics })?;
+                site.release(&loaded, stamp)
+            })
+            .collect();
+        for r in redone {
+            let (path, entry) = r?;
             releases.insert(path, entry);
         }
         lap("release pages and emails");
@@ -285,6 +297,7 @@ impl Builder {
         self.kept = Some(Kept {
             shared,
             theme,
+            today,
             manifest,
         });
         lap("write manifest and cache");
@@ -316,12 +329,7 @@ impl Builder {
                 if let Some(entry) = cache.releases.get(&shown)
                     && Some(entry.stamp) == stamp
                 {
-                    let identity = Identity {
-                        slug: entry.summary.slug.clone(),
-                        path: shown.clone(),
-                        product: entry.summary.product.clone(),
-                        version: entry.summary.version.clone(),
-                    };
+                    let identity = entry.identity(&shown);
                     return Ok((Input::Kept(shown, Box::new(entry.clone())), identity));
                 }
                 let source = crate::yaml::read(path, shown).map_err(|d| vec![d])?;

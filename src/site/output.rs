@@ -90,15 +90,7 @@ impl Output {
             // unknown, so it is rewritten if produced and deleted if not.
             Err(_) => existing_files(dir),
         };
-        Ok(Output {
-            dir: dir.to_path_buf(),
-            old,
-            new: Mutex::new(HashMap::new()),
-            partial: None,
-            made_dirs: Mutex::new(HashSet::new()),
-            written: AtomicUsize::new(0),
-            bytes_written: AtomicU64::new(0),
-        })
+        Ok(Output::with(dir, old, None))
     }
 
     /// Opens `dir` for a partial update by a builder that holds its manifest
@@ -111,15 +103,19 @@ impl Output {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        Ok(Output {
+        Ok(Output::with(dir, manifest, Some(Mutex::new(Vec::new()))))
+    }
+
+    fn with(dir: &Path, old: Manifest, partial: Option<Mutex<Vec<PathBuf>>>) -> Output {
+        Output {
             dir: dir.to_path_buf(),
-            old: manifest,
+            old,
             new: Mutex::new(HashMap::new()),
-            partial: Some(Mutex::new(Vec::new())),
+            partial,
             made_dirs: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
             bytes_written: AtomicU64::new(0),
-        })
+        }
     }
 
     /// In a partial update, marks a file of the last build as no longer produced.

@@ -32,8 +32,13 @@ impl Builder {
             return Ok(None);
         };
         let date = today(kept.shared.config.timezone.0);
-        let same_day = cache.key.contains(&format!("-{date}-"));
-        if !same_day || changed.is_empty() || !changed.iter().all(|p| is_release(&releases_dir, p))
+        // A deleted output folder, a new day (dates on the pages) or anything
+        // but release files: the full build.
+        let output_there = self.out.join(output::MARKER).is_file();
+        if !output_there
+            || date != kept.today
+            || changed.is_empty()
+            || !changed.iter().all(|p| is_release(&releases_dir, p))
         {
             return Ok(None);
         }
@@ -47,15 +52,24 @@ impl Builder {
         let mut removed = Vec::new();
         for path in changed {
             let shown = display_path(&self.root, path);
-            if !path.is_file() {
-                removed.push(shown);
-                continue;
+            match std::fs::symlink_metadata(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    removed.push(shown);
+                    continue;
+                }
+                // A symbolic link, a folder or an unreadable entry: the full
+                // build decides what it is (it skips links, as WalkDir does).
+                Ok(meta) if meta.is_file() => {}
+                _ => return Ok(None),
             }
+            // The stamp first: if the file changes while it is read, the next
+            // build sees a newer stamp and reads it again.
+            let stamp = Stamp::of(path);
             let loaded = crate::yaml::read(path, shown)
                 .map_err(|d| vec![d])
                 .and_then(|source| kept.shared.release_from(path, source));
             match loaded {
-                Ok((loaded, _)) => fresh.push((loaded, Stamp::of(path))),
+                Ok((loaded, _)) => fresh.push((loaded, stamp)),
                 Err(d) => problems.extend(d),
             }
         }
@@ -65,12 +79,7 @@ impl Builder {
             .filter(|(path, _)| {
                 !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == *path)
             })
-            .map(|(path, e)| Identity {
-                slug: e.summary.slug.clone(),
-                path: path.clone(),
-                product: e.summary.product.clone(),
-                version: e.summary.version.clone(),
-            })
+            .map(|(path, e)| e.identity(path))
             .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
             .collect();
         problems.extend(content::duplicate_slugs(&self.root, &identities));
@@ -133,8 +142,6 @@ fn write(
     fresh: Vec<(LoadedRelease, Option<Stamp>)>,
     removed: &[PathBuf],
 ) -> Result<Written, BuildError> {
-    // Write the changed releases' files, then the pages that list releases
-    // if what they show changed.
     let output = Output::resume(out, std::mem::take(&mut kept.manifest))?;
     let site = Rendering {
         shared: &kept.shared,
@@ -150,9 +157,8 @@ fn write(
             lists_changed = true;
             continue;
         };
-        lists_changed |= old.summary != entry.summary
-            || old.rows != entry.rows
-            || old.runbooks != entry.runbooks;
+        // The rows are rendered from the summary.
+        lists_changed |= old.summary != entry.summary || old.runbooks != entry.runbooks;
         for (p, _) in &old.outputs {
             if !entry.outputs.iter().any(|(q, _)| q == p) {
                 output.drop_file(p);
