@@ -15,6 +15,8 @@ use common::Site;
 struct Serving {
     child: Child,
     address: String,
+    /// What it prints after its address, line by line.
+    log: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Serving {
@@ -25,14 +27,18 @@ impl Drop for Serving {
 }
 
 fn serve(site: &Site) -> Serving {
+    serve_with(
+        &["--root", site.root.to_str().unwrap()],
+        &std::env::temp_dir(),
+    )
+}
+
+/// Starts `golive [global] serve --port 0` in `cwd`.
+fn serve_with(global: &[&str], cwd: &std::path::Path) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
-        .args([
-            "--root",
-            site.root.to_str().unwrap(),
-            "serve",
-            "--port",
-            "0",
-        ])
+        .args(global)
+        .args(["serve", "--port", "0"])
+        .current_dir(cwd)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -46,8 +52,17 @@ fn serve(site: &Site) -> Serving {
         }
     };
     // Keep reading stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Serving { child, address }
+    let (tx, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    Serving {
+        child,
+        address,
+        log,
+    }
 }
 
 /// A plain HTTP/1.0 GET: status code and body.
@@ -386,4 +401,49 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
             .unwrap()
             .is_none()
     );
+}
+
+/// `golive serve` run inside the site with no `--root` (the README's way) takes
+/// the quick path for a release edit, and a deleted output folder is rebuilt
+/// whole, not patched.
+#[test]
+fn serve_in_the_site_folder_takes_the_quick_path() {
+    let site = Site::copy_of("verdicts");
+    let server = serve_with(&[], &site.root);
+    let addr = &server.address;
+    let next_build = || {
+        server
+            .log
+            .recv_timeout(Duration::from_secs(20))
+            .expect("serve reports each rebuild")
+    };
+
+    let before = state(addr)["version"].as_u64().unwrap();
+    retitle(&site, "Edited in place");
+    let line = next_build();
+    assert!(
+        line.starts_with("updated in "),
+        "not the quick path: {line}"
+    );
+    wait_for(addr, "the edit", |s| {
+        s["version"].as_u64().unwrap() > before
+    });
+    assert!(get(addr, PAGE).1.contains("Edited in place"));
+
+    // The output folder deleted under the server: the next edit builds it all again.
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    let text = site
+        .read(RELEASE)
+        .replace("Edited in place", "After the wipe");
+    site.write(RELEASE, text);
+    let line = next_build();
+    assert!(
+        line.starts_with("built in "),
+        "a wiped output needs the full build: {line}"
+    );
+    let (status, _) = get(addr, "/assets/golive.css");
+    assert_eq!(status, 200, "the whole site is back");
+    assert!(get(addr, PAGE).1.contains("After the wipe"));
+    let again = site.run(&["build"]);
+    assert_eq!(again.code, Some(0), "{}", again.describe());
 }

@@ -39,13 +39,28 @@ struct State {
     version: u64,
 }
 
-/// Builds once, reports it, and records the outcome in `state`. With the
-/// files that `changed`, an edit of release files takes the quick path
-/// (`Builder::rebuild_releases`); anything else a full, incremental build.
-fn rebuild(builder: &mut Builder, changed: &[PathBuf], state: &RwLock<State>, quiet: bool) {
-    let outcome = match builder.rebuild_releases(changed) {
-        Ok(None) => builder.build(),
-        done => done.map(|summary| summary.expect("not None")),
+/// What changed in one burst of file events.
+#[derive(Default)]
+struct Burst {
+    paths: Vec<PathBuf>,
+    /// The watcher lost events (its queue overflowed) or failed: only a full
+    /// build can tell what changed.
+    rescan: bool,
+}
+
+/// Builds once, reports it, and records the outcome in `state`. An edit of
+/// release files takes the quick path (`Builder::rebuild_releases`); anything
+/// else a full, incremental build.
+fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: bool) {
+    let quick = if burst.rescan {
+        Ok(None)
+    } else {
+        builder.rebuild_releases(&burst.paths)
+    };
+    let (outcome, verb) = match quick {
+        Ok(None) => (builder.build(), "built"),
+        Ok(Some(summary)) => (Ok(summary), "updated"),
+        Err(e) => (Err(e), "updated"),
     };
     let mut s = state.write().expect("state lock");
     s.version += 1;
@@ -54,7 +69,7 @@ fn rebuild(builder: &mut Builder, changed: &[PathBuf], state: &RwLock<State>, qu
             s.error = None;
             if !quiet {
                 println!(
-                    "built in {} ms ({} of {} releases rendered, {} files written)",
+                    "{verb} in {} ms ({} of {} releases rendered, {} files written)",
                     summary.elapsed.as_millis(),
                     summary.rendered,
                     summary.releases,
@@ -75,12 +90,25 @@ fn rebuild(builder: &mut Builder, changed: &[PathBuf], state: &RwLock<State>, qu
     let _ = std::io::stdout().flush();
     // The pages are served already; now the bookkeeping a later build reads.
     if let Err(e) = builder.persist() {
-        eprintln!("error: cannot write the build cache: {e}");
+        let message = format!("cannot write the manifest or the build cache: {e}");
+        eprintln!("error: {message}");
+        let mut s = state.write().expect("state lock");
+        s.version += 1;
+        s.error = Some(message);
     }
 }
 
 /// Runs until interrupted.
 pub fn run(root: &Path, options: Options) -> Result<(), String> {
+    // The watcher reports absolute, resolved paths; the builder must name files
+    // the same way for `rebuild_releases` to recognise them.
+    let root = &root
+        .canonicalize()
+        .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let options = Options {
+        out: std::path::absolute(&options.out).unwrap_or(options.out),
+        ..options
+    };
     let state = Arc::new(RwLock::new(State {
         out: options.out.clone(),
         error: None,
@@ -90,7 +118,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     // no change made after "serving ..." is missed.
     let (_watcher, events) = watcher(root)?;
     let mut builder = Builder::new(root, &options.out);
-    rebuild(&mut builder, &[], &state, options.quiet);
+    rebuild(&mut builder, &Burst::default(), &state, options.quiet);
 
     let address = SocketAddr::new(options.bind, options.port);
     let server =
@@ -158,33 +186,34 @@ fn watch(
     state: &RwLock<State>,
     quiet: bool,
 ) {
-    let changes = |event: &notify::Result<notify::Event>| {
-        event.as_ref().is_ok_and(|e| {
-            matches!(
-                e.kind,
-                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-            ) && !matches!(e.kind, EventKind::Modify(ModifyKind::Metadata(_)))
-        })
+    let changes = |e: &notify::Event| {
+        matches!(
+            e.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        ) && !matches!(e.kind, EventKind::Modify(ModifyKind::Metadata(_)))
     };
-    let paths = |event: notify::Result<notify::Event>, into: &mut Vec<PathBuf>| {
-        if changes(&event)
-            && let Ok(event) = event
-        {
-            into.extend(event.paths.into_iter().filter(|p| !is_scratch(p)));
+    let add = |event: notify::Result<notify::Event>, burst: &mut Burst| match event {
+        Err(_) => burst.rescan = true,
+        Ok(e) if e.need_rescan() || matches!(e.kind, EventKind::Other) => burst.rescan = true,
+        Ok(e) if changes(&e) => {
+            burst
+                .paths
+                .extend(e.paths.into_iter().filter(|p| !is_scratch(p)));
         }
+        Ok(_) => {}
     };
     while let Ok(event) = events.recv() {
-        let mut changed = Vec::new();
-        paths(event, &mut changed);
-        if changed.is_empty() {
+        let mut burst = Burst::default();
+        add(event, &mut burst);
+        if burst.paths.is_empty() && !burst.rescan {
             continue;
         }
         // An editor's save is often several events within a millisecond or
         // two; take them all as one change.
         while let Ok(event) = events.recv_timeout(Duration::from_millis(5)) {
-            paths(event, &mut changed);
+            add(event, &mut burst);
         }
-        rebuild(builder, &changed, state, quiet);
+        rebuild(builder, &burst, state, quiet);
     }
 }
 
