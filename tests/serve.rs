@@ -447,3 +447,49 @@ fn serve_in_the_site_folder_takes_the_quick_path() {
     let again = site.run(&["build"]);
     assert_eq!(again.code, Some(0), "{}", again.describe());
 }
+
+/// A release that reads its verification results from a file is built again
+/// when that file changes, though the release file itself did not.
+#[test]
+fn a_changed_verification_file_rebuilds_its_release() {
+    let site = Site::copy_of("verdicts");
+    let release = "content/releases/go.yaml";
+    let text = site.read(release);
+    site.write(
+        release,
+        text.replace(
+            "verification: {passed: 12, failed: 0, warnings: 1, duration_seconds: 30}",
+            "verification: {file: results.json}",
+        ),
+    );
+    let results = "content/releases/results.json";
+    site.write(results, r#"{"passed": 12, "failed": 0}"#);
+    let out = site.path("public");
+    let mut builder = golive::site::Builder::new(&site.root, &out);
+    builder.build().unwrap();
+    let runbook = "public/releases/fixture-app-1.0.0/runbook.html";
+    assert!(site.read(runbook).contains("12 passed"));
+
+    std::thread::sleep(Duration::from_millis(20));
+    site.write(results, r#"{"passed": 13, "failed": 1}"#);
+    assert!(
+        builder
+            .rebuild_releases(&[site.path(results)])
+            .unwrap()
+            .is_none(),
+        "not a release file: the full build"
+    );
+    let after = builder.build().unwrap();
+    assert_eq!(
+        after.rendered, 1,
+        "the release that reads the file is rendered again"
+    );
+    assert!(
+        site.read(runbook).contains("13 passed, 1 failed"),
+        "{}",
+        site.read(runbook)
+    );
+    // And a new `golive build` agrees nothing else is due.
+    let again = golive::site::build(&site.root, &out, false).unwrap();
+    assert_eq!((again.rendered, again.written), (0, 0));
+}

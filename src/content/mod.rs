@@ -53,6 +53,9 @@ pub struct LoadedRelease {
     /// The file, relative to the site root.
     pub path: PathBuf,
     pub release: Arc<Release>,
+    /// Other files it was read from (a verification results file), so that a
+    /// build notices when they change.
+    pub depends: Vec<PathBuf>,
 }
 
 /// Everything releases refer to (settings, people, checklists, runbooks),
@@ -96,6 +99,9 @@ impl Shared {
             Some(release) => Ok(LoadedRelease {
                 slug: slug_of(&release),
                 path: source.shown,
+                depends: validate::verification_file(path, &release)
+                    .into_iter()
+                    .collect(),
                 release: Arc::new(release),
             }),
             None => self.release_from(path, source).map(|(loaded, _)| loaded),
@@ -130,6 +136,9 @@ impl Shared {
         let loaded = LoadedRelease {
             slug: slug_of(&release),
             path: source.shown.clone(),
+            depends: validate::verification_file(path, &release)
+                .into_iter()
+                .collect(),
             release: Arc::new(release),
         };
         Ok((loaded, source))

@@ -5,7 +5,7 @@
 //! and columns only when there is something to report (see `yaml::locate`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 
@@ -669,6 +669,12 @@ pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+/// The file `verification: {file: results.json}` names, relative to the release file.
+pub fn verification_file(release_path: &Path, release: &Release) -> Option<PathBuf> {
+    let file = release.verification.as_ref()?.file.as_ref()?;
+    Some(release_path.parent().unwrap_or(Path::new(".")).join(file))
 }
 
 /// Reads `verification: {file: results.json}` relative to the release file.

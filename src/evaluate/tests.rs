@@ -61,6 +61,7 @@ fn eval_with(site_yaml: &str, edit: impl FnOnce(&mut serde_yaml::Mapping)) -> Re
         slug: crate::content::slug_of(&release),
         path: "r.yaml".into(),
         release: std::sync::Arc::new(release),
+        depends: Vec::new(),
     };
     evaluate(
         &loaded,

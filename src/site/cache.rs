@@ -30,6 +30,8 @@ pub struct BuildCache {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedRelease {
     pub stamp: Stamp,
+    /// Other files the release was read from, and their stamps then.
+    pub depends: Vec<(PathBuf, Option<Stamp>)>,
     pub runbooks: Vec<String>,
     /// What pages that list releases show of it; also its slug, product and version.
     pub summary: Summary,
@@ -47,6 +49,12 @@ pub struct Stamp {
 }
 
 impl CachedRelease {
+    /// Whether the release file still has `stamp` and the other files it was
+    /// read from are unchanged too.
+    pub fn unchanged(&self, stamp: Option<Stamp>) -> bool {
+        Some(self.stamp) == stamp && self.depends.iter().all(|(p, s)| Stamp::of(p) == *s)
+    }
+
     /// What identifies the release in the file `path`, for the duplicate check.
     pub fn identity(&self, path: &Path) -> Identity {
         Identity {

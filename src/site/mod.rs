@@ -327,7 +327,7 @@ impl Builder {
                 let stamp = Stamp::of(path);
                 let shown = crate::diagnostic::display_path(root, path);
                 if let Some(entry) = cache.releases.get(&shown)
-                    && Some(entry.stamp) == stamp
+                    && entry.unchanged(stamp)
                 {
                     let identity = entry.identity(&shown);
                     return Ok((Input::Kept(shown, Box::new(entry.clone())), identity));
@@ -469,6 +469,11 @@ impl Rendering<'_> {
                     modified: 0,
                     size: u64::MAX,
                 }),
+                depends: loaded
+                    .depends
+                    .iter()
+                    .map(|p| (p.clone(), Stamp::of(p)))
+                    .collect(),
                 runbooks: release
                     .runbooks
                     .iter()
