@@ -21,7 +21,7 @@ fn main() {
         eprintln!("usage: serve_latency GOLIVE SITE [EDITS [OUT]]");
         std::process::exit(2);
     };
-    let edits: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(9);
+    let edits: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(9).max(1);
     let site = Path::new(site);
     let temporary = args.get(3).is_none();
     let out = match args.get(3) {
@@ -59,6 +59,10 @@ fn main() {
         all.sort();
         all
     };
+    if releases.is_empty() {
+        eprintln!("{} has no releases to edit", site.display());
+        std::process::exit(2);
+    }
     let mut latencies = Vec::new();
     for i in 0..edits {
         let file = &releases[(i * 7919) % releases.len()];
@@ -67,12 +71,15 @@ fn main() {
             Some(at) => format!("{}\ntitle: \"Edit {i}\"\n#{}", &text[..at], &text[at + 1..]),
             None => format!("{text}title: \"Edit {i}\"\n"),
         };
-        let before = version(&address);
+        // Let every rebuild of the last round finish first.
         std::thread::sleep(Duration::from_millis(300));
+        let before = version(&address);
         let started = Instant::now();
         std::fs::write(file, &edited).expect("write release");
+        // Poll every millisecond: a busy loop would take a core from the server.
         while version(&address) == before {
             assert!(started.elapsed() < Duration::from_secs(30), "no rebuild");
+            std::thread::sleep(Duration::from_millis(1));
         }
         let took = started.elapsed();
         // Not timed: check that the served page says what was written.
@@ -88,11 +95,6 @@ fn main() {
         latencies.push(took);
         println!("edit {i}: {} ms ({})", took.as_millis(), file.display());
         std::fs::write(file, &text).expect("restore release");
-        // Let the rebuild after the restore finish before the next edit.
-        let restored = before + 1;
-        while version(&address) <= restored {
-            std::thread::sleep(Duration::from_millis(5));
-        }
     }
     let _ = child.kill();
     let _ = child.wait();

@@ -288,8 +288,10 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
 
     // An edit: only that release is rendered.
     let (other, untouched, text) = retitle(&site, "Quick edit");
+    // `sed -i` and editors' safe saves write a temporary file and rename it over
+    // the release: the watcher names both.
     let quick = builder
-        .rebuild_releases(&[site.path(RELEASE)])
+        .rebuild_releases(&[site.path("content/releases/sedX1a2b3"), site.path(RELEASE)])
         .unwrap()
         .expect("a release edit takes the quick path");
     assert_eq!((quick.releases, quick.rendered), (3, 1));
@@ -388,7 +390,15 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
         "a good full build opens the quick path again"
     );
 
-    // Anything but a release file is left to the full build.
+    // Anything but a release file is left to the full build: a file that exists,
+    // or one a release reads.
+    site.write("content/releases/notes.txt", "kept beside the releases");
+    assert!(
+        builder
+            .rebuild_releases(&[site.path("content/releases/notes.txt")])
+            .unwrap()
+            .is_none()
+    );
     assert!(
         builder
             .rebuild_releases(&[site.path("content/people.yaml")])
@@ -492,4 +502,17 @@ fn a_changed_verification_file_rebuilds_its_release() {
     // And a new `golive build` agrees nothing else is due.
     let again = golive::site::build(&site.root, &out, false).unwrap();
     assert_eq!((again.rendered, again.written), (0, 0));
+
+    // Deleting the file is not a passing temporary file: the full build reports it.
+    site.remove(results);
+    assert!(
+        builder
+            .rebuild_releases(&[site.path(results)])
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        builder.build(),
+        Err(golive::site::BuildError::Invalid(_))
+    ));
 }

@@ -35,14 +35,21 @@ impl Builder {
         // A deleted output folder, a new day (dates on the pages) or anything
         // but release files: the full build.
         let output_there = self.out.join(output::MARKER).is_file();
-        if !output_there
-            || date != kept.today
-            || changed.is_empty()
-            || !changed.iter().all(|p| is_release(&releases_dir, p))
-        {
+        if !output_there || date != kept.today {
             return Ok(None);
         }
-        let mut changed: Vec<&PathBuf> = changed.iter().collect();
+        let mut releases = Vec::with_capacity(changed.len());
+        for path in changed {
+            if is_release(&releases_dir, path) {
+                releases.push(path);
+            } else if !is_passing_file(&releases_dir, path, cache) {
+                return Ok(None);
+            }
+        }
+        if releases.is_empty() {
+            return Ok(None);
+        }
+        let mut changed = releases;
         changed.sort();
         changed.dedup();
 
@@ -180,6 +187,18 @@ fn write(
     let (written, manifest) = output.finish_partial()?;
     kept.manifest = manifest;
     Ok(written)
+}
+
+/// Whether `path` is a file that came and went beside the releases without
+/// being one or being read by one: the temporary file that `sed -i` or an
+/// editor's safe save writes and then renames over a release file.
+fn is_passing_file(releases_dir: &Path, path: &Path, cache: &BuildCache) -> bool {
+    path.starts_with(releases_dir)
+        && std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        && !cache
+            .releases
+            .values()
+            .any(|e| e.depends.iter().any(|(p, _)| p == path))
 }
 
 /// Whether `path` is (or was) a release file: YAML below `content/releases/`,
