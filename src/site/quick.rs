@@ -80,16 +80,26 @@ impl Builder {
                 Err(d) => problems.extend(d),
             }
         }
-        let identities: Vec<Identity> = cache
-            .releases
-            .iter()
-            .filter(|(path, _)| {
-                !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == *path)
-            })
-            .map(|(path, e)| e.identity(path))
-            .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
-            .collect();
-        problems.extend(content::duplicate_slugs(&self.root, &identities));
+        // The full duplicate check (with its messages) only if a slug clashes.
+        let others =
+            |path: &PathBuf| !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == path);
+        let clash = fresh.iter().enumerate().any(|(i, (l, _))| {
+            fresh[..i].iter().any(|(o, _)| o.slug == l.slug)
+                || cache
+                    .releases
+                    .iter()
+                    .any(|(p, e)| e.summary.slug == l.slug && others(p))
+        });
+        if clash {
+            let identities: Vec<Identity> = cache
+                .releases
+                .iter()
+                .filter(|(path, _)| others(path))
+                .map(|(path, e)| e.identity(path))
+                .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
+                .collect();
+            problems.extend(content::duplicate_slugs(&self.root, &identities));
+        }
         let problems = problems.into_sorted();
         let rendered = fresh.len();
         if !problems.is_empty() {
