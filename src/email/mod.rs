@@ -213,21 +213,17 @@ pub fn render(
     people: &People,
     context: &mut tera::Context,
 ) -> Result<Rendered, Diagnostic> {
-    let rendered = render_in(theme, kind, site, loaded, people, context);
-    for key in EMAIL_KEYS {
-        context.remove(key);
+    /// Removes the email's keys when rendering ends, however it ends.
+    struct Scoped<'a>(&'a mut tera::Context);
+    impl Drop for Scoped<'_> {
+        fn drop(&mut self) {
+            for key in EMAIL_KEYS {
+                self.0.remove(key);
+            }
+        }
     }
-    rendered
-}
-
-fn render_in(
-    theme: &Theme,
-    kind: Kind,
-    site: &SiteConfig,
-    loaded: &LoadedRelease,
-    people: &People,
-    context: &mut tera::Context,
-) -> Result<Rendered, Diagnostic> {
+    let scoped = Scoped(context);
+    let context = &mut *scoped.0;
     let release = &loaded.release;
     context.insert("site", site);
     context.insert("links", &links(site, &loaded.slug));
