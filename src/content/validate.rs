@@ -674,7 +674,12 @@ pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
 /// The file `verification: {file: results.json}` names, relative to the release file.
 pub fn verification_file(release_path: &Path, release: &Release) -> Option<PathBuf> {
     let file = release.verification.as_ref()?.file.as_ref()?;
-    Some(release_path.parent().unwrap_or(Path::new(".")).join(file))
+    Some(beside(release_path, file))
+}
+
+/// `file`, named relative to the release file at `release_path`.
+fn beside(release_path: &Path, file: &str) -> PathBuf {
+    release_path.parent().unwrap_or(Path::new(".")).join(file)
 }
 
 /// Reads `verification: {file: results.json}` relative to the release file.
@@ -697,8 +702,7 @@ pub fn load_verification_file(
             .error(at(), "verification has both `file:` and inline counts")
             .with_help("keep one of them"));
     }
-    let path = release_path.parent().unwrap_or(Path::new(".")).join(file);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = std::fs::read_to_string(beside(release_path, file)).map_err(|e| {
         source
             .error(at(), format!("cannot read verification file `{file}`: {e}"))
             .with_help("the path is relative to the release file")

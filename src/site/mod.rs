@@ -409,7 +409,7 @@ fn site_pages(
     files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
     files.extend(theme.assets.iter().cloned());
     files.push(OutputFile {
-        path: "schema/release.schema.json".into(),
+        path: content::schema::SITE_PATH.into(),
         bytes: content::schema::release_schema().into_bytes(),
     });
     Ok(files)
