@@ -193,7 +193,21 @@ pub fn load_shared(root: &Path) -> Result<Shared, InvalidSite> {
 
 /// The release files of the site in `root`, sorted.
 pub fn release_files(root: &Path) -> Vec<PathBuf> {
-    yaml_files(&root.join("content").join("releases"))
+    files_with_extension(&releases_dir(root), RELEASE_EXTENSIONS, usize::MAX)
+}
+
+/// Release files are YAML, at any depth below `content/releases/` (releases
+/// may be kept in folders by year).
+const RELEASE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+
+pub fn releases_dir(root: &Path) -> PathBuf {
+    root.join("content").join("releases")
+}
+
+/// Whether `path` names a release file of the site in `root` (as
+/// `release_files` would list it, were it a file), whether or not it exists.
+pub fn is_release_path(root: &Path, path: &Path) -> bool {
+    is_listed(&releases_dir(root), path, RELEASE_EXTENSIONS)
 }
 
 /// What identifies a release file, for the check that no two describe the same release.
@@ -396,11 +410,6 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     Ok((source, value))
 }
 
-/// YAML files below `dir`, at any depth (releases may be kept in folders by year).
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    files_with_extension(dir, &["yaml", "yml"], usize::MAX)
-}
-
 /// Files below `dir` with one of `extensions`, sorted; hidden files are skipped.
 /// Named things (checklists, runbooks) are read from `dir` itself only
 /// (`max_depth` 1), so two files can never claim the same name.
@@ -412,16 +421,30 @@ pub fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -
         .max_depth(max_depth)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
-        .filter(|p| {
-            p.extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| extensions.contains(&x))
-        })
+        .filter(|p| has_extension(p, extensions))
         .collect()
+}
+
+/// Whether `path` is one `files_with_extension(dir, extensions, ..)` takes, by
+/// its name alone: below `dir`, nothing on the way hidden, a listed extension.
+fn is_listed(dir: &Path, path: &Path, extensions: &[&str]) -> bool {
+    path.strip_prefix(dir)
+        .is_ok_and(|inside| !inside.iter().any(is_hidden))
+        && has_extension(path, extensions)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| extensions.contains(&x))
 }
 
 /// A file's name without its extension.

@@ -27,7 +27,7 @@ impl Builder {
         changed: &[PathBuf],
     ) -> Result<Option<BuildSummary>, BuildError> {
         let started = Instant::now();
-        let releases_dir = self.root.join("content").join("releases");
+        let releases_dir = content::releases_dir(&self.root);
         let (Some(kept), Some(cache)) = (self.kept.as_mut(), self.cache.as_mut()) else {
             return Ok(None);
         };
@@ -40,7 +40,7 @@ impl Builder {
         }
         let mut releases = Vec::with_capacity(changed.len());
         for path in changed {
-            if is_release(&releases_dir, path) {
+            if content::is_release_path(&self.root, path) {
                 releases.push(path);
             } else if !is_passing_file(&releases_dir, path, cache) {
                 return Ok(None);
@@ -209,17 +209,4 @@ fn is_passing_file(releases_dir: &Path, path: &Path, cache: &BuildCache) -> bool
             .releases
             .values()
             .any(|e| e.depends.iter().any(|(p, _)| p == path))
-}
-
-/// Whether `path` is (or was) a release file: YAML below `content/releases/`,
-/// not hidden.
-fn is_release(releases_dir: &Path, path: &Path) -> bool {
-    let Ok(inside) = path.strip_prefix(releases_dir) else {
-        return false;
-    };
-    let visible = inside
-        .components()
-        .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'));
-    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    visible && yaml && !path.is_dir()
 }
