@@ -604,44 +604,50 @@ fn runbook_index_lists_every_runbook_with_tags_and_a_section_per_tag() {
 // 5. Broken links and front matter mistakes fail the build, located
 // ---------------------------------------------------------------------------
 
-#[test]
-fn a_link_to_a_runbook_that_does_not_exist_fails_the_build_at_its_line() {
+/// Builds a copy of the runbooks site with one replacement in `file`, which
+/// must fail; the edited text and stderr.
+fn failing_edit(file: &str, from: &str, to: &str) -> (String, String) {
     let mut edited = String::new();
     let (_site, stderr) = failing_build(|site| {
-        edited = replace_once(
-            &site.read(DB_RUNBOOK),
-            "Run the health check again after each action.",
-            "Run the health check again after each action, or read [replicas](db-replicas.md).",
-        );
-        site.write(DB_RUNBOOK, &edited);
+        edited = replace_once(&site.read(file), from, to);
+        site.write(file, &edited);
     });
-    let line = line_of(&edited, "db-replicas.md");
-    let column = column_of(&edited, "[replicas]");
-    let at = format!("{DB_RUNBOOK}:{line}:{column}: error:");
-    let errors = error_lines(&stderr);
+    (edited, stderr)
+}
+
+/// The build's only error, which must be at `file:line:column`.
+fn only_error_at(stderr: &str, file: &str, line: usize, column: usize) -> String {
+    let at = format!("{file}:{line}:{column}: error:");
+    let errors = error_lines(stderr);
     assert_eq!(errors.len(), 1, "{stderr}");
     assert!(errors[0].starts_with(&at), "expected `{at}`:\n{stderr}");
-    assert!(errors[0].contains("db-replicas.md"), "{stderr}");
+    errors[0].to_string()
+}
+
+#[test]
+fn a_link_to_a_runbook_that_does_not_exist_fails_the_build_at_its_line() {
+    let (edited, stderr) = failing_edit(
+        DB_RUNBOOK,
+        "Run the health check again after each action.",
+        "Run the health check again after each action, or read [replicas](db-replicas.md).",
+    );
+    let line = line_of(&edited, "db-replicas.md");
+    let column = column_of(&edited, "[replicas]");
+    let error = only_error_at(&stderr, DB_RUNBOOK, line, column);
+    assert!(error.contains("db-replicas.md"), "{stderr}");
 }
 
 #[test]
 fn a_link_to_a_missing_heading_of_another_runbook_fails_the_build_at_its_line() {
-    let mut edited = String::new();
-    let (_site, stderr) = failing_build(|site| {
-        edited = replace_once(
-            &site.read(AUTH_RUNBOOK),
-            "[high response time](high-response-time.md)",
-            "[high response time](high-response-time.md#immediate-action)",
-        );
-        site.write(AUTH_RUNBOOK, &edited);
-    });
+    let (edited, stderr) = failing_edit(
+        AUTH_RUNBOOK,
+        "[high response time](high-response-time.md)",
+        "[high response time](high-response-time.md#immediate-action)",
+    );
     let line = line_of(&edited, "#immediate-action)");
     let column = column_of(&edited, "[high response time]");
-    let at = format!("{AUTH_RUNBOOK}:{line}:{column}: error:");
-    let errors = error_lines(&stderr);
-    assert_eq!(errors.len(), 1, "{stderr}");
-    assert!(errors[0].starts_with(&at), "expected `{at}`:\n{stderr}");
-    assert!(errors[0].contains("#immediate-action"), "{stderr}");
+    let error = only_error_at(&stderr, AUTH_RUNBOOK, line, column);
+    assert!(error.contains("#immediate-action"), "{stderr}");
     assert!(
         stderr.contains("did you mean `#immediate-actions`"),
         "{stderr}"
@@ -650,22 +656,15 @@ fn a_link_to_a_missing_heading_of_another_runbook_fails_the_build_at_its_line() 
 
 #[test]
 fn a_same_page_link_to_a_missing_heading_fails_the_build_at_its_line() {
-    let mut edited = String::new();
-    let (_site, stderr) = failing_build(|site| {
-        edited = replace_once(
-            &site.read(LATENCY_RUNBOOK),
-            "- Users complain about slow pages",
-            "- Users complain about slow pages (see [the fix](#resolutoin))",
-        );
-        site.write(LATENCY_RUNBOOK, &edited);
-    });
+    let (edited, stderr) = failing_edit(
+        LATENCY_RUNBOOK,
+        "- Users complain about slow pages",
+        "- Users complain about slow pages (see [the fix](#resolutoin))",
+    );
     let line = line_of(&edited, "#resolutoin");
     let column = column_of(&edited, "[the fix]");
-    let at = format!("{LATENCY_RUNBOOK}:{line}:{column}: error:");
-    let errors = error_lines(&stderr);
-    assert_eq!(errors.len(), 1, "{stderr}");
-    assert!(errors[0].starts_with(&at), "expected `{at}`:\n{stderr}");
-    assert!(errors[0].contains("#resolutoin"), "{stderr}");
+    let error = only_error_at(&stderr, LATENCY_RUNBOOK, line, column);
+    assert!(error.contains("#resolutoin"), "{stderr}");
     assert!(stderr.contains("did you mean `#resolution`"), "{stderr}");
 }
 
@@ -713,15 +712,7 @@ fn every_broken_link_of_a_build_is_reported_with_its_own_line() {
 
 #[test]
 fn an_unknown_front_matter_key_is_reported_at_its_line_with_a_suggestion() {
-    let mut edited = String::new();
-    let (_site, stderr) = failing_build(|site| {
-        edited = replace_once(
-            &site.read(LATENCY_RUNBOOK),
-            "severity: medium",
-            "severty: medium",
-        );
-        site.write(LATENCY_RUNBOOK, &edited);
-    });
+    let (edited, stderr) = failing_edit(LATENCY_RUNBOOK, "severity: medium", "severty: medium");
     let at = format!(
         "{LATENCY_RUNBOOK}:{}:1: error:",
         line_of(&edited, "severty:")
@@ -736,20 +727,11 @@ fn an_unknown_front_matter_key_is_reported_at_its_line_with_a_suggestion() {
 
 #[test]
 fn an_unknown_runbook_owner_is_reported_at_its_line_with_a_suggestion() {
-    let mut edited = String::new();
-    let (_site, stderr) = failing_build(|site| {
-        edited = replace_once(&site.read(AUTH_RUNBOOK), "owner: lena", "owner: lenna");
-        site.write(AUTH_RUNBOOK, &edited);
-    });
-    let at = format!(
-        "{AUTH_RUNBOOK}:{}:{}: error:",
-        line_of(&edited, "owner: lenna"),
-        column_of(&edited, "lenna")
-    );
-    let errors = error_lines(&stderr);
-    assert_eq!(errors.len(), 1, "{stderr}");
-    assert!(errors[0].starts_with(&at), "expected `{at}`:\n{stderr}");
-    assert!(errors[0].contains("lenna"), "{stderr}");
+    let (edited, stderr) = failing_edit(AUTH_RUNBOOK, "owner: lena", "owner: lenna");
+    let line = line_of(&edited, "owner: lenna");
+    let column = column_of(&edited, "lenna");
+    let error = only_error_at(&stderr, AUTH_RUNBOOK, line, column);
+    assert!(error.contains("lenna"), "{stderr}");
     assert!(stderr.contains("did you mean `lena`"), "{stderr}");
 }
 
