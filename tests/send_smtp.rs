@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::Site;
 use common::smtp::{Behaviour, SmtpServer};
+use common::{Output, Site};
 use mail_parser::{MessageParser, MimeHeaders};
 
 const USER: &str = "release-bot";
@@ -229,6 +229,14 @@ fn starttls_with_login_delivers_and_the_password_appears_nowhere() {
     }
 }
 
+/// A send that failed (exit 1), said `expected` in `said` (its stderr or
+/// stdout), and delivered nothing.
+fn assert_failed_unsent(out: &Output, said: &str, expected: &str, server: &SmtpServer) {
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    assert!(said.contains(expected), "{}", out.describe());
+    assert!(server.messages().is_empty());
+}
+
 #[test]
 fn an_untrusted_certificate_is_refused_without_the_ca_file() {
     let server = SmtpServer::start(Behaviour {
@@ -237,13 +245,7 @@ fn an_untrusted_certificate_is_refused_without_the_ca_file() {
     });
     let site = site_for(&server, "starttls", false);
     let out = send(&site, "mail-app-3.1.0", "readiness", &[]);
-    assert_eq!(out.code, Some(1), "{}", out.describe());
-    assert!(
-        out.stderr.contains("cannot talk to the SMTP server"),
-        "{}",
-        out.describe()
-    );
-    assert!(server.messages().is_empty());
+    assert_failed_unsent(&out, &out.stderr, "cannot talk to the SMTP server", &server);
 }
 
 #[test]
@@ -284,13 +286,12 @@ fn a_missing_password_variable_is_a_clear_error() {
     let server = SmtpServer::start(Behaviour::default());
     let site = site_for(&server, "none", true);
     let out = send(&site, "mail-app-3.1.0", "readiness", &[]);
-    assert_eq!(out.code, Some(1), "{}", out.describe());
-    assert!(
-        out.stderr.contains("GOLIVE_TEST_SMTP_USER is not set"),
-        "{}",
-        out.describe()
+    assert_failed_unsent(
+        &out,
+        &out.stderr,
+        "GOLIVE_TEST_SMTP_USER is not set",
+        &server,
     );
-    assert!(server.messages().is_empty());
 }
 
 #[test]
@@ -386,13 +387,7 @@ fn a_451_that_persists_is_reported_as_failed() {
     });
     let site = site_for(&server, "none", false);
     let out = send(&site, "mail-app-3.0.0", "success", &["--retries", "2"]);
-    assert_eq!(out.code, Some(1), "{}", out.describe());
-    assert!(
-        out.stdout.contains("gave up after 2 attempts"),
-        "{}",
-        out.describe()
-    );
-    assert!(server.messages().is_empty());
+    assert_failed_unsent(&out, &out.stdout, "gave up after 2 attempts", &server);
 }
 
 #[test]
@@ -455,11 +450,5 @@ fn a_kind_the_state_does_not_allow_is_refused_before_connecting() {
     let server = SmtpServer::start(Behaviour::default());
     let site = site_for(&server, "none", false);
     let out = send(&site, "mail-app-3.1.0", "success", &[]);
-    assert_eq!(out.code, Some(1), "{}", out.describe());
-    assert!(
-        out.stderr.contains("deployment.status: deployed"),
-        "{}",
-        out.describe()
-    );
-    assert!(server.messages().is_empty());
+    assert_failed_unsent(&out, &out.stderr, "deployment.status: deployed", &server);
 }
