@@ -58,6 +58,20 @@ pub struct LoadedRelease {
     pub depends: Vec<PathBuf>,
 }
 
+impl LoadedRelease {
+    /// The release read from the file `path` (shown to the user as `shown`).
+    fn new(path: &Path, shown: PathBuf, release: Release) -> LoadedRelease {
+        LoadedRelease {
+            slug: slug_of(&release),
+            path: shown,
+            depends: validate::verification_file(path, &release)
+                .into_iter()
+                .collect(),
+            release: Arc::new(release),
+        }
+    }
+}
+
 /// Everything releases refer to (settings, people, checklists, runbooks),
 /// validated, and a fingerprint of it: what every release's pages depend on
 /// besides the release itself.
@@ -96,14 +110,7 @@ impl Shared {
                     .map(|()| release)
             });
         match parsed {
-            Some(release) => Ok(LoadedRelease {
-                slug: slug_of(&release),
-                path: source.shown,
-                depends: validate::verification_file(path, &release)
-                    .into_iter()
-                    .collect(),
-                release: Arc::new(release),
-            }),
+            Some(release) => Ok(LoadedRelease::new(path, source.shown, release)),
             None => self.release_from(path, source).map(|(loaded, _)| loaded),
         }
     }
@@ -133,15 +140,7 @@ impl Shared {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let loaded = LoadedRelease {
-            slug: slug_of(&release),
-            path: source.shown.clone(),
-            depends: validate::verification_file(path, &release)
-                .into_iter()
-                .collect(),
-            release: Arc::new(release),
-        };
-        Ok((loaded, source))
+        Ok((LoadedRelease::new(path, source.shown.clone(), release), source))
     }
 }
 
