@@ -140,7 +140,10 @@ impl Shared {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok((LoadedRelease::new(path, source.shown.clone(), release), source))
+        Ok((
+            LoadedRelease::new(path, source.shown.clone(), release),
+            source,
+        ))
     }
 }
 

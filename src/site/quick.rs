@@ -31,11 +31,10 @@ impl Builder {
         let (Some(kept), Some(cache)) = (self.kept.as_mut(), self.cache.as_mut()) else {
             return Ok(None);
         };
-        let date = today(kept.shared.config.timezone.0);
         // A deleted output folder, a new day (dates on the pages) or anything
         // but release files: the full build.
         let output_there = self.out.join(output::MARKER).is_file();
-        if !output_there || date != kept.today {
+        if !output_there || today(kept.shared.config.timezone.0) != kept.today {
             return Ok(None);
         }
         let mut releases = Vec::with_capacity(changed.len());
@@ -114,7 +113,7 @@ impl Builder {
         }
 
         self.behind = true;
-        let written = match write(kept, cache, &self.out, date, fresh, &removed) {
+        let written = match write(kept, cache, &self.out, fresh, &removed) {
             Ok(written) => written,
             Err(e) => {
                 // Half written: the next build must be a full one.
@@ -155,7 +154,6 @@ fn write(
     kept: &mut Kept,
     cache: &mut BuildCache,
     out: &Path,
-    date: chrono::NaiveDate,
     fresh: Vec<(LoadedRelease, Option<Stamp>)>,
     removed: &[PathBuf],
 ) -> Result<Written, BuildError> {
@@ -163,7 +161,7 @@ fn write(
     let site = Rendering {
         shared: &kept.shared,
         theme: &kept.theme,
-        today: date,
+        today: kept.today,
         output: &output,
     };
     let mut lists_changed = !removed.is_empty();
