@@ -128,8 +128,8 @@ const PROGRESS_FROM: usize = 200;
 
 /// A release file as this build sees it.
 enum Input {
-    /// Unchanged since the last build: its cache entry.
-    Kept(PathBuf, Box<CachedRelease>),
+    /// Unchanged since the last build: the key of its cache entry.
+    Kept(PathBuf),
     /// New or changed, and valid: its file and text (parsed again to render).
     Fresh(PathBuf, Source, Option<Stamp>),
 }
@@ -193,7 +193,7 @@ impl Builder {
             .unwrap_or_default();
         lap("load shared inputs");
 
-        let inputs = self.inputs(&shared, &mut cache)?;
+        let inputs = self.inputs(&shared, &cache)?;
         lap("load and validate releases");
 
         let output = Output::open(&self.out)?;
@@ -237,11 +237,16 @@ impl Builder {
         // Unchanged releases keep their files; one the output lost is rendered again.
         let mut missing = Vec::new();
         for input in kept {
-            let Input::Kept(path, entry) = input else {
+            let Input::Kept(path) = input else {
                 unreachable!("partitioned")
             };
+            // Moved out of the old cache, which is replaced below.
+            let entry = cache
+                .releases
+                .remove(&path)
+                .expect("kept inputs are cached");
             if entry.outputs.iter().all(|(p, h)| output.keep(p, *h)) {
-                releases.insert(path, *entry);
+                releases.insert(path, entry);
             } else {
                 missing.push(path);
             }
@@ -285,9 +290,9 @@ impl Builder {
         };
         let (pages, emails) = (count("html", true), count("eml", false));
         let (written, manifest) = output.finish()?;
-        // The cache changes when anything was rendered, or the set of releases did.
-        let cache_changed =
-            rendered_now > 0 || cache.key != key || cache.releases.len() != releases.len();
+        // The cache changes when anything was rendered, or a release was removed
+        // (the old cache still holds its entry: kept ones were moved out).
+        let cache_changed = rendered_now > 0 || cache.key != key || !cache.releases.is_empty();
         cache.releases = releases;
         cache.key = key;
         if cache_changed || !self.out.join(cache::FILE).exists() {
@@ -318,7 +323,7 @@ impl Builder {
 
     /// Every release file: kept from the cache when unchanged, else parsed and
     /// checked. All problems of all files come back together.
-    fn inputs(&self, shared: &Shared, cache: &mut BuildCache) -> Result<Vec<Input>, InvalidSite> {
+    fn inputs(&self, shared: &Shared, cache: &BuildCache) -> Result<Vec<Input>, InvalidSite> {
         let root = &self.root;
         let files = content::release_files(root);
         let results: Vec<Result<(Input, Identity), Vec<Diagnostic>>> = files
@@ -330,7 +335,7 @@ impl Builder {
                     && entry.unchanged(stamp)
                 {
                     let identity = entry.identity(&shown);
-                    return Ok((Input::Kept(shown, Box::new(entry.clone())), identity));
+                    return Ok((Input::Kept(shown), identity));
                 }
                 let source = crate::yaml::read(path, shown).map_err(|d| vec![d])?;
                 let (loaded, source) = shared.release_from(path, source)?;
