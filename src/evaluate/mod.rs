@@ -355,3 +355,6 @@ fn approvals(release: &Release, required: &[String], zone: Tz) -> Vec<ApprovalRe
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod properties;
