@@ -72,9 +72,17 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
 
     // What the ledger says about this very email.
     let ledger = Ledger::in_site(&cli.root);
-    let history = ledger
-        .entries(&release.slug, kind.name())
+    let reading = ledger
+        .read()
         .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
+    for warning in &reading.warnings {
+        let _ = writeln!(anstream::stderr(), "warning: {warning}");
+    }
+    let history: Vec<Entry> = reading
+        .entries
+        .into_iter()
+        .filter(|e| e.release == release.slug && e.kind == kind.name())
+        .collect();
     let same: Vec<&Entry> = history.iter().filter(|e| e.hash == composed.hash).collect();
     let delivered: Vec<&str> = same
         .iter()
@@ -185,6 +193,12 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
     };
     let transport = connection.transport().map_err(|f| f.0)?;
+    let mut appender = ledger.appender().map_err(|e| {
+        format!(
+            "cannot open {} to record the send: {e}",
+            ledger.path().display()
+        )
+    })?;
     let retry = Retry {
         attempts: args.retries.max(1),
         first_delay: Duration::from_secs_f64(args.retry_delay.max(0.0)),
@@ -234,8 +248,8 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
                 ));
             }
         };
-        ledger
-            .append(&Entry {
+        appender
+            .record(&Entry {
                 release: release.slug.clone(),
                 kind: kind.name().to_string(),
                 hash: composed.hash.clone(),
