@@ -1,17 +1,28 @@
-//! `golive send --send` under faults of the ledger: a line torn by a crash at its
-//! end or in its middle. Every test talks to a real SMTP peer on 127.0.0.1
-//! (tests/common/smtp/scripted.rs).
+//! `golive send --send` under faults: two senders at once, and a ledger line torn
+//! by a crash at its end or in its middle. Every test talks to a real SMTP peer on
+//! 127.0.0.1 (tests/common/smtp/scripted.rs) and synchronises on events (a session
+//! reaching its fault, a line on a pipe), never on elapsed time.
 
 mod common;
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
 
-use common::smtp::scripted::{Received, Script, ScriptedServer};
-use common::{Output, Site};
+use common::smtp::scripted::{Fault, Received, Script, ScriptedServer};
+use common::{HANG_LIMIT, Output, Site};
 use mail_parser::MessageParser;
 use serde_json::Value;
 
 const LEDGER: &str = ".golive/sent.jsonl";
+/// mail-app-3.0.0's success email goes to these four, one envelope each.
+const SUCCESS_TO: [&str; 4] = [
+    "cto@mail.example",
+    "ana@mail.example",
+    "bo@mail.example",
+    "zoe@mail.example",
+];
 
 /// The mail fixture, sending to 127.0.0.1:`port` without TLS.
 fn site_at(port: u16, login: bool) -> Site {
@@ -59,6 +70,108 @@ fn send(site: &Site, release: &str, kind: &str, extra: &[&str]) -> Output {
     common::golive(&send_args(site, release, kind, extra), &site.root)
 }
 
+/// A golive process still running, whose stderr is read line by line as it comes.
+/// Dropped before it finished (a failing test), it is killed.
+struct Running {
+    child: Option<Child>,
+    stderr_lines: mpsc::Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+    stdout: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Running {
+    fn start(args: &[&str], cwd: &std::path::Path) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
+            .args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start golive");
+        let mut stdout = child.stdout.take().unwrap();
+        let stdout = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text);
+            text
+        });
+        let stderr_pipe = BufReader::new(child.stderr.take().unwrap());
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, stderr_lines) = mpsc::channel();
+        let all = stderr.clone();
+        std::thread::spawn(move || {
+            for line in stderr_pipe.lines() {
+                let Ok(line) = line else { break };
+                all.lock().unwrap().push_str(&format!("{line}\n"));
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running {
+            child: Some(child),
+            stderr_lines,
+            stderr,
+            stdout: Some(stdout),
+        }
+    }
+
+    /// Whether a stderr line containing `needle` arrives before the process closes
+    /// its stderr.
+    fn says_on_stderr(&self, needle: &str) -> bool {
+        loop {
+            match self.stderr_lines.recv_timeout(HANG_LIMIT) {
+                Ok(line) if line.contains(needle) => return true,
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("golive said nothing for {HANG_LIMIT:?} (hang)")
+                }
+            }
+        }
+    }
+
+    /// Waits for the exit (the caller has released whatever the process waits
+    /// for); a process still running after `HANG_LIMIT` is killed and the test fails.
+    fn finish(mut self) -> Output {
+        let mut child = self.child.take().unwrap();
+        let pid = child.id();
+        let (done, exited) = mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let status = child.wait();
+            let _ = done.send(());
+            status
+        });
+        if exited.recv_timeout(HANG_LIMIT).is_err() {
+            // Kill only the child we started, by its id.
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("golive (pid {pid}) did not finish within {HANG_LIMIT:?} (hang)");
+        }
+        let status = waiter.join().unwrap().expect("wait for golive");
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        // Drain the rest of stderr: the reader ends at EOF.
+        while self.stderr_lines.recv_timeout(HANG_LIMIT).is_ok() {}
+        let stderr = self.stderr.lock().unwrap().clone();
+        Output {
+            code: status.code(),
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// The ledger's complete lines that parse, as JSON.
 fn records(site: &Site) -> Vec<Value> {
     site.read(LEDGER)
@@ -95,6 +208,80 @@ fn deliveries(messages: &[Received]) -> BTreeMap<String, usize> {
 
 fn once_each(recipients: &[&str]) -> BTreeMap<String, usize> {
     recipients.iter().map(|r| (r.to_string(), 1)).collect()
+}
+
+#[test]
+fn two_senders_started_together_deliver_each_recipient_exactly_once() {
+    // The first session is held at its first RCPT, so the first sender is
+    // certainly mid-send while the second one starts.
+    let server = ScriptedServer::start(Script {
+        faults: vec![Fault::HoldAtRcpt],
+        ..Script::default()
+    });
+    let site = site_at(server.port, false);
+    let args = send_args(&site, "mail-app-3.0.0", "success", &[]);
+    let first = Running::start(&args, &site.root);
+    assert_eq!(server.wait_for_fault(), 0);
+    let second = Running::start(&args, &site.root);
+    let waited = second.says_on_stderr("waiting for another");
+    server.release();
+    let first = first.finish();
+    let second = second.finish();
+
+    assert_eq!(first.code, Some(0), "{}", first.describe());
+    assert!(
+        waited,
+        "the second sender never said it waited:\n{}",
+        second.describe()
+    );
+    assert!(
+        second.stderr.contains(".golive/sent.jsonl.lock"),
+        "the waiting line names the lock file:\n{}",
+        second.describe()
+    );
+    assert_eq!(second.code, Some(1), "{}", second.describe());
+    assert!(
+        second.stderr.contains("already delivered"),
+        "{}",
+        second.describe()
+    );
+    let accepted = server.accepted();
+    assert_eq!(deliveries(&accepted), once_each(&SUCCESS_TO));
+    let ids: Vec<String> = accepted.iter().map(|m| message_id(&m.data)).collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "one message: {ids:?}");
+}
+
+#[test]
+fn senders_of_different_emails_take_turns_and_both_finish() {
+    let server = ScriptedServer::start(Script {
+        faults: vec![Fault::HoldAtRcpt],
+        ..Script::default()
+    });
+    let site = site_at(server.port, false);
+    let success = Running::start(
+        &send_args(&site, "mail-app-3.0.0", "success", &[]),
+        &site.root,
+    );
+    assert_eq!(server.wait_for_fault(), 0);
+    let readiness = Running::start(
+        &send_args(&site, "mail-app-3.1.0", "readiness", &[]),
+        &site.root,
+    );
+    let waited = readiness.says_on_stderr("waiting for another");
+    server.release();
+    let success = success.finish();
+    let readiness = readiness.finish();
+    assert!(waited, "{}", readiness.describe());
+    assert_eq!(success.code, Some(0), "{}", success.describe());
+    assert_eq!(readiness.code, Some(0), "{}", readiness.describe());
+    // 4 success envelopes and 3 readiness ones, none twice.
+    assert_eq!(server.accepted().len(), 7);
+    let by_id = server
+        .accepted()
+        .iter()
+        .map(|m| (message_id(&m.data), m.to[0].clone()))
+        .collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(by_id.len(), 7);
 }
 
 /// The first run's records (attempted and delivered lines) of `recipient`.

@@ -1,4 +1,8 @@
 //! `golive send <release> <kind>`: a dry run by default; `--send` sends over SMTP.
+//!
+//! A real send holds the ledger's lock from reading the ledger to recording the last
+//! outcome (see `crate::send::lock`), so two sends of the same email never both
+//! deliver it.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -10,6 +14,7 @@ use super::{Cli, compose_email, exit};
 use crate::config::site::Tls;
 use crate::email::{Address, Kind, build_message, message_id};
 use crate::send::ledger::{Entry, Ledger, Outcome};
+use crate::send::lock::SendLock;
 use crate::send::{self, Connection, Delivery, Retry};
 
 /// Sends to at least this many recipients show a progress bar.
@@ -72,6 +77,13 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
 
     // What the ledger says about this very email.
     let ledger = Ledger::in_site(&cli.root);
+    // Held until this function returns: the decision below rests on the ledger
+    // staying as read until this send has recorded its outcomes.
+    let _lock = if args.send {
+        Some(take_lock(&ledger)?)
+    } else {
+        None
+    };
     let reading = ledger
         .read()
         .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
@@ -275,4 +287,19 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         }
     );
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
+}
+
+/// Takes the ledger's lock, saying so when another send holds it.
+fn take_lock(ledger: &Ledger) -> Result<SendLock, String> {
+    let shown = ledger.shown_lock_path();
+    SendLock::acquire(&ledger.lock_path(), |holder| {
+        let who = holder.map(|pid| format!(", pid {pid}")).unwrap_or_default();
+        let _ = writeln!(
+            anstream::stderr(),
+            "waiting for another golive send to finish (it holds {}{who}); this one goes on \
+             when that one is done, with whatever is then still owed",
+            shown.display()
+        );
+    })
+    .map_err(|e| format!("cannot lock {}: {e}", ledger.lock_path().display()))
 }

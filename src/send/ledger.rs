@@ -72,6 +72,15 @@ impl Ledger {
         &self.shown
     }
 
+    /// The lock file beside the ledger (see `super::lock`).
+    pub fn lock_path(&self) -> PathBuf {
+        with_suffix(&self.path, ".lock")
+    }
+
+    pub fn shown_lock_path(&self) -> PathBuf {
+        with_suffix(&self.shown, ".lock")
+    }
+
     /// Every whole record; lines that are not one are skipped with a warning. A
     /// missing ledger is an empty one.
     pub fn read(&self) -> io::Result<Reading> {
@@ -152,6 +161,12 @@ fn ends_without_newline(file: &mut File) -> io::Result<bool> {
     file.seek(SeekFrom::End(-1))?;
     file.read_exact(&mut last)?;
     Ok(last[0] != b'\n')
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 #[cfg(test)]

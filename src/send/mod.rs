@@ -3,9 +3,10 @@
 //! One envelope per recipient, so each recipient's outcome is known and recorded
 //! in the ledger; temporary (4xx) failures are retried with backoff. Credentials
 //! come only from the environment variables that site.yaml names and are never
-//! printed or stored.
+//! printed or stored. A real send runs under the ledger's lock (`lock`).
 
 pub mod ledger;
+pub mod lock;
 
 use std::path::Path;
 use std::time::Duration;
