@@ -1,7 +1,9 @@
-//! `golive send --send` under faults: two senders at once, and a ledger line torn
-//! by a crash at its end or in its middle. Every test talks to a real SMTP peer on
-//! 127.0.0.1 (tests/common/smtp/scripted.rs) and synchronises on events (a session
-//! reaching its fault, a line on a pipe), never on elapsed time.
+//! `golive send --send` under faults: two senders at once, a sender killed mid-message,
+//! a torn ledger, a connection dropped or a server gone silent after the message
+//! went out, a server that never greets, and one that offers no login. Every test
+//! talks to a real SMTP peer on 127.0.0.1 (tests/common/smtp/scripted.rs) and
+//! synchronises on events (a session reaching its fault, a line on a pipe), never
+//! on elapsed time.
 
 mod common;
 
@@ -161,6 +163,13 @@ impl Running {
             stderr,
         }
     }
+
+    /// SIGKILL, as a power cut or `kill -9` would; by the id of the child we started.
+    fn kill_9(mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().expect("kill golive");
+        let _ = child.wait();
+    }
 }
 
 impl Drop for Running {
@@ -284,6 +293,49 @@ fn senders_of_different_emails_take_turns_and_both_finish() {
     assert_eq!(by_id.len(), 7);
 }
 
+#[test]
+fn a_sender_killed_mid_message_frees_the_lock_and_the_rerun_reuses_its_message_id() {
+    // The first session reads the first message and never answers the final dot.
+    let server = ScriptedServer::start(Script {
+        faults: vec![Fault::SilentAfterBody],
+        ..Script::default()
+    });
+    let site = site_at(server.port, false);
+    let sender = Running::start(
+        &send_args(&site, "mail-app-3.0.0", "success", &[]),
+        &site.root,
+    );
+    assert_eq!(server.wait_for_fault(), 0);
+    sender.kill_9();
+    let in_flight = server.received();
+    assert_eq!(in_flight.len(), 1);
+    let first_id = message_id(&in_flight[0].data);
+
+    let records_after_kill = records(&site);
+    let last = records_after_kill
+        .last()
+        .expect("a ledger line before DATA");
+    assert_eq!(field(last, "outcome"), "attempted");
+    assert_eq!(field(last, "recipient"), SUCCESS_TO[0]);
+    assert_eq!(field(last, "message_id"), first_id);
+
+    // The rerun is not blocked by the dead sender's lock, and re-sends the message
+    // whose outcome is unknown under the same Message-ID.
+    let rerun = send(&site, "mail-app-3.0.0", "success", &[]);
+    assert_eq!(rerun.code, Some(0), "{}", rerun.describe());
+    assert!(rerun.stdout.contains("unknown"), "{}", rerun.describe());
+    assert!(
+        rerun.stdout.contains("same Message-ID"),
+        "{}",
+        rerun.describe()
+    );
+    let accepted = server.accepted();
+    assert_eq!(deliveries(&accepted), once_each(&SUCCESS_TO));
+    for m in &accepted {
+        assert_eq!(message_id(&m.data), first_id);
+    }
+}
+
 /// The first run's records (attempted and delivered lines) of `recipient`.
 fn delivered_record(all: &[Value], recipient: &str) -> Value {
     all.iter()
@@ -393,4 +445,183 @@ fn an_unreadable_line_in_the_middle_of_the_ledger_is_skipped_with_a_warning() {
         deliveries(&server.accepted()),
         once_each(&["bo@mail.example", "zoe@mail.example"])
     );
+}
+
+/// The last ledger record of `recipient`.
+fn last_record_of(site: &Site, recipient: &str) -> Value {
+    records(site)
+        .into_iter()
+        .rev()
+        .find(|r| field(r, "recipient") == recipient)
+        .unwrap_or_else(|| panic!("no ledger record for {recipient}"))
+}
+
+/// After a first run whose outcome for cto is unknown, a rerun against a healthy
+/// server delivers to everyone once, cto under the very same Message-ID.
+fn assert_rerun_keeps_the_message_id(site: &Site, server: &ScriptedServer, first_id: &str) {
+    let rerun = send(site, "mail-app-3.0.0", "success", &[]);
+    assert_eq!(rerun.code, Some(0), "{}", rerun.describe());
+    assert!(
+        rerun.stdout.contains("outcome") && rerun.stdout.contains("unknown"),
+        "{}",
+        rerun.describe()
+    );
+    assert!(
+        rerun.stdout.contains("same Message-ID"),
+        "{}",
+        rerun.describe()
+    );
+    let accepted = server.accepted();
+    assert_eq!(deliveries(&accepted), once_each(&SUCCESS_TO));
+    for m in accepted {
+        assert_eq!(message_id(&m.data), first_id, "to {:?}", m.to);
+    }
+}
+
+#[test]
+fn a_connection_dropped_after_the_message_went_out_is_an_unknown_outcome() {
+    let server = ScriptedServer::start(Script {
+        faults: vec![Fault::DropAfterBody],
+        ..Script::default()
+    });
+    let site = site_at(server.port, false);
+    let out = send(&site, "mail-app-3.0.0", "success", &[]);
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(said.contains("closed the connection"), "{}", out.describe());
+    assert!(said.contains("unknown"), "{}", out.describe());
+    assert!(!said.contains("os error"), "{}", out.describe());
+    // Only the first message went out; the run stopped there.
+    assert_eq!(server.received().len(), 1);
+    let first_id = message_id(&server.received()[0].data);
+    let cto = last_record_of(&site, "cto@mail.example");
+    assert_eq!(field(&cto, "outcome"), "unknown");
+    assert_eq!(field(&cto, "message_id"), first_id);
+
+    assert_rerun_keeps_the_message_id(&site, &server, &first_id);
+}
+
+#[test]
+fn a_server_silent_after_the_final_dot_is_a_plain_timeout_with_an_unknown_outcome() {
+    let server = ScriptedServer::start(Script {
+        faults: vec![Fault::SilentAfterBody],
+        ..Script::default()
+    });
+    let site = site_at(server.port, false);
+    // The server never answers, so the 1 s timeout always fires: no race.
+    let out = send(&site, "mail-app-3.0.0", "success", &["--timeout", "1"]);
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains(&format!(
+            "the SMTP server 127.0.0.1:{} did not answer within 1 s (--timeout)",
+            server.port
+        )),
+        "{}",
+        out.describe()
+    );
+    assert!(said.contains("unknown"), "{}", out.describe());
+    assert!(!said.contains("os error"), "{}", out.describe());
+    let first_id = message_id(&server.received()[0].data);
+    let cto = last_record_of(&site, "cto@mail.example");
+    assert_eq!(field(&cto, "outcome"), "unknown");
+
+    assert_rerun_keeps_the_message_id(&site, &server, &first_id);
+}
+
+#[test]
+fn a_ledger_ending_with_an_attempted_line_resends_under_the_same_message_id() {
+    let first_server = ScriptedServer::start(Script::default());
+    let site = site_at(first_server.port, false);
+    let first = send(&site, "mail-app-3.0.0", "success", &[]);
+    assert_eq!(first.code, Some(0), "{}", first.describe());
+    // What a sender killed between its `attempted` line and the server's answer leaves.
+    let mut attempted = delivered_record(&records(&site), "cto@mail.example");
+    attempted["outcome"] = "attempted".into();
+    let first_id = field(&attempted, "message_id").to_string();
+    site.write(
+        LEDGER,
+        format!("{}\n", serde_json::to_string(&attempted).unwrap()),
+    );
+
+    let server = ScriptedServer::start(Script::default());
+    point_at(&site, server.port, false);
+    assert_rerun_keeps_the_message_id(&site, &server, &first_id);
+}
+
+#[test]
+fn a_server_that_never_greets_is_a_plain_timeout_and_nothing_is_recorded() {
+    let server = ScriptedServer::start(Script {
+        faults: vec![Fault::Silent],
+        ..Script::default()
+    });
+    let site = site_at(server.port, false);
+    let out = send(&site, "mail-app-3.0.0", "success", &["--timeout", "1"]);
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    assert!(
+        out.stderr.contains(&format!(
+            "the SMTP server 127.0.0.1:{} did not answer within 1 s (--timeout)",
+            server.port
+        )),
+        "{}",
+        out.describe()
+    );
+    assert!(!out.stderr.contains("os error"), "{}", out.describe());
+    assert!(server.received().is_empty());
+    let ledger = site.path(LEDGER);
+    assert!(
+        !ledger.exists() || site.read(LEDGER).is_empty(),
+        "nothing went out, so nothing is recorded"
+    );
+}
+
+#[test]
+fn a_server_offering_no_login_while_site_yaml_names_credentials_says_what_to_check() {
+    let server = ScriptedServer::start(Script::default());
+    let site = site_at(server.port, true);
+    let password = "never-shown-Pa55";
+    let args = send_args(&site, "mail-app-3.0.0", "success", &[]);
+    let out = common::golive_with_env(
+        &args,
+        &site.root,
+        &[
+            ("GOLIVE_TEST_SMTP_USER", "release-bot"),
+            ("GOLIVE_TEST_SMTP_PASSWORD", password),
+        ],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    assert!(
+        out.stderr.contains("offers no login (AUTH)"),
+        "{}",
+        out.describe()
+    );
+    assert!(out.stderr.contains("STARTTLS"), "{}", out.describe());
+    assert!(out.stderr.contains("username_env"), "{}", out.describe());
+    assert!(
+        !out.stderr.contains("internal client error"),
+        "{}",
+        out.describe()
+    );
+    assert!(!out.stderr.contains(password) && !out.stdout.contains(password));
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn a_server_without_starttls_is_refused_when_site_yaml_requires_it() {
+    let server = ScriptedServer::start(Script::default());
+    let site = site_at(server.port, false);
+    let config = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        common::replace_once(&config, "tls: none", "tls: starttls"),
+    );
+    let out = send(&site, "mail-app-3.0.0", "success", &[]);
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    assert!(
+        out.stderr.contains("does not offer STARTTLS"),
+        "{}",
+        out.describe()
+    );
+    assert!(out.stderr.contains("tls: tls"), "{}", out.describe());
+    assert!(server.received().is_empty());
 }

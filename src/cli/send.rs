@@ -4,6 +4,8 @@
 //! outcome (see `crate::send::lock`), so two sends of the same email never both
 //! deliver it.
 
+mod delivery;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,10 +14,13 @@ use chrono::Utc;
 
 use super::{Cli, compose_email, exit};
 use crate::config::site::Tls;
-use crate::email::{Address, Kind, build_message, message_id};
-use crate::send::ledger::{Entry, Ledger, Outcome};
+use crate::email::{Address, Kind, message_id};
+use crate::send::ledger::{Entry, Ledger};
 use crate::send::lock::SendLock;
-use crate::send::{self, Connection, Delivery, Retry};
+use crate::send::plan::plan;
+use crate::send::server::Server;
+use crate::send::{self, Connection, Retry};
+use delivery::{Job, Messages};
 
 /// Sends to at least this many recipients show a progress bar.
 const LARGE_SEND: usize = 20;
@@ -75,7 +80,6 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         .clone()
         .ok_or("site.yaml has no `smtp:` block; add host, port and tls (see the README)")?;
 
-    // What the ledger says about this very email.
     let ledger = Ledger::in_site(&cli.root);
     // Held until this function returns: the decision below rests on the ledger
     // staying as read until this send has recorded its outcomes.
@@ -95,25 +99,11 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         .into_iter()
         .filter(|e| e.release == release.slug && e.kind == kind.name())
         .collect();
-    let same: Vec<&Entry> = history.iter().filter(|e| e.hash == composed.hash).collect();
-    let delivered: Vec<&str> = same
-        .iter()
-        .filter(|e| e.outcome == Outcome::Delivered)
-        .map(|e| e.recipient.as_str())
-        .collect();
     let everyone: Vec<&Address> = envelope.recipients.all().collect();
-    let owed: Vec<&Address> = if args.resend {
-        everyone.clone()
-    } else {
-        everyone
-            .iter()
-            .copied()
-            .filter(|a| !delivered.contains(&a.email.as_str()))
-            .collect()
-    };
-    if owed.is_empty() {
-        let last = same
-            .last()
+    let plan = plan(&history, &composed.hash, &everyone, args.resend);
+    if plan.owed.is_empty() {
+        let last = plan
+            .last
             .map(|e| format!(" (message {}, {})", e.message_id, e.time))
             .unwrap_or_default();
         return Err(format!(
@@ -122,7 +112,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             everyone.len()
         ));
     }
-    if !args.resend && same.is_empty() && !history.is_empty() {
+    if !args.resend && plan.earlier_version_sent {
         let _ = writeln!(
             out,
             "note: an earlier version of this email was sent; this one differs, so everyone gets it"
@@ -131,15 +121,13 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
 
     // A continued send keeps the message's identity; a new one gets a new id.
     let from = envelope.from.clone();
-    envelope.message_id = match same.last() {
-        Some(e) if !args.resend => e.message_id.clone(),
-        _ => {
-            let stamp = Utc::now().format("%Y%m%d%H%M%S%6f").to_string();
-            message_id(&release.slug, kind, &composed.hash, Some(&stamp), &from)
-        }
-    };
+    envelope.message_id = plan.continues.clone().unwrap_or_else(|| {
+        let stamp = Utc::now().format("%Y%m%d%H%M%S%6f").to_string();
+        message_id(&release.slug, kind, &composed.hash, Some(&stamp), &from)
+    });
     envelope.date = Utc::now().fixed_offset();
-    let bytes = build_message(&composed.rendered, &envelope)?.formatted();
+    let mut messages = Messages::new(&composed.rendered, &envelope);
+    let bytes = messages.with_id(&envelope.message_id)?;
 
     let tls = match smtp.tls {
         Tls::Starttls => "STARTTLS",
@@ -175,11 +163,11 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         if !envelope.recipients.cc.is_empty() {
             let _ = writeln!(out, "  cc       {}", list(&envelope.recipients.cc));
         }
-        if owed.len() < everyone.len() {
+        if plan.owed.len() < everyone.len() {
             let _ = writeln!(
                 out,
                 "  owed     {} of {} (the others already have it)",
-                owed.len(),
+                plan.owed.len(),
                 everyone.len()
             );
         }
@@ -188,6 +176,15 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             "  size     {:.1} KiB, message {}",
             bytes.len() as f64 / 1024.0,
             envelope.message_id
+        );
+    }
+    for (to, entry) in plan.owed.iter().filter_map(|o| Some((o.to, o.unknown?))) {
+        let _ = writeln!(
+            out,
+            "  note     the outcome of the earlier send to {} <{}> ({}) is unknown: it may have \
+             arrived; it is sent again with the same Message-ID {}, so the receiving side can \
+             discard a duplicate",
+            to.name, to.email, entry.time, entry.message_id
         );
     }
     if !args.send {
@@ -204,89 +201,30 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         ca_file: args.ca_file.clone(),
         timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
     };
-    let transport = connection.transport().map_err(|f| f.0)?;
-    let mut appender = ledger.appender().map_err(|e| {
+    let server = Server::new(&connection).map_err(|f| f.0)?;
+    let appender = ledger.appender().map_err(|e| {
         format!(
             "cannot open {} to record the send: {e}",
             ledger.path().display()
         )
     })?;
+    let job = Job {
+        ledger: &ledger,
+        appender,
+        release: &release.slug,
+        kind: kind.name(),
+        hash: &composed.hash,
+        from: from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| format!("sender address {from}: {e}"))?
+            .email,
+        run_id: envelope.message_id.clone(),
+    };
     let retry = Retry {
         attempts: args.retries.max(1),
         first_delay: Duration::from_secs_f64(args.retry_delay.max(0.0)),
     };
-    let total = owed.len();
-    let mut failed = 0;
-    // Large sends get a bar (on a terminal only); every outcome is still a line.
-    let bar = (total >= LARGE_SEND).then(|| {
-        let bar = indicatif::ProgressBar::new(total as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("sending {bar:30} {pos}/{len} {elapsed}")
-                .expect("a valid progress template"),
-        );
-        bar
-    });
-    let say = |line: String| match &bar {
-        Some(bar) => bar.suspend(|| {
-            let _ = writeln!(anstream::stdout(), "{line}");
-        }),
-        None => {
-            let _ = writeln!(anstream::stdout(), "{line}");
-        }
-    };
-    for (n, to) in owed.iter().enumerate() {
-        let progress = format!("[{}/{total}]", n + 1);
-        let who = format!("{} <{}>", to.name, to.email);
-        let result = send::deliver(&transport, &from, to, &bytes, retry, |attempt, why| {
-            say(format!("  {progress} … {who}: {why}; retry {attempt}"));
-        });
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        let (outcome, detail) = match result {
-            Ok(Delivery::Delivered) => {
-                say(format!("  {progress} ✓ {who}"));
-                (Outcome::Delivered, None)
-            }
-            Ok(Delivery::Failed(why)) => {
-                failed += 1;
-                say(format!("  {progress} ✗ {who}: {why}"));
-                (Outcome::Failed, Some(why))
-            }
-            Err(fatal) => {
-                return Err(format!(
-                    "{}; delivered {n} of {total} before stopping (run again to send to the rest)",
-                    fatal.0
-                ));
-            }
-        };
-        appender
-            .record(&Entry {
-                release: release.slug.clone(),
-                kind: kind.name().to_string(),
-                hash: composed.hash.clone(),
-                message_id: envelope.message_id.clone(),
-                recipient: to.email.clone(),
-                time: Utc::now().to_rfc3339(),
-                outcome,
-                detail,
-            })
-            .map_err(|e| format!("cannot record the send in {}: {e}", ledger.path().display()))?;
-    }
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    let _ = writeln!(
-        out,
-        "delivered {} of {total}{}",
-        total - failed,
-        if failed > 0 {
-            format!("; {failed} failed (run again to retry those still owed)")
-        } else {
-            String::new()
-        }
-    );
-    Ok(if failed == 0 { exit::OK } else { exit::FAILED })
+    job.deliver_all(&server, &plan.owed, retry, &mut messages)
 }
 
 /// Takes the ledger's lock, saying so when another send holds it.

@@ -1,6 +1,8 @@
 //! The send ledger, `.golive/sent.jsonl` in the site: one JSON line per recipient
-//! per attempt. It makes a second send of the same email a refusal, and lets a
-//! send that failed half-way go only to the recipients still owed.
+//! per step of an attempt. It makes a second send of the same email a refusal, lets
+//! a send that stopped half-way go only to the recipients still owed, and keeps the
+//! Message-ID of a message whose outcome is unknown so that it is re-sent as the
+//! same message.
 //!
 //! Crash safety: each record is serialised first and written with one `write_all`
 //! of the whole line, then synced. A line cut off by a crash is never glued to the
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// One recipient's outcome.
+/// One step of one recipient's delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub release: String,
@@ -26,7 +28,7 @@ pub struct Entry {
     /// RFC 3339.
     pub time: String,
     pub outcome: Outcome,
-    /// The server's answer, for failures.
+    /// The server's answer, or what went wrong, for failed and unknown outcomes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
@@ -34,8 +36,22 @@ pub struct Entry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
+    /// Written before the message goes out (before DATA). As a recipient's last
+    /// record it means the sender died before it learnt the outcome.
+    Attempted,
+    /// The server accepted the message (250 after the final dot).
     Delivered,
+    /// The server refused it, or the message never went out: certainly not delivered.
     Failed,
+    /// The message went out but no answer came (connection dropped, timeout).
+    Unknown,
+}
+
+impl Outcome {
+    /// Whether the message may or may not have arrived.
+    pub fn is_unknown(self) -> bool {
+        matches!(self, Outcome::Attempted | Outcome::Unknown)
+    }
 }
 
 /// Where the ledger is, and how to name it to the user.
@@ -200,11 +216,11 @@ mod tests {
         ledger
             .appender()
             .unwrap()
-            .record(&entry("a@x", Outcome::Delivered))
+            .record(&entry("a@x", Outcome::Attempted))
             .unwrap();
         assert_eq!(
             ledger.read().unwrap().entries,
-            [entry("a@x", Outcome::Delivered)]
+            [entry("a@x", Outcome::Attempted)]
         );
     }
 
