@@ -607,6 +607,20 @@ fn a_server_offering_no_login_while_site_yaml_names_credentials_says_what_to_che
 }
 
 #[test]
+fn nonsense_durations_are_refused_with_a_message_instead_of_a_crash() {
+    let site = site_at(9, false);
+    for option in ["--timeout", "--retry-delay"] {
+        for value in ["inf", "NaN", "1e300", "-1", "soon"] {
+            let setting = format!("{option}={value}");
+            let out = site.run(&["send", "mail-app-3.0.0", "success", "--send", &setting]);
+            assert_eq!(out.code, Some(2), "{setting}: {}", out.describe());
+            assert!(out.stderr.contains(value), "{setting}: {}", out.describe());
+            assert!(!out.stderr.contains("panicked"), "{}", out.describe());
+        }
+    }
+}
+
+#[test]
 fn a_server_without_starttls_is_refused_when_site_yaml_requires_it() {
     let server = ScriptedServer::start(Script::default());
     let site = site_at(server.port, false);

@@ -42,14 +42,32 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
     /// Connect and command timeout, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    pub timeout: Duration,
     /// Attempts per recipient when the server answers with a temporary (4xx) failure.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
     /// Delay before the first retry, in seconds; it doubles on each retry.
-    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
-    pub retry_delay: f64,
+    #[arg(long, value_name = "SECS", default_value = "2", value_parser = seconds)]
+    pub retry_delay: Duration,
+}
+
+/// The longest `--timeout` or `--retry-delay`, in seconds.
+const MAX_SECONDS: f64 = 3600.0;
+
+/// A number of seconds from 0 to `MAX_SECONDS` (so `inf`, `NaN` and `1e300` are
+/// refused with a message instead of overflowing a Duration).
+fn seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=MAX_SECONDS).contains(&value) {
+        return Err(format!(
+            "`{text}` is out of range: give a number of seconds from 0 to {MAX_SECONDS}"
+        ));
+    }
+    Ok(Duration::from_secs_f64(value))
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
@@ -199,7 +217,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     let connection = Connection {
         smtp,
         ca_file: args.ca_file.clone(),
-        timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+        timeout: args.timeout.max(Duration::from_millis(100)),
     };
     let server = Server::new(&connection).map_err(|f| f.0)?;
     let appender = ledger.appender().map_err(|e| {
@@ -222,7 +240,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     };
     let retry = Retry {
         attempts: args.retries.max(1),
-        first_delay: Duration::from_secs_f64(args.retry_delay.max(0.0)),
+        first_delay: args.retry_delay,
     };
     job.deliver_all(&server, &plan.owed, retry, &mut messages)
 }
