@@ -639,3 +639,26 @@ fn a_server_without_starttls_is_refused_when_site_yaml_requires_it() {
     assert!(out.stderr.contains("tls: tls"), "{}", out.describe());
     assert!(server.received().is_empty());
 }
+
+#[test]
+fn the_dry_run_replaces_the_outbox_file_whole_instead_of_rewriting_it_in_place() {
+    let site = site_at(9, false);
+    // A second name for the previous .eml (a hard link): a write in place, which a
+    // crash can leave half done, would change it too; a whole replacement does not.
+    let outbox = site.path(".golive/outbox/mail-app-3.1.0-readiness.eml");
+    site.write(".golive/outbox/mail-app-3.1.0-readiness.eml", "previous");
+    std::fs::hard_link(&outbox, site.path("previous.eml")).unwrap();
+    let out = site.run(&["send", "mail-app-3.1.0", "readiness"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    assert!(
+        site.read("previous.eml") == "previous",
+        "the previous .eml was rewritten in place"
+    );
+    let eml = std::fs::read(&outbox).unwrap();
+    assert!(MessageParser::default().parse(&eml).is_some());
+    let leftovers: Vec<_> = std::fs::read_dir(site.path(".golive/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["mail-app-3.1.0-readiness.eml"]);
+}

@@ -207,8 +207,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     }
     if !args.send {
         let path = send::outbox_path(&cli.root, &release.slug, kind.name());
-        std::fs::create_dir_all(path.parent().expect("outbox has a parent"))
-            .and_then(|_| std::fs::write(&path, &bytes))
+        send::write_outbox(&path, &bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         let _ = writeln!(out, "  written  {}", path.display());
         return Ok(exit::OK);

@@ -69,3 +69,21 @@ pub fn outbox_path(root: &Path, slug: &str, kind: &str) -> std::path::PathBuf {
         .join("outbox")
         .join(format!("{slug}-{kind}.eml"))
 }
+
+/// Writes the dry run's message whole or not at all: into a temporary file beside
+/// it, synced, then renamed over it. An interrupted run leaves the previous file,
+/// and two dry runs at once each leave a whole one.
+pub fn write_outbox(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
