@@ -1,4 +1,10 @@
 //! `golive send <release> <kind>`: a dry run by default; `--send` sends over SMTP.
+//!
+//! A real send holds the ledger's lock from reading the ledger to recording the last
+//! outcome (see `crate::send::lock`), so two sends of the same email never both
+//! deliver it.
+
+mod delivery;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -8,9 +14,13 @@ use chrono::Utc;
 
 use super::{Cli, compose_email, exit};
 use crate::config::site::Tls;
-use crate::email::{Address, Kind, build_message, message_id};
-use crate::send::ledger::{Entry, Ledger, Outcome};
-use crate::send::{self, Connection, Delivery, Retry};
+use crate::email::{Address, Kind, message_id};
+use crate::send::ledger::{Entry, Ledger};
+use crate::send::lock::SendLock;
+use crate::send::plan::plan;
+use crate::send::server::Server;
+use crate::send::{self, Connection, Retry};
+use delivery::{Job, Messages};
 
 /// Sends to at least this many recipients show a progress bar.
 const LARGE_SEND: usize = 20;
@@ -32,14 +42,32 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
     /// Connect and command timeout, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    pub timeout: Duration,
     /// Attempts per recipient when the server answers with a temporary (4xx) failure.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
     /// Delay before the first retry, in seconds; it doubles on each retry.
-    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
-    pub retry_delay: f64,
+    #[arg(long, value_name = "SECS", default_value = "2", value_parser = seconds)]
+    pub retry_delay: Duration,
+}
+
+/// The longest `--timeout` or `--retry-delay`, in seconds.
+const MAX_SECONDS: f64 = 3600.0;
+
+/// A number of seconds from 0 to `MAX_SECONDS` (so `inf`, `NaN` and `1e300` are
+/// refused with a message instead of overflowing a Duration).
+fn seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=MAX_SECONDS).contains(&value) {
+        return Err(format!(
+            "`{text}` is out of range: give a number of seconds from 0 to {MAX_SECONDS}"
+        ));
+    }
+    Ok(Duration::from_secs_f64(value))
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
@@ -70,30 +98,30 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         .clone()
         .ok_or("site.yaml has no `smtp:` block; add host, port and tls (see the README)")?;
 
-    // What the ledger says about this very email.
     let ledger = Ledger::in_site(&cli.root);
-    let history = ledger
-        .entries(&release.slug, kind.name())
+    // Held until this function returns: the decision below rests on the ledger
+    // staying as read until this send has recorded its outcomes.
+    let _lock = if args.send {
+        Some(take_lock(&ledger)?)
+    } else {
+        None
+    };
+    let reading = ledger
+        .read()
         .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
-    let same: Vec<&Entry> = history.iter().filter(|e| e.hash == composed.hash).collect();
-    let delivered: Vec<&str> = same
-        .iter()
-        .filter(|e| e.outcome == Outcome::Delivered)
-        .map(|e| e.recipient.as_str())
+    for warning in &reading.warnings {
+        let _ = writeln!(anstream::stderr(), "warning: {warning}");
+    }
+    let history: Vec<Entry> = reading
+        .entries
+        .into_iter()
+        .filter(|e| e.release == release.slug && e.kind == kind.name())
         .collect();
     let everyone: Vec<&Address> = envelope.recipients.all().collect();
-    let owed: Vec<&Address> = if args.resend {
-        everyone.clone()
-    } else {
-        everyone
-            .iter()
-            .copied()
-            .filter(|a| !delivered.contains(&a.email.as_str()))
-            .collect()
-    };
-    if owed.is_empty() {
-        let last = same
-            .last()
+    let plan = plan(&history, &composed.hash, &everyone, args.resend);
+    if plan.owed.is_empty() {
+        let last = plan
+            .last
             .map(|e| format!(" (message {}, {})", e.message_id, e.time))
             .unwrap_or_default();
         return Err(format!(
@@ -102,7 +130,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             everyone.len()
         ));
     }
-    if !args.resend && same.is_empty() && !history.is_empty() {
+    if !args.resend && plan.earlier_version_sent {
         let _ = writeln!(
             out,
             "note: an earlier version of this email was sent; this one differs, so everyone gets it"
@@ -111,15 +139,13 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
 
     // A continued send keeps the message's identity; a new one gets a new id.
     let from = envelope.from.clone();
-    envelope.message_id = match same.last() {
-        Some(e) if !args.resend => e.message_id.clone(),
-        _ => {
-            let stamp = Utc::now().format("%Y%m%d%H%M%S%6f").to_string();
-            message_id(&release.slug, kind, &composed.hash, Some(&stamp), &from)
-        }
-    };
+    envelope.message_id = plan.continues.clone().unwrap_or_else(|| {
+        let stamp = Utc::now().format("%Y%m%d%H%M%S%6f").to_string();
+        message_id(&release.slug, kind, &composed.hash, Some(&stamp), &from)
+    });
     envelope.date = Utc::now().fixed_offset();
-    let bytes = build_message(&composed.rendered, &envelope)?.formatted();
+    let mut messages = Messages::new(&composed.rendered, &envelope);
+    let bytes = messages.with_id(&envelope.message_id)?;
 
     let tls = match smtp.tls {
         Tls::Starttls => "STARTTLS",
@@ -155,11 +181,11 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         if !envelope.recipients.cc.is_empty() {
             let _ = writeln!(out, "  cc       {}", list(&envelope.recipients.cc));
         }
-        if owed.len() < everyone.len() {
+        if plan.owed.len() < everyone.len() {
             let _ = writeln!(
                 out,
                 "  owed     {} of {} (the others already have it)",
-                owed.len(),
+                plan.owed.len(),
                 everyone.len()
             );
         }
@@ -170,10 +196,18 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             envelope.message_id
         );
     }
+    for (to, entry) in plan.owed.iter().filter_map(|o| Some((o.to, o.unknown?))) {
+        let _ = writeln!(
+            out,
+            "  note     the outcome of the earlier send to {} <{}> ({}) is unknown: it may have \
+             arrived; it is sent again with the same Message-ID {}, so the receiving side can \
+             discard a duplicate",
+            to.name, to.email, entry.time, entry.message_id
+        );
+    }
     if !args.send {
         let path = send::outbox_path(&cli.root, &release.slug, kind.name());
-        std::fs::create_dir_all(path.parent().expect("outbox has a parent"))
-            .and_then(|_| std::fs::write(&path, &bytes))
+        send::write_outbox(&path, &bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         let _ = writeln!(out, "  written  {}", path.display());
         return Ok(exit::OK);
@@ -182,83 +216,45 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     let connection = Connection {
         smtp,
         ca_file: args.ca_file.clone(),
-        timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+        timeout: args.timeout.max(Duration::from_millis(100)),
     };
-    let transport = connection.transport().map_err(|f| f.0)?;
+    let server = Server::new(&connection).map_err(|f| f.0)?;
+    let appender = ledger.appender().map_err(|e| {
+        format!(
+            "cannot open {} to record the send: {e}",
+            ledger.path().display()
+        )
+    })?;
+    let job = Job {
+        ledger: &ledger,
+        appender,
+        release: &release.slug,
+        kind: kind.name(),
+        hash: &composed.hash,
+        from: from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| format!("sender address {from}: {e}"))?
+            .email,
+        run_id: envelope.message_id.clone(),
+    };
     let retry = Retry {
         attempts: args.retries.max(1),
-        first_delay: Duration::from_secs_f64(args.retry_delay.max(0.0)),
+        first_delay: args.retry_delay,
     };
-    let total = owed.len();
-    let mut failed = 0;
-    // Large sends get a bar (on a terminal only); every outcome is still a line.
-    let bar = (total >= LARGE_SEND).then(|| {
-        let bar = indicatif::ProgressBar::new(total as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("sending {bar:30} {pos}/{len} {elapsed}")
-                .expect("a valid progress template"),
+    job.deliver_all(&server, &plan.owed, retry, &mut messages)
+}
+
+/// Takes the ledger's lock, saying so when another send holds it.
+fn take_lock(ledger: &Ledger) -> Result<SendLock, String> {
+    let shown = ledger.shown_lock_path();
+    SendLock::acquire(&ledger.lock_path(), |holder| {
+        let who = holder.map(|pid| format!(", pid {pid}")).unwrap_or_default();
+        let _ = writeln!(
+            anstream::stderr(),
+            "waiting for another golive send to finish (it holds {}{who}); this one goes on \
+             when that one is done, with whatever is then still owed",
+            shown.display()
         );
-        bar
-    });
-    let say = |line: String| match &bar {
-        Some(bar) => bar.suspend(|| {
-            let _ = writeln!(anstream::stdout(), "{line}");
-        }),
-        None => {
-            let _ = writeln!(anstream::stdout(), "{line}");
-        }
-    };
-    for (n, to) in owed.iter().enumerate() {
-        let progress = format!("[{}/{total}]", n + 1);
-        let who = format!("{} <{}>", to.name, to.email);
-        let result = send::deliver(&transport, &from, to, &bytes, retry, |attempt, why| {
-            say(format!("  {progress} … {who}: {why}; retry {attempt}"));
-        });
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        let (outcome, detail) = match result {
-            Ok(Delivery::Delivered) => {
-                say(format!("  {progress} ✓ {who}"));
-                (Outcome::Delivered, None)
-            }
-            Ok(Delivery::Failed(why)) => {
-                failed += 1;
-                say(format!("  {progress} ✗ {who}: {why}"));
-                (Outcome::Failed, Some(why))
-            }
-            Err(fatal) => {
-                return Err(format!(
-                    "{}; delivered {n} of {total} before stopping (run again to send to the rest)",
-                    fatal.0
-                ));
-            }
-        };
-        ledger
-            .append(&Entry {
-                release: release.slug.clone(),
-                kind: kind.name().to_string(),
-                hash: composed.hash.clone(),
-                message_id: envelope.message_id.clone(),
-                recipient: to.email.clone(),
-                time: Utc::now().to_rfc3339(),
-                outcome,
-                detail,
-            })
-            .map_err(|e| format!("cannot record the send in {}: {e}", ledger.path().display()))?;
-    }
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    let _ = writeln!(
-        out,
-        "delivered {} of {total}{}",
-        total - failed,
-        if failed > 0 {
-            format!("; {failed} failed (run again to retry those still owed)")
-        } else {
-            String::new()
-        }
-    );
-    Ok(if failed == 0 { exit::OK } else { exit::FAILED })
+    })
+    .map_err(|e| format!("cannot lock {}: {e}", ledger.lock_path().display()))
 }

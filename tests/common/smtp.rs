@@ -1,6 +1,9 @@
 //! A real SMTP server on 127.0.0.1 for send tests (mailin-embedded), with the
 //! behaviours the tests need: STARTTLS with a throw-away certificate, AUTH PLAIN,
-//! a recipient to refuse with 550, and temporary 451 failures.
+//! a recipient to refuse with 550, and temporary 451 failures. Faults mailin cannot
+//! produce are in `scripted`.
+
+pub mod scripted;
 
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
