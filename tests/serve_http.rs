@@ -168,8 +168,11 @@ fn an_overlong_request_line_is_refused_without_being_read() {
         sent < HUGE,
         "golive read all {sent} bytes of the request line"
     );
+    // A whole request with a line just over the bound, as a browser sends it.
+    let over = server.get(&format!("/{}", "a".repeat(9000)));
+    assert_eq!(over.status_line, "HTTP/1.1 414 URI Too Long");
     // A long line that still fits is served (as a 404).
-    let long = format!("/{}", "a".repeat(4000));
+    let long = format!("/{}", "a".repeat(8000));
     assert_eq!(server.get(&long).status, 404);
     assert_eq!(server.get("/").status, 200, "the server still answers");
 }
@@ -187,6 +190,11 @@ fn oversized_header_fields_are_refused_without_being_read() {
         .map(|i| format!("X-Filler-{i}: {}\r\n", "v".repeat(1000)))
         .collect();
     assert_eq!(request(&server, &with(many_kib)).status_line, too_large);
+    // Just over 32 KiB in all.
+    let just_over: String = (0..33)
+        .map(|i| format!("X-Filler-{i}: {}\r\n", "v".repeat(1000)))
+        .collect();
+    assert_eq!(request(&server, &with(just_over)).status_line, too_large);
     // Too many fields, though small.
     let many: String = (0..200).map(|i| format!("X-F{i}: 1\r\n")).collect();
     assert_eq!(request(&server, &with(many)).status_line, too_large);

@@ -144,17 +144,25 @@ struct LineCheck {
 
 impl LineCheck {
     /// Checks the lines completed by the bytes from `from` on, then the line
-    /// still open. Returns the end of the head once its empty line is in.
+    /// still open, so that a bound is caught whether a line ends in the same
+    /// read or not. Returns the end of the head once its empty line is in.
+    ///
+    /// Line lengths do not count the line end (CRLF or LF). The request line
+    /// counts from the first byte (empty lines before it included); the
+    /// fields' total counts every field line with its line end.
     fn scan(&mut self, buf: &[u8], from: usize) -> Result<Option<usize>, Failure> {
         for at in (from..buf.len()).filter(|&i| buf[i] == b'\n') {
             let line = &buf[self.line_start..at];
-            let empty = line.is_empty() || line == b"\r";
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
             match self.request_line_end {
+                None if self.line_start + line.len() > MAX_REQUEST_LINE => {
+                    return Err(uri_too_long());
+                }
                 // Empty lines before the request line are allowed (RFC 9112, 2.2).
-                None if empty => {}
+                None if line.is_empty() => {}
                 None => self.request_line_end = Some(at + 1),
-                Some(_) if empty => return Ok(Some(at + 1)),
-                Some(_) => {
+                Some(_) if line.is_empty() => return Ok(Some(at + 1)),
+                Some(start) => {
                     self.fields += 1;
                     if self.fields > MAX_FIELDS {
                         return Err(too_large(TOO_MANY_FIELDS));
@@ -162,24 +170,28 @@ impl LineCheck {
                     if line.len() > MAX_FIELD_LINE {
                         return Err(too_large(FIELD_TOO_LONG));
                     }
+                    if at + 1 - start > MAX_FIELDS_BYTES {
+                        return Err(too_large(FIELDS_TOO_LARGE));
+                    }
                 }
             }
             self.line_start = at + 1;
-            if self.request_line_end.is_none() && self.line_start > MAX_REQUEST_LINE {
-                return Err(Failure::Refused(Status::URI_TOO_LONG, LINE_TOO_LONG));
-            }
         }
+        // The open line may yet end in CR LF: one byte of grace for its CR.
+        let open = buf.len() - self.line_start;
         match self.request_line_end {
-            None if buf.len() > MAX_REQUEST_LINE => {
-                Err(Failure::Refused(Status::URI_TOO_LONG, LINE_TOO_LONG))
+            None if buf.len() > MAX_REQUEST_LINE + 1 => Err(uri_too_long()),
+            Some(_) if open > MAX_FIELD_LINE + 1 => Err(too_large(FIELD_TOO_LONG)),
+            Some(start) if buf.len() - start > MAX_FIELDS_BYTES + 1 => {
+                Err(too_large(FIELDS_TOO_LARGE))
             }
-            Some(_) if buf.len() - self.line_start > MAX_FIELD_LINE => {
-                Err(too_large(FIELD_TOO_LONG))
-            }
-            Some(start) if buf.len() - start > MAX_FIELDS_BYTES => Err(too_large(FIELDS_TOO_LARGE)),
             _ => Ok(None),
         }
     }
+}
+
+fn uri_too_long() -> Failure {
+    Failure::Refused(Status::URI_TOO_LONG, LINE_TOO_LONG)
 }
 
 fn too_large(why: &'static str) -> Failure {
@@ -289,19 +301,79 @@ mod tests {
         }
     }
 
-    #[test]
-    fn field_limits() {
-        let head = |fields: String| format!("GET / HTTP/1.1\r\n{fields}\r\n").into_bytes();
-        let fit: String = (0..MAX_FIELDS).map(|i| format!("X-{i}: 1\r\n")).collect();
-        assert!(status_of(&head(fit)).is_ok());
-        let many: String = (0..=MAX_FIELDS).map(|i| format!("X-{i}: 1\r\n")).collect();
-        assert_eq!(status_of(&head(many)).unwrap_err(), Some(431));
-        let long = format!("X: {}\r\n", "v".repeat(MAX_FIELD_LINE));
-        assert_eq!(status_of(&head(long)).unwrap_err(), Some(431));
-        let large: String = (0..40)
-            .map(|i| format!("X-{i}: {}\r\n", "v".repeat(1000)))
+    /// A reader that hands out at most `step` bytes a read.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// The status for `raw` read in steps of 1, 7, 1000 and 4096 bytes: the
+    /// same for all, wherever a read happens to end.
+    fn status_in_steps(raw: &[u8]) -> u16 {
+        let codes: Vec<u16> = [1, 7, 1000, READ_CHUNK]
+            .into_iter()
+            .map(|step| match read(&mut Trickle { data: raw, step }) {
+                Ok(_) => 200,
+                Err(Failure::Refused(status, _)) => status.code,
+                Err(Failure::Closed) => 0,
+            })
             .collect();
-        assert_eq!(status_of(&head(large)).unwrap_err(), Some(431));
+        assert!(codes.iter().all(|c| *c == codes[0]), "{codes:?}");
+        codes[0]
+    }
+
+    fn with_fields(fields: &str) -> Vec<u8> {
+        format!("GET / HTTP/1.1\r\n{fields}\r\n").into_bytes()
+    }
+
+    /// A field line of `len` bytes, CRLF not counted.
+    fn field(name: &str, len: usize) -> String {
+        format!("{name}: {}\r\n", "v".repeat(len - name.len() - 2))
+    }
+
+    #[test]
+    fn limits_hold_exactly_wherever_reads_end() {
+        let request_line = |len: usize| {
+            format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(len - 14)).into_bytes()
+        };
+        assert_eq!(status_in_steps(&request_line(MAX_REQUEST_LINE)), 200);
+        assert_eq!(status_in_steps(&request_line(MAX_REQUEST_LINE + 1)), 414);
+        let mut leading = b"\r\n".repeat(10);
+        leading.extend(request_line(MAX_REQUEST_LINE - 20));
+        assert_eq!(status_in_steps(&leading), 200);
+        leading.splice(0..0, *b"\n");
+        assert_eq!(status_in_steps(&leading), 414, "empty lines count");
+
+        assert_eq!(
+            status_in_steps(&with_fields(&field("X", MAX_FIELD_LINE))),
+            200
+        );
+        assert_eq!(
+            status_in_steps(&with_fields(&field("X", MAX_FIELD_LINE + 1))),
+            431
+        );
+
+        // Four lines of 8000 bytes and one more, each with its CRLF: 32 KiB exactly.
+        let mut total: String = (0..4).map(|i| field(&format!("X-{i}"), 8000)).collect();
+        total.push_str(&field("Y", MAX_FIELDS_BYTES - 4 * 8002 - 2));
+        assert_eq!(total.len(), MAX_FIELDS_BYTES);
+        assert_eq!(status_in_steps(&with_fields(&total)), 200);
+        let over = total.replacen("Y: ", "Y: v", 1);
+        assert_eq!(status_in_steps(&with_fields(&over)), 431);
+
+        let fit: String = (0..MAX_FIELDS).map(|i| format!("X-{i}: 1\r\n")).collect();
+        assert_eq!(status_in_steps(&with_fields(&fit)), 200);
+        let many: String = (0..=MAX_FIELDS).map(|i| format!("X-{i}: 1\r\n")).collect();
+        assert_eq!(status_in_steps(&with_fields(&many)), 431);
     }
 
     #[test]
