@@ -155,4 +155,16 @@ mod tests {
             assert!(name("/fifo").is_none(), "a FIFO is not a page");
         }
     }
+
+    #[test]
+    fn an_output_folder_that_is_a_link_is_served_from_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::write(real.join("index.html"), "home").unwrap();
+        let out = dir.path().join("public");
+        std::os::unix::fs::symlink(&real, &out).unwrap();
+        assert!(open(&out, "/").is_some());
+        assert!(open(&out, "/../elsewhere/index.html").is_none());
+    }
 }
