@@ -102,10 +102,10 @@ fn check_host(
         Verdict::Foreign => Some(Reply::text(
             Status::MISDIRECTED_REQUEST,
             &format!(
-                "this preview answers only requests for {}, and this one was for {}. \
-                 Open it by one of those names, or start serve with --allow-host NAME \
-                 to accept another name (it protects the preview from web pages \
-                 that rebind their own name to this machine).",
+                "this preview answers only requests for {}; this one was for {}. \
+                 Open it by one of those, or start serve with --allow-host NAME to \
+                 accept another name. (The check keeps web pages that make their own \
+                 name resolve to this machine from reading the preview.)",
                 preview.hosts.describe(),
                 shown(named)
             ),
