@@ -681,3 +681,26 @@ fn idle_connections_cannot_grow_the_threads() {
     }
     assert!(server.status_field("Threads") <= threads_before + 2);
 }
+
+/// Two servers at once on one port: the second says what to do and fails
+/// before it builds anything.
+#[test]
+fn a_busy_port_is_refused_before_building() {
+    let (site, server) = verdicts();
+    let port = server.port.to_string();
+    let second = site.run(&["serve", "--port", &port, "--out", "second-out"]);
+    assert_eq!(second.code, Some(1), "{}", second.describe());
+    assert!(
+        second
+            .stderr
+            .contains(&format!("cannot listen on 127.0.0.1:{port}"))
+            && second.stderr.contains("--port 0"),
+        "{}",
+        second.describe()
+    );
+    assert!(
+        !site.path("second-out").exists(),
+        "the second server built before finding the port taken"
+    );
+    assert_eq!(server.get("/").status, 200, "the first one still serves");
+}

@@ -52,10 +52,25 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn bind(address: SocketAddr) -> io::Result<Server> {
-        Ok(Server {
-            listener: TcpListener::bind(address)?,
-        })
+    /// Binds `address`; the error says what to do about it.
+    pub fn bind(address: SocketAddr) -> Result<Server, String> {
+        let listener = TcpListener::bind(address).map_err(|e| {
+            let hint = match e.kind() {
+                io::ErrorKind::AddrInUse => {
+                    " (another program, perhaps another golive serve, is using it: \
+                     pick another port with --port N, or --port 0 for any free one)"
+                }
+                io::ErrorKind::AddrNotAvailable => {
+                    " (no network interface of this machine has that address: check --bind)"
+                }
+                io::ErrorKind::PermissionDenied => {
+                    " (ports below 1024 need privileges: pick another with --port N)"
+                }
+                _ => "",
+            };
+            format!("cannot listen on {address}: {e}{hint}")
+        })?;
+        Ok(Server { listener })
     }
 
     /// The address it listens on (with the port picked for `--port 0`).

@@ -113,6 +113,9 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
         ..options
     };
     let hosts = http::AllowedHosts::new(options.bind, &options.allow_hosts)?;
+    // Take the port before building: a second serve on a port in use must
+    // fail before it writes anything.
+    let server = http::Server::bind(SocketAddr::new(options.bind, options.port))?;
     let state = Arc::new(RwLock::new(State {
         out: options.out.clone(),
         error: None,
@@ -124,12 +127,9 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     let mut builder = Builder::new(root, &options.out);
     rebuild(&mut builder, &Burst::default(), &state, options.quiet);
 
-    let address = SocketAddr::new(options.bind, options.port);
-    let server =
-        http::Server::bind(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
     let local = server
         .local_addr()
-        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+        .map_err(|e| format!("cannot read the server's address: {e}"))?;
     server
         .start(state.clone(), hosts)
         .map_err(|e| format!("cannot start the server: {e}"))?;
