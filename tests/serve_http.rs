@@ -98,6 +98,14 @@ fn only_get_and_head_are_answered() {
             "{method} must not get the page"
         );
     }
+    // Targets only other methods use are refused by method too.
+    for target in ["CONNECT 127.0.0.1:1", "OPTIONS *"] {
+        let r = request(
+            &server,
+            &format!("{target} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+        );
+        assert_eq!(r.status_line, "HTTP/1.1 405 Method Not Allowed", "{target}");
+    }
 
     // HEAD: GET's headers, the same Content-Length, no body.
     for path in ["/", "/assets/golive.css", "/no/such/page.html"] {
@@ -277,6 +285,14 @@ fn malformed_requests_are_400() {
         (
             "a target that is not a path",
             format!("GET index.html HTTP/1.1\r\nHost: {host}\r\n\r\n").into_bytes(),
+        ),
+        (
+            "the asterisk target on GET",
+            format!("GET * HTTP/1.1\r\nHost: {host}\r\n\r\n").into_bytes(),
+        ),
+        (
+            "an absolute target with no host",
+            format!("GET http:///index.html HTTP/1.1\r\nHost: {host}\r\n\r\n").into_bytes(),
         ),
         ("HTTP/1.1 without Host", b"GET / HTTP/1.1\r\n\r\n".to_vec()),
         (

@@ -17,9 +17,7 @@ pub fn route(head: &Head, arrived_on: Option<IpAddr>, preview: &Preview) -> Repl
     if let Err(why) = head.declared_body() {
         return Reply::text(Status::BAD_REQUEST, why);
     }
-    let Some((authority, path)) = split_target(&head.target) else {
-        return Reply::text(Status::BAD_REQUEST, "the request target is not a path");
-    };
+    let (authority, path) = split_target(&head.target);
     if let Some(refusal) = check_host(head, authority, arrived_on, preview) {
         return refusal;
     }
@@ -56,22 +54,23 @@ pub fn route(head: &Head, arrived_on: Option<IpAddr>, preview: &Preview) -> Repl
     }
 }
 
-/// The origin form (`/path?query`), or the absolute form
-/// (`http://host:port/path`), which names the host in the target itself.
-/// `*` (for OPTIONS) passes, to be refused by method. `None` for anything else.
-fn split_target(target: &str) -> Option<(Option<&str>, &str)> {
-    if target.starts_with('/') || target == "*" {
-        return Some((None, target));
+/// The host named in an absolute target (`http://host:port/path`), which
+/// takes the place of the Host field, and the path. Any other target is left
+/// whole (as the path), to be refused once the method has been checked: an
+/// origin-form path is the only kind served.
+fn split_target(target: &str) -> (Option<&str>, &str) {
+    match target.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("http://") => {
+            let rest = &target[7..];
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(end);
+            (
+                Some(authority),
+                if path.starts_with('/') { path } else { "/" },
+            )
+        }
+        _ => (None, target),
     }
-    let scheme = target.get(..7)?;
-    if !scheme.eq_ignore_ascii_case("http://") {
-        return None;
-    }
-    let rest = &target[7..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(end);
-    let path = if path.starts_with('/') { path } else { "/" };
-    (!authority.is_empty()).then_some((Some(authority), path))
 }
 
 /// A refusal unless the request names this server (see `host`).
@@ -195,18 +194,18 @@ mod tests {
 
     #[test]
     fn targets() {
-        assert_eq!(split_target("/a?b"), Some((None, "/a?b")));
+        assert_eq!(split_target("/a?b"), (None, "/a?b"));
         assert_eq!(
             split_target("HTTP://localhost:8008/a"),
-            Some((Some("localhost:8008"), "/a"))
+            (Some("localhost:8008"), "/a")
         );
-        assert_eq!(
-            split_target("http://localhost"),
-            Some((Some("localhost"), "/"))
-        );
-        assert_eq!(split_target("http:///a"), None);
-        assert_eq!(split_target("https://localhost/"), None);
-        assert_eq!(split_target("a/b"), None);
+        assert_eq!(split_target("http://localhost"), (Some("localhost"), "/"));
+        // An empty host is then malformed, like an empty Host field.
+        assert_eq!(split_target("http:///a"), (Some(""), "/a"));
+        for other in ["https://localhost/", "a/b", "*", "localhost:8008"] {
+            assert_eq!(split_target(other), (None, other));
+            assert!(decode(other).is_err(), "{other} is not served");
+        }
     }
 
     #[test]
