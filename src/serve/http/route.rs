@@ -48,7 +48,7 @@ pub fn route(head: &Head, arrived_on: Option<IpAddr>, preview: &Preview) -> Repl
             Body::Bytes(live::RELOAD_JS.as_bytes().to_vec()),
         ),
         _ => match files::open(&out, &path) {
-            Some(found) => file_reply(found, error.as_deref()),
+            Some(found) => file_reply(found, error.as_deref(), &path),
             None => not_found(&path),
         },
     }
@@ -139,12 +139,13 @@ fn decode(target: &str) -> Result<String, &'static str> {
     Ok(decoded.into_owned())
 }
 
-fn file_reply(mut found: files::Found, error: Option<&str>) -> Reply {
+/// A found file; `path` is what was asked for, for a 404 if it cannot be read.
+fn file_reply(mut found: files::Found, error: Option<&str>, path: &str) -> Reply {
     let content_type = content_type(&found.name);
     let insert = if content_type.starts_with("text/html") {
         match live::insertion_point(&mut found.file, found.len) {
             Ok(at) => Some((at, live::page_extra(error).into_bytes())),
-            Err(_) => return not_found(&found.name.to_string_lossy()),
+            Err(_) => return not_found(path),
         }
     } else {
         None
