@@ -13,8 +13,17 @@ pub struct Args {
     #[arg(long, short, default_value_t = 8008)]
     pub port: u16,
     /// Address to listen on. Anything but a loopback address exposes the site to the network.
+    ///
+    /// Requests are answered only when their Host names this server: localhost,
+    /// 127.0.0.1, [::1], the bound address, or (bound to 0.0.0.0 or ::) the address
+    /// the request arrived on; any port. Others get 421, which keeps web pages that
+    /// rebind their own name to this machine (DNS rebinding) from reading the site.
     #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
     pub bind: IpAddr,
+    /// Also answer requests for this host name or address (repeatable), e.g. the
+    /// machine's name on the network when bound to 0.0.0.0.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
     /// Open the dashboard in the default browser.
     #[arg(long)]
     pub open: bool,
@@ -30,6 +39,7 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         open: args.open,
         quiet: cli.quiet,
         out: cli.root.join(&args.out),
+        allow_hosts: args.allow_hosts.clone(),
     };
     match serve::run(&cli.root, options) {
         Ok(()) => exit::OK,

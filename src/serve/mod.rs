@@ -7,6 +7,9 @@
 //! shows them in the browser as an overlay (the injected reload script polls
 //! `/__golive/state`). Rebuilds go through `site::Builder`, whose cache makes an
 //! edit of one release render only that release and the pages that list releases.
+//! The HTTP side (what is answered, what is refused) is in `http`.
+
+mod http;
 
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
@@ -20,8 +23,6 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::site::{BuildError, Builder};
 
-const RELOAD_JS: &str = include_str!("reload.js");
-
 pub struct Options {
     pub bind: IpAddr,
     pub port: u16,
@@ -29,6 +30,8 @@ pub struct Options {
     pub quiet: bool,
     /// The output folder it builds into and serves from.
     pub out: PathBuf,
+    /// Host names or addresses to answer besides this server's own (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// What the server shows: the output folder of the last good build, and the
@@ -109,6 +112,10 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
         out: std::path::absolute(&options.out).unwrap_or(options.out),
         ..options
     };
+    let hosts = http::AllowedHosts::new(options.bind, &options.allow_hosts)?;
+    // Take the port before building: a second serve on a port in use must
+    // fail before it writes anything.
+    let server = http::Server::bind(SocketAddr::new(options.bind, options.port))?;
     let state = Arc::new(RwLock::new(State {
         out: options.out.clone(),
         error: None,
@@ -120,34 +127,24 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     let mut builder = Builder::new(root, &options.out);
     rebuild(&mut builder, &Burst::default(), &state, options.quiet);
 
-    let address = SocketAddr::new(options.bind, options.port);
-    let server =
-        tiny_http::Server::http(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
     let local = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
+        .local_addr()
+        .map_err(|e| format!("cannot read the server's address: {e}"))?;
+    server
+        .start(state.clone(), hosts)
+        .map_err(|e| format!("cannot start the server: {e}"))?;
     let url = format!("http://{local}/");
     println!("serving {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
     if !options.bind.is_loopback() {
         eprintln!(
-            "warning: listening on {} — anyone who can reach this address can read the site",
+            "warning: listening on {} — anyone who can reach this address can read the site \
+             (requests must name this machine by an IP address, or by a name given with --allow-host)",
             options.bind
         );
     }
     if options.open {
         open_browser(&url);
-    }
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let server = server.clone();
-        let state = state.clone();
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let _ = respond(request, &state);
-            }
-        });
     }
     watch(&events, &mut builder, &state, options.quiet);
     Ok(())
@@ -228,105 +225,6 @@ fn is_scratch(path: &Path) -> bool {
         || name == "4913"
         || name.starts_with(".#")
         || (name.starts_with('.') && (name.ends_with(".swp") || name.ends_with(".swx")))
-}
-
-fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Result<()> {
-    let path = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let path = percent_encoding::percent_decode_str(&path)
-        .decode_utf8_lossy()
-        .into_owned();
-    let header = |name: &str, value: &str| {
-        tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
-    };
-    if path == "/__golive/state" {
-        let s = state.read().expect("state lock");
-        let body = serde_json::json!({ "version": s.version, "error": s.error }).to_string();
-        return request.respond(
-            tiny_http::Response::from_string(body)
-                .with_header(header("Content-Type", "application/json"))
-                .with_header(header("Cache-Control", "no-store")),
-        );
-    }
-    if path == "/__golive/reload.js" {
-        return request.respond(
-            tiny_http::Response::from_string(RELOAD_JS)
-                .with_header(header("Content-Type", "text/javascript")),
-        );
-    }
-    let wanted = if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path
-    };
-    let s = state.read().expect("state lock");
-    // Only plain names below the output folder: no `..`, no absolute paths.
-    let relative = Path::new(wanted.trim_start_matches('/'));
-    let safe = relative
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    let candidates = [
-        s.out.join(relative),
-        s.out.join(relative).join("index.html"),
-    ];
-    let found = candidates
-        .into_iter()
-        .filter(|_| safe)
-        .find(|f| f.is_file())
-        .and_then(|f| std::fs::read(&f).ok().map(|data| (f, data)));
-    let Some((file, data)) = found else {
-        let body = format!(
-            "<!DOCTYPE html><title>Not found</title><p>No page at {}. <a href=\"/\">All releases</a></p>",
-            crate::render::escape_html(&wanted)
-        );
-        return request.respond(
-            tiny_http::Response::from_string(body)
-                .with_status_code(404)
-                .with_header(header("Content-Type", "text/html; charset=utf-8")),
-        );
-    };
-    let content_type = match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("eml") => "message/rfc822",
-        _ => "application/octet-stream",
-    };
-    let bytes = if content_type.starts_with("text/html") {
-        inject(&data, s.error.as_deref())
-    } else {
-        data
-    };
-    drop(s);
-    request.respond(
-        tiny_http::Response::from_data(bytes)
-            .with_header(header("Content-Type", content_type))
-            .with_header(header("Cache-Control", "no-store")),
-    )
-}
-
-/// The reload script, and the current error as an overlay, added to a page.
-fn inject(page: &[u8], error: Option<&str>) -> Vec<u8> {
-    let page = String::from_utf8_lossy(page);
-    let mut extra = String::from("<script src=\"/__golive/reload.js\"></script>");
-    if let Some(error) = error {
-        extra.insert_str(
-            0,
-            &format!(
-                "<pre id=\"golive-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#ffe3e3;white-space:pre-wrap;z-index:99999\">golive: the content has problems; showing the last good build.\n\n{}</pre>",
-                crate::render::escape_html(error)
-            ),
-        );
-    }
-    match page.rfind("</body>") {
-        Some(at) => format!("{}{extra}{}", &page[..at], &page[at..]).into_bytes(),
-        None => format!("{page}{extra}").into_bytes(),
-    }
 }
 
 fn open_browser(url: &str) {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod html;
+pub mod serve;
 pub mod smtp;
 
 use std::collections::BTreeMap;
