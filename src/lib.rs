@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod email;
 pub mod evaluate;
+pub mod input;
 pub mod render;
 pub mod scaffold;
 pub mod send;

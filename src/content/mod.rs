@@ -90,7 +90,7 @@ pub struct Shared {
 impl Shared {
     /// Reads and checks `path`, one release file, against the shared inputs.
     pub fn release(&self, root: &Path, path: &Path) -> Result<LoadedRelease, Vec<Diagnostic>> {
-        let source = yaml::read(path, display_path(root, path)).map_err(|d| vec![d])?;
+        let source = yaml::read(root, path).map_err(|d| vec![d])?;
         self.release_from(path, source).map(|(loaded, _)| loaded)
     }
 
@@ -265,7 +265,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
         problems,
     );
     let people_path = content.join("people.yaml");
-    let people = if people_path.exists() {
+    let people = if crate::input::exists(&people_path) {
         load_one::<People>(root, &people_path, "people and groups", problems)
     } else {
         let shown = display_path(root, &people_path);
@@ -305,7 +305,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
     let runbooks: BTreeMap<String, Runbook> = runbook_files
         .par_iter()
         .map(|path| {
-            yaml::read(path, display_path(root, path))
+            yaml::read(root, path)
                 .and_then(|source| runbook::parse(stem(path), source))
         })
         .collect::<Vec<_>>()
@@ -382,7 +382,7 @@ fn load_one<T: serde::de::DeserializeOwned>(
     what: &str,
     problems: &mut Diagnostics,
 ) -> Option<(Source, T)> {
-    if !path.exists() {
+    if !crate::input::exists(path) {
         problems.push(
             Diagnostic::new(
                 display_path(root, path),
@@ -407,26 +407,37 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     path: &Path,
     what: &str,
 ) -> Result<(Source, T), Diagnostic> {
-    let source = yaml::read(path, display_path(root, path))?;
+    let source = yaml::read(root, path)?;
     let value = yaml::parse::<T>(&source, what)?;
     Ok((source, value))
 }
 
-/// Files below `dir` with one of `extensions`, sorted; hidden files are skipped.
-/// Named things (checklists, runbooks) are read from `dir` itself only
+/// Entries below `dir` named with one of `extensions`, sorted; hidden ones are
+/// skipped. Named things (checklists, runbooks) are read from `dir` itself only
 /// (`max_depth` 1), so two files can never claim the same name.
+///
+/// Symbolic links are followed (a loop is walked once), and every entry with
+/// such a name is listed, whatever it is: a link that leads outside the site or
+/// nowhere, a folder or a named pipe called `x.yaml` is then refused, with its
+/// name, by the reader (`input::read`) instead of being skipped in silence.
 pub fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
     WalkDir::new(dir)
+        .follow_links(true)
         .max_depth(max_depth)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
+        .filter_map(|entry| match entry {
+            Ok(e) => (e.depth() > 0).then(|| e.into_path()),
+            // A dangling link or one that loops: the reader says which.
+            Err(e) => e
+                .path()
+                .filter(|p| !p.file_name().is_some_and(is_hidden))
+                .map(Path::to_path_buf),
+        })
         .filter(|p| has_extension(p, extensions))
         .collect()
 }

@@ -64,14 +64,14 @@ impl Builder {
                     continue;
                 }
                 // A symbolic link, a folder or an unreadable entry: the full
-                // build decides what it is (it skips links, as WalkDir does).
+                // build decides what it is (`input::read` says what it reads).
                 Ok(meta) if meta.is_file() => {}
                 _ => return Ok(None),
             }
             // The stamp first: if the file changes while it is read, the next
             // build sees a newer stamp and reads it again.
             let stamp = Stamp::of(path);
-            let loaded = crate::yaml::read(path, shown)
+            let loaded = crate::yaml::read(&self.root, path)
                 .map_err(|d| vec![d])
                 .and_then(|source| kept.shared.release_from(path, source));
             match loaded {

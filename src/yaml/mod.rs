@@ -12,11 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, display_path};
 pub use locate::Positions;
 
-/// Files larger than this are refused before parsing: a release file is a few KiB.
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Deeper nesting than this is refused before parsing (serde_yaml's own limit
 /// fires only after quadratic work on very deep input).
 pub const MAX_DEPTH: usize = 64;
@@ -46,23 +44,12 @@ impl Source {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing oversized files and invalid bytes with a
-/// message that says where the bad bytes are.
-pub fn read(path: &Path, shown: PathBuf) -> Result<Source, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(&shown, Location::START, format!("cannot read file: {e}")))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::new(
-            &shown,
-            Location::START,
-            format!(
-                "file is {} bytes; golive reads files of at most {} MiB",
-                bytes.len(),
-                MAX_FILE_BYTES / 1024 / 1024
-            ),
-        )
-        .with_help("split the content, or check that this is the file you meant"));
-    }
+/// Reads a file of the site in `root` as UTF-8 text, through the one gate for
+/// every file (`input::read`: only regular files inside the site, at most 4 MiB),
+/// refusing invalid bytes with a message that says where they are.
+pub fn read(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
+    let bytes = crate::input::read(root, path).map_err(crate::input::Refused::into_diagnostic)?;
+    let shown = display_path(root, path);
     match String::from_utf8(bytes) {
         // Some Windows editors start UTF-8 files with a byte order mark; it is not content.
         Ok(text) => Ok(Source {
@@ -431,7 +418,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.yaml");
         std::fs::write(&path, b"name: ok\nitems: \xff\n").unwrap();
-        let d = read(&path, "bad.yaml".into()).unwrap_err();
+        let d = read(dir.path(), &path).unwrap_err();
+        assert_eq!(d.file, PathBuf::from("bad.yaml"));
         assert_eq!(d.location, Location::new(2, 8));
         assert!(d.message.contains("0xff"));
     }
