@@ -376,7 +376,7 @@ pub fn slugify(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn load_one<T: serde::de::DeserializeOwned>(
+fn load_one<T: yaml::Document>(
     root: &Path,
     path: &Path,
     what: &str,
@@ -402,7 +402,7 @@ fn load_one<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn parse_file<T: serde::de::DeserializeOwned>(
+fn parse_file<T: yaml::Document>(
     root: &Path,
     path: &Path,
     what: &str,

@@ -366,21 +366,6 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     let person_keys = || people.people.keys().map(String::as_str);
     let owner_keys = || people.keys();
 
-    // These end up in email subjects and page titles: one line each.
-    for (path, text) in [
-        ("product", Some(&release.product)),
-        ("title", release.title.as_ref()),
-    ] {
-        if let Some(text) = text
-            && text.chars().any(char::is_control)
-        {
-            c.report(
-                path,
-                format!("`{path}` must be a single line of text"),
-                Some("remove the line break; put longer text in `summary`".into()),
-            );
-        }
-    }
     if slug_part_is_empty(&release.product) {
         c.report(
             "product",

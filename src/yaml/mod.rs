@@ -7,6 +7,7 @@
 
 pub mod emit;
 pub mod locate;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -78,8 +79,29 @@ pub fn read(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
     }
 }
 
-/// Deserialises a whole document into `T`, or returns the first problem with its place.
-pub fn parse<T: DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+/// A kind of file golive parses, and which of its keys may hold several lines.
+pub trait Document: DeserializeOwned {
+    /// Key paths whose text may span lines (Markdown, notes): keys joined by
+    /// `.`, `[]` for any list index, `*` for any key, `**` for every path.
+    /// All other text must be a single line (see `text`).
+    const MULTILINE: &'static [&'static str];
+}
+
+/// Any YAML, read loosely (by `new`, for hints): every text may span lines,
+/// but control characters are still refused.
+impl Document for serde_yaml::Value {
+    const MULTILINE: &'static [&'static str] = &["**"];
+}
+
+/// Deserialises a whole document into `T` and checks the characters of its
+/// text, or returns the first problem with its place.
+pub fn parse<T: Document>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+    let value = deserialize(source, what)?;
+    text::check(source, T::MULTILINE)?;
+    Ok(value)
+}
+
+fn deserialize<T: DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     if source.text.lines().all(|l| {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
@@ -345,6 +367,10 @@ mod tests {
         status: String,
     }
 
+    impl Document for Doc {
+        const MULTILINE: &'static [&'static str] = &[];
+    }
+
     fn source(text: &str) -> Source {
         Source {
             shown: "f.yaml".into(),
@@ -407,9 +433,7 @@ mod tests {
             ));
         }
         text.push_str("name: *a11\n");
-        let d =
-            parse::<std::collections::BTreeMap<String, serde_yaml::Value>>(&source(&text), "a doc")
-                .unwrap_err();
+        let d = parse::<serde_yaml::Value>(&source(&text), "a doc").unwrap_err();
         assert!(d.message.contains("expands too far"), "{}", d.message);
     }
 

@@ -1,0 +1,417 @@
+//! Characters that do not belong in a writer's text, found in one pass over
+//! every scalar (keys too) of a parsed document.
+//!
+//! A line break in a name ends up inside an email header; an escape character
+//! reaches a terminal; a right-to-left override makes a page say something
+//! other than the file does. So every text is checked, whatever key it is under
+//! (a key added to a file later is covered without further code):
+//!
+//! - everywhere: no control characters (C0 other than tab and line feed, DEL, C1);
+//! - in single-line text (all but the document's few `multiline` keys): no tab,
+//!   no line feed, no line or paragraph separator (U+2028, U+2029) and no
+//!   bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069).
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use super::Source;
+use crate::diagnostic::{Diagnostic, Location};
+
+/// The first character in `source` that its place does not allow, as a
+/// diagnostic at the text that holds it. `multiline` lists the key paths whose
+/// text may span lines (see `Document::MULTILINE`).
+pub fn check(source: &Source, multiline: &[&str]) -> Result<(), Diagnostic> {
+    let mut walker = Walker {
+        multiline,
+        path: Vec::new(),
+        frames: Vec::new(),
+        found: None,
+    };
+    let mut parser = Parser::new_from_str(&source.text);
+    // A document serde_yaml accepted but yaml-rust2 does not is checked as far
+    // as it goes; what was found so far still counts.
+    let _ = parser.load(&mut walker, false);
+    match walker.found {
+        None => Ok(()),
+        Some((at, problem)) => Err(source.error(at, problem.message).with_help(problem.help)),
+    }
+}
+
+/// `U+000A LINE FEED`: the code point and, where it has one, its name.
+pub fn describe(c: char) -> String {
+    let code = format!("U+{:04X}", c as u32);
+    match name(c) {
+        Some(name) => format!("{code} {name}"),
+        None if c.is_control() => format!("{code}, a control character"),
+        None => code,
+    }
+}
+
+/// Whether `c` may not appear in text of this kind.
+pub fn forbidden(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' | '\t' => !multiline,
+        c if c.is_control() => true,
+        c => !multiline && reorders_or_breaks(c),
+    }
+}
+
+/// Line and paragraph separators and the bidirectional formatting characters.
+fn reorders_or_breaks(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn name(c: char) -> Option<&'static str> {
+    const C0: [&str; 32] = [
+        "NULL",
+        "START OF HEADING",
+        "START OF TEXT",
+        "END OF TEXT",
+        "END OF TRANSMISSION",
+        "ENQUIRY",
+        "ACKNOWLEDGE",
+        "BELL",
+        "BACKSPACE",
+        "CHARACTER TABULATION",
+        "LINE FEED",
+        "LINE TABULATION",
+        "FORM FEED",
+        "CARRIAGE RETURN",
+        "SHIFT OUT",
+        "SHIFT IN",
+        "DATA LINK ESCAPE",
+        "DEVICE CONTROL ONE",
+        "DEVICE CONTROL TWO",
+        "DEVICE CONTROL THREE",
+        "DEVICE CONTROL FOUR",
+        "NEGATIVE ACKNOWLEDGE",
+        "SYNCHRONOUS IDLE",
+        "END OF TRANSMISSION BLOCK",
+        "CANCEL",
+        "END OF MEDIUM",
+        "SUBSTITUTE",
+        "ESCAPE",
+        "INFORMATION SEPARATOR FOUR",
+        "INFORMATION SEPARATOR THREE",
+        "INFORMATION SEPARATOR TWO",
+        "INFORMATION SEPARATOR ONE",
+    ];
+    Some(match c {
+        '\0'..='\u{1f}' => C0[c as usize],
+        '\u{7f}' => "DELETE",
+        '\u{85}' => "NEXT LINE",
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        _ => return None,
+    })
+}
+
+/// What was wrong and what to do about it.
+struct Problem {
+    message: String,
+    help: String,
+}
+
+/// The problem with character `c` in the text at `place` (already quoted).
+fn problem(place: &str, c: char) -> Problem {
+    let what = describe(c);
+    let (message, help) = match c {
+        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => (
+            format!("{place} must be a single line of text, but it contains a line break ({what})"),
+            "write it on one line: no `\\n` escapes, no `|` or `>` block (`>-` folds lines into one)",
+        ),
+        '\t' => (
+            format!("{place} must be a single line of text, but it contains a tab ({what})"),
+            "replace the tab with a space",
+        ),
+        c if c.is_control() => (
+            format!("{place} contains the control character {what}"),
+            "delete it: it is invisible in most editors (it often comes with text copied from a terminal or a PDF); retype the text around it if unsure",
+        ),
+        _ => (
+            format!("{place} contains {what}, which changes the order in which text is shown"),
+            "delete it: such characters make text read differently from what it says",
+        ),
+    };
+    Problem {
+        message,
+        help: help.to_string(),
+    }
+}
+
+/// One step of a key path.
+#[derive(Debug, Clone)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// `readiness[1].status.code-review.done.note`, as locate.rs writes paths.
+fn path_text(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Key(k) if out.is_empty() => out.push_str(k),
+            Segment::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Whether `path` matches `pattern`: keys separated by `.`, `[]` for any list
+/// index, `*` for any key; `**` matches every path.
+fn matches(pattern: &str, path: &[Segment]) -> bool {
+    if pattern == "**" {
+        return true;
+    }
+    let mut wanted = Vec::new();
+    for part in pattern.split('.') {
+        let key = part.trim_end_matches("[]");
+        wanted.push(Some(key));
+        wanted.extend(std::iter::repeat_n(None, (part.len() - key.len()) / 2));
+    }
+    wanted.len() == path.len()
+        && wanted.iter().zip(path).all(|(w, s)| match (w, s) {
+            (None, Segment::Index(_)) => true,
+            (Some("*"), Segment::Key(_)) => true,
+            (Some(k), Segment::Key(key)) => k == key,
+            _ => false,
+        })
+}
+
+/// A collection being read.
+enum Frame {
+    Mapping {
+        /// The key whose value comes next, once it has been read.
+        pending: Option<String>,
+        /// Whether this mapping added a segment to the path.
+        pushed: bool,
+        /// Whether this mapping is itself a key (which golive's files never use).
+        is_key: bool,
+    },
+    Sequence {
+        next: usize,
+        pushed: bool,
+        is_key: bool,
+    },
+}
+
+/// What the node that starts now is to its parent.
+enum Role {
+    Root,
+    Key,
+    Value(Segment),
+}
+
+struct Walker<'a> {
+    multiline: &'a [&'a str],
+    path: Vec<Segment>,
+    frames: Vec<Frame>,
+    found: Option<(Location, Problem)>,
+}
+
+impl Walker<'_> {
+    fn role(&mut self) -> Role {
+        match self.frames.last_mut() {
+            None => Role::Root,
+            Some(Frame::Sequence { next, .. }) => {
+                *next += 1;
+                Role::Value(Segment::Index(*next - 1))
+            }
+            Some(Frame::Mapping { pending, .. }) => match pending.take() {
+                Some(key) => Role::Value(Segment::Key(key)),
+                None => Role::Key,
+            },
+        }
+    }
+
+    /// Records that the key just read is `key`.
+    fn key_read(&mut self, key: String) {
+        if let Some(Frame::Mapping { pending, .. }) = self.frames.last_mut() {
+            *pending = Some(key);
+        }
+    }
+
+    /// Checks `text`, a value at the current path or the key `key_of`.
+    fn scalar(&mut self, text: &str, key: bool, at: Location) {
+        if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return;
+        }
+        let multiline = !key && self.multiline.iter().any(|p| matches(p, &self.path));
+        if let Some(c) = text.chars().find(|c| forbidden(*c, multiline)) {
+            let place = if key {
+                let parent = path_text(&self.path[..self.path.len() - 1]);
+                if parent.is_empty() {
+                    "a key".to_string()
+                } else {
+                    format!("a key in `{parent}`")
+                }
+            } else if self.path.is_empty() {
+                "the document".to_string()
+            } else {
+                format!("`{}`", path_text(&self.path))
+            };
+            self.found = Some((at, problem(&place, c)));
+        }
+    }
+
+    fn start(&mut self, role: Role, sequence: bool) {
+        let (pushed, is_key) = match role {
+            Role::Root => (false, false),
+            Role::Key => (false, true),
+            Role::Value(segment) => {
+                self.path.push(segment);
+                (true, false)
+            }
+        };
+        self.frames.push(if sequence {
+            Frame::Sequence {
+                next: 0,
+                pushed,
+                is_key,
+            }
+        } else {
+            Frame::Mapping {
+                pending: None,
+                pushed,
+                is_key,
+            }
+        });
+    }
+
+    fn end(&mut self) {
+        let (pushed, is_key) = match self.frames.pop() {
+            Some(Frame::Mapping { pushed, is_key, .. } | Frame::Sequence { pushed, is_key, .. }) => {
+                (pushed, is_key)
+            }
+            None => return,
+        };
+        if pushed {
+            self.path.pop();
+        }
+        if is_key {
+            self.key_read("?".into());
+        }
+    }
+}
+
+impl MarkedEventReceiver for Walker<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.found.is_some() {
+            return;
+        }
+        let at = Location::new(mark.line(), mark.col() + 1);
+        match event {
+            Event::Scalar(text, ..) => match self.role() {
+                Role::Key => {
+                    self.path.push(Segment::Key(text.clone()));
+                    self.scalar(&text, true, at);
+                    self.path.pop();
+                    self.key_read(text);
+                }
+                Role::Root => self.scalar(&text, false, at),
+                Role::Value(segment) => {
+                    self.path.push(segment);
+                    self.scalar(&text, false, at);
+                    self.path.pop();
+                }
+            },
+            Event::Alias(_) => {
+                if let Role::Key = self.role() {
+                    self.key_read("*alias".into());
+                }
+            }
+            Event::SequenceStart(..) => {
+                let role = self.role();
+                self.start(role, true);
+            }
+            Event::MappingStart(..) => {
+                let role = self.role();
+                self.start(role, false);
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.end(),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_text(text: &str, multiline: &[&str]) -> Result<(), Diagnostic> {
+        check(
+            &Source {
+                shown: "f.yaml".into(),
+                text: text.into(),
+            },
+            multiline,
+        )
+    }
+
+    #[test]
+    fn a_line_break_in_a_single_line_value_is_located_and_named() {
+        let d = check_text(
+            "people:\n  marcus:\n    name: \"Marcus\\nÖberg\"\n",
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(d.location, Location::new(3, 11));
+        assert!(d.message.contains("`people.marcus.name`"), "{}", d.message);
+        assert!(d.message.contains("U+000A LINE FEED"), "{}", d.message);
+        assert!(d.help.is_some());
+    }
+
+    #[test]
+    fn multiline_keys_take_line_breaks_and_tabs_but_no_other_controls() {
+        let multiline = ["summary", "items[].note", "status.*.note"];
+        let ok = "summary: |\n  one\n  \ttwo\nitems:\n  - {note: \"a\\nb\"}\nstatus:\n  a.b: {note: \"x\\ty\"}\n";
+        assert!(check_text(ok, &multiline).is_ok());
+        let d = check_text("summary: \"ring \\a\"\n", &multiline).unwrap_err();
+        assert!(d.message.contains("U+0007 BELL"), "{}", d.message);
+        let d = check_text("items:\n  - {check: \"a\\nb\"}\n", &multiline).unwrap_err();
+        assert!(d.message.contains("`items[0].check`"), "{}", d.message);
+        assert_eq!(d.location.line, 2);
+        let d = check_text("status:\n  a.b: {note: \"\\e[31m\"}\n", &multiline).unwrap_err();
+        assert!(d.message.contains("U+001B ESCAPE"), "{}", d.message);
+    }
+
+    #[test]
+    fn every_kind_of_forbidden_character_is_found() {
+        for (escape, name) in [
+            ("\\t", "U+0009 CHARACTER TABULATION"),
+            ("\\r", "U+000D CARRIAGE RETURN"),
+            ("\\0", "U+0000 NULL"),
+            ("\\x7f", "U+007F DELETE"),
+            ("\\N", "U+0085 NEXT LINE"),
+            ("\\x9b", "U+009B, a control character"),
+            ("\\L", "U+2028 LINE SEPARATOR"),
+            ("\\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+            ("\\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ] {
+            let d = check_text(&format!("title: \"a{escape}b\"\n"), &[]).unwrap_err();
+            assert!(d.message.contains(name), "{escape}: {}", d.message);
+        }
+        // Literal characters, not only escapes; and keys as well as values.
+        assert!(check_text("title: a\u{1b}b\n", &[]).is_err());
+        let d = check_text("people:\n  \"dan\\na\": {name: D}\n", &[]).unwrap_err();
+        assert!(d.message.contains("a key in `people`"), "{}", d.message);
+        // Folded text keeps its final line break unless `>-` says otherwise.
+        assert!(check_text("title: >\n  A title\n", &[]).is_err());
+        assert!(check_text("title: >-\n  A long\n  title\n", &[]).is_ok());
+        assert!(check_text("title: Zoë 🚀 — ok\n", &[]).is_ok());
+    }
+}
