@@ -11,6 +11,7 @@ pub mod runbook;
 pub mod schema;
 pub mod time;
 mod validate;
+mod verification;
 
 pub use validate::duplicate_slugs;
 
@@ -64,7 +65,7 @@ impl LoadedRelease {
         LoadedRelease {
             slug: slug_of(&release),
             path: shown,
-            depends: validate::verification_file(path, &release)
+            depends: verification::file(path, &release)
                 .into_iter()
                 .collect(),
             release: Arc::new(release),
@@ -76,6 +77,8 @@ impl LoadedRelease {
 /// validated, and a fingerprint of it: what every release's pages depend on
 /// besides the release itself.
 pub struct Shared {
+    /// The site folder, for files that releases name (verification results).
+    root: PathBuf,
     pub config: SiteConfig,
     pub people: People,
     pub checklists: BTreeMap<String, Checklist>,
@@ -105,7 +108,7 @@ impl Shared {
         let parsed = serde_yaml::from_str::<Release>(&source.text)
             .ok()
             .and_then(|mut release| {
-                validate::load_verification_file(path, &source, &mut release)
+                verification::load(&self.root, path, &source, &mut release)
                     .ok()
                     .map(|()| release)
             });
@@ -124,7 +127,7 @@ impl Shared {
         source: Source,
     ) -> Result<(LoadedRelease, Source), Vec<Diagnostic>> {
         let mut release = yaml::parse::<Release>(&source, "a release").map_err(|d| vec![d])?;
-        validate::load_verification_file(path, &source, &mut release).map_err(|d| vec![d])?;
+        verification::load(&self.root, path, &source, &mut release).map_err(|d| vec![d])?;
         let context = validate::Context {
             config: &self.config,
             people: &self.people,
@@ -339,6 +342,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
     texts.extend(checklists.values().map(|(s, _)| s.text.as_str()));
     texts.extend(runbooks.values().map(|r| r.source.text.as_str()));
     Some(Shared {
+        root: root.to_path_buf(),
         fingerprint: fingerprint(&texts.join("\u{0}")),
         config,
         people,

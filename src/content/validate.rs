@@ -5,13 +5,13 @@
 //! and columns only when there is something to report (see `yaml::locate`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono_tz::Tz;
 
 use super::Identity;
 use super::checklist::Checklist;
-use super::release::{PersonRef, Release, Verification};
+use super::release::{PersonRef, Release};
 use super::runbook::{self, Runbook};
 use super::time::When;
 use crate::config::people::People;
@@ -654,67 +654,4 @@ pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
         }
     }
     found
-}
-
-/// The file `verification: {file: results.json}` names, relative to the release file.
-pub fn verification_file(release_path: &Path, release: &Release) -> Option<PathBuf> {
-    let file = release.verification.as_ref()?.file.as_ref()?;
-    Some(beside(release_path, file))
-}
-
-/// `file`, named relative to the release file at `release_path`.
-fn beside(release_path: &Path, file: &str) -> PathBuf {
-    release_path.parent().unwrap_or(Path::new(".")).join(file)
-}
-
-/// Reads `verification: {file: results.json}` relative to the release file.
-pub fn load_verification_file(
-    release_path: &Path,
-    source: &Source,
-    release: &mut Release,
-) -> Result<(), Diagnostic> {
-    let Some(v) = &release.verification else {
-        return Ok(());
-    };
-    let Some(file) = &v.file else { return Ok(()) };
-    let at = || Positions::of(&source.text).value("verification.file");
-    if v.passed.is_some()
-        || v.failed.is_some()
-        || v.warnings.is_some()
-        || v.duration_seconds.is_some()
-    {
-        return Err(source
-            .error(at(), "verification has both `file:` and inline counts")
-            .with_help("keep one of them"));
-    }
-    let text = std::fs::read_to_string(beside(release_path, file)).map_err(|e| {
-        source
-            .error(at(), format!("cannot read verification file `{file}`: {e}"))
-            .with_help("the path is relative to the release file")
-    })?;
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Results {
-        passed: Option<u32>,
-        failed: Option<u32>,
-        warnings: Option<u32>,
-        duration_seconds: Option<f64>,
-    }
-    let results: Results = serde_json::from_str(&text).map_err(|e| {
-        source
-            .error(
-                at(),
-                format!("verification file `{file}` is not valid: {e}"),
-            )
-            .with_help("expected JSON with passed, failed, warnings, duration_seconds")
-    })?;
-    release.verification = Some(Verification {
-        passed: results.passed,
-        failed: results.failed,
-        warnings: results.warnings,
-        duration_seconds: results.duration_seconds,
-        file: Some(file.clone()),
-        checks: v.checks.clone(),
-    });
-    Ok(())
 }
