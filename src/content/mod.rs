@@ -13,7 +13,7 @@ pub mod time;
 mod validate;
 mod verification;
 
-pub use validate::duplicate_slugs;
+pub use validate::{duplicate_slugs, slugs_clash};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -628,30 +628,55 @@ fn slug_part_is_empty(product: &str) -> bool {
     super::slugify(product).is_empty()
 }
 
-/// Two files may not describe the same product and version: their pages would collide.
+/// Two files may not describe the same product and version: their pages would
+/// collide. Slugs that differ only in letter case (`1.0.0-RC.1`, `1.0.0-rc.1`)
+/// collide too, on the case-insensitive file systems of macOS and Windows.
 pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, &Identity> = HashMap::new();
+    let mut first: HashMap<String, &Identity> = HashMap::new();
     let mut found = Vec::new();
     for r in releases {
-        if let Some(earlier) = first.insert(&r.slug, r) {
-            first.insert(&earlier.slug, earlier);
-            let text = std::fs::read_to_string(root.join(&r.path)).unwrap_or_default();
-            let at = Positions::of(&text).value("version");
-            found.push(
-                Diagnostic::new(
-                    &r.path,
-                    at,
-                    format!(
-                        "{} {} is already described by {}",
-                        r.product,
-                        r.version,
-                        earlier.path.display()
-                    ),
-                )
+        let Some(earlier) = first.get(&slug_key(&r.slug)).copied() else {
+            first.insert(slug_key(&r.slug), r);
+            continue;
+        };
+        let text = crate::yaml::read(root, &root.join(&r.path))
+            .map(|s| s.text)
+            .unwrap_or_default();
+        let at = Positions::of(&text).value("version");
+        let message = if earlier.slug == r.slug {
+            format!(
+                "{} {} is already described by {}",
+                r.product,
+                r.version,
+                earlier.path.display()
+            )
+        } else {
+            format!(
+                "{} {} differs only in letter case from {} {} in {}: their pages (`{}`, `{}`) would be one folder on macOS and Windows",
+                r.product,
+                r.version,
+                earlier.product,
+                earlier.version,
+                earlier.path.display(),
+                r.slug,
+                earlier.slug
+            )
+        };
+        found.push(
+            Diagnostic::new(&r.path, at, message)
                 .with_source(&text)
                 .with_help("give this release its own version, or delete one of the two files"),
-            );
-        }
+        );
     }
     found
+}
+
+/// Whether two release slugs name the same folder on some file system.
+pub fn slugs_clash(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// What `slugs_clash` compares.
+fn slug_key(slug: &str) -> String {
+    slug.to_ascii_lowercase()
 }

@@ -83,11 +83,11 @@ impl Builder {
         let others =
             |path: &PathBuf| !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == path);
         let clash = fresh.iter().enumerate().any(|(i, (l, _))| {
-            fresh[..i].iter().any(|(o, _)| o.slug == l.slug)
+            fresh[..i].iter().any(|(o, _)| content::slugs_clash(&o.slug, &l.slug))
                 || cache
                     .releases
                     .iter()
-                    .any(|(p, e)| e.summary.slug == l.slug && others(p))
+                    .any(|(p, e)| content::slugs_clash(&e.summary.slug, &l.slug) && others(p))
         });
         if clash {
             let identities: Vec<Identity> = cache
