@@ -203,7 +203,7 @@ pub fn release_files(root: &Path) -> Vec<PathBuf> {
 
 /// Release files are YAML, at any depth below `content/releases/` (releases
 /// may be kept in folders by year).
-const RELEASE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+pub const RELEASE_EXTENSIONS: &[&str] = &["yaml", "yml"];
 
 pub fn releases_dir(root: &Path) -> PathBuf {
     root.join("content").join("releases")
