@@ -283,9 +283,16 @@ mod tests {
             Location::START,
             format!("invalid type: string \"{long}\", expected `{long}`"),
         )
-        .with_help(format!("not `a\u{1b}[31mb\nc`"));
-        assert!(!d.message.contains(&"x".repeat(SNIPPET_CHARS)), "{}", d.message);
-        assert!(d.message.contains(&format!("\"{}…\"", "x".repeat(SNIPPET_CHARS - 1))));
+        .with_help("not `a\u{1b}[31mb\nc`");
+        assert!(
+            !d.message.contains(&"x".repeat(SNIPPET_CHARS)),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message
+                .contains(&format!("\"{}…\"", "x".repeat(SNIPPET_CHARS - 1)))
+        );
         assert_eq!(d.help.as_deref(), Some("not `a\\u{1b}[31mb\\nc`"));
         assert_eq!(snippet("a\u{202e}b"), "a\\u{202e}b");
     }
@@ -296,10 +303,16 @@ mod tests {
             .with_source("name: \"\u{7}\u{1b}x\u{202e}\"\n");
         let text = d.render();
         assert!(text.contains("1 | name: \"␇␛x�\""), "{text}");
-        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
         let long = Diagnostic::new("f.yaml", Location::START, "bad").with_source(&"y".repeat(900));
         let echoed = long.render();
-        assert!(echoed.contains(&format!("{}…", "y".repeat(ECHO_CHARS))), "{echoed}");
+        assert!(
+            echoed.contains(&format!("{}…", "y".repeat(ECHO_CHARS))),
+            "{echoed}"
+        );
         assert!(!echoed.contains(&"y".repeat(ECHO_CHARS + 1)));
     }
 

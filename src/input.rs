@@ -87,7 +87,10 @@ impl fmt::Display for Refused {
         match &self.reason {
             Refusal::Missing => write!(f, "{shown} does not exist"),
             Refusal::DanglingLink => {
-                write!(f, "{shown} is a symbolic link to a file that does not exist")
+                write!(
+                    f,
+                    "{shown} is a symbolic link to a file that does not exist"
+                )
             }
             Refusal::Outside(way) => {
                 let what = match way {
@@ -177,8 +180,12 @@ pub fn exists(path: &Path) -> bool {
 /// Whether `path` names a place below `root` by its words alone: no `..`.
 fn lexically_inside(root: &Path, path: &Path) -> bool {
     path.strip_prefix(root).is_ok_and(|rest| {
-        rest.components()
-            .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+        rest.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
     })
 }
 
@@ -236,8 +243,14 @@ mod tests {
         let (_dir, root) = site();
         std::fs::write(root.join("content/a.yaml"), "a: 1\n").unwrap();
         symlink("a.yaml", root.join("content/b.yaml")).unwrap();
-        assert_eq!(read(&root, &root.join("content/a.yaml")).unwrap(), b"a: 1\n");
-        assert_eq!(read(&root, &root.join("content/b.yaml")).unwrap(), b"a: 1\n");
+        assert_eq!(
+            read(&root, &root.join("content/a.yaml")).unwrap(),
+            b"a: 1\n"
+        );
+        assert_eq!(
+            read(&root, &root.join("content/b.yaml")).unwrap(),
+            b"a: 1\n"
+        );
     }
 
     #[test]
@@ -250,7 +263,10 @@ mod tests {
         assert!(matches!(refused.reason, Refusal::Outside(Way::Link)));
         let text = refused.to_string();
         assert!(text.starts_with("content/people.yaml is a symbolic link to a file outside"));
-        assert!(!text.contains("hunter2") && !text.contains("secret.txt"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("secret.txt"),
+            "{text}"
+        );
         let refused = read(&root, &root.join("content/../../secret.txt")).unwrap_err();
         assert!(matches!(refused.reason, Refusal::Outside(Way::Path)));
         assert!(matches!(
@@ -267,7 +283,11 @@ mod tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         symlink("/dev/zero", root.join("content/zero.yaml")).unwrap();
         symlink("nowhere.yaml", root.join("content/dangling.yaml")).unwrap();
-        let reason = |name: &str| read(&root, &root.join("content").join(name)).unwrap_err().reason;
+        let reason = |name: &str| {
+            read(&root, &root.join("content").join(name))
+                .unwrap_err()
+                .reason
+        };
         assert!(matches!(reason("x.yaml"), Refusal::NotRegular("a folder")));
         if made.is_ok_and(|s| s.success()) {
             assert!(matches!(reason("pipe.yaml"), Refusal::NotRegular(_)));

@@ -65,9 +65,7 @@ impl LoadedRelease {
         LoadedRelease {
             slug: slug_of(&release),
             path: shown,
-            depends: verification::file(path, &release)
-                .into_iter()
-                .collect(),
+            depends: verification::file(path, &release).into_iter().collect(),
             release: Arc::new(release),
         }
     }
@@ -307,10 +305,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
     let runbook_names: BTreeSet<String> = runbook_files.iter().map(|p| stem(p)).collect();
     let runbooks: BTreeMap<String, Runbook> = runbook_files
         .par_iter()
-        .map(|path| {
-            yaml::read(root, path)
-                .and_then(|source| runbook::parse(stem(path), source))
-        })
+        .map(|path| yaml::read(root, path).and_then(|source| runbook::parse(stem(path), source)))
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|r| match r {

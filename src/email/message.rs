@@ -195,7 +195,12 @@ mod tests {
     /// that got past validation must still not crash the build.
     #[test]
     fn line_breaks_and_controls_in_names_never_panic_and_never_reach_headers() {
-        for name in ["Marcus\nÖberg", "Marcus\r\nÖberg", "\u{1b}[31mMarcus\u{85}", "\n"] {
+        for name in [
+            "Marcus\nÖberg",
+            "Marcus\r\nÖberg",
+            "\u{1b}[31mMarcus\u{85}",
+            "\n",
+        ] {
             let message = build_message(&rendered(), &envelope("Acme <r@acme.example>", name))
                 .unwrap_or_else(|e| panic!("{name:?}: {e}"));
             let bytes = message.formatted();

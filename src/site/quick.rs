@@ -83,7 +83,9 @@ impl Builder {
         let others =
             |path: &PathBuf| !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == path);
         let clash = fresh.iter().enumerate().any(|(i, (l, _))| {
-            fresh[..i].iter().any(|(o, _)| content::slugs_clash(&o.slug, &l.slug))
+            fresh[..i]
+                .iter()
+                .any(|(o, _)| content::slugs_clash(&o.slug, &l.slug))
                 || cache
                     .releases
                     .iter()
