@@ -96,6 +96,7 @@ impl Document for serde_yaml::Value {
 /// Deserialises a whole document into `T` and checks the characters of its
 /// text, or returns the first problem with its place.
 pub fn parse<T: Document>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+    text::check_literal(source)?;
     let value = deserialize(source, what)?;
     text::check(source, T::MULTILINE)?;
     Ok(value)
