@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 use std::time::SystemTime;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -122,10 +122,22 @@ fn header_text(text: &str) -> String {
         .join(" ")
 }
 
+/// The Date header's time: lettre panics on one before 1970 or after 9998.
+fn header_date(date: DateTime<FixedOffset>) -> Result<SystemTime, String> {
+    let year = date.with_timezone(&chrono::Utc).year();
+    if (1970..=9998).contains(&year) {
+        Ok(date.into())
+    } else {
+        Err(format!(
+            "the email's date ({date}) is outside the years an email header can hold (1970 to 9998)"
+        ))
+    }
+}
+
 /// The whole message, ready to write as .eml or to send.
 pub fn build_message(rendered: &Rendered, envelope: &Envelope) -> Result<Message, String> {
     let from = configured("email.from", &envelope.from)?;
-    let date: SystemTime = envelope.date.into();
+    let date = header_date(envelope.date)?;
     let mut builder = Message::builder()
         .from(from)
         .subject(rendered.subject.clone())
@@ -215,6 +227,21 @@ mod tests {
             let head = String::from_utf8_lossy(&bytes);
             let head = head.split("\r\n\r\n").next().unwrap();
             assert!(!head.contains('\u{1b}'), "{head}");
+        }
+    }
+
+    /// lettre panics formatting a Date before 1970 or after 9998.
+    #[test]
+    fn a_date_an_email_header_cannot_hold_is_an_error_not_a_panic() {
+        for iso in [
+            "1970-01-01T00:00:00+05:00",
+            "0001-01-01T00:00:00+00:00",
+            "9999-12-31T23:00:00-05:00",
+        ] {
+            let mut envelope = envelope("Acme <r@acme.example>", "Marcus");
+            envelope.date = DateTime::parse_from_rfc3339(iso).unwrap();
+            let error = build_message(&rendered(), &envelope).expect_err(iso);
+            assert!(error.contains("1970 to 9998"), "{error}");
         }
     }
 
