@@ -121,6 +121,10 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The longest approval phase, in business days: the schedule is counted back
+/// from go-live day by day, and dates do not go back forever.
+const MAX_PHASE_DAYS: u32 = 365;
+
 pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut c = Checker::new(source);
     let threshold = config.readiness.go_threshold;
@@ -137,6 +141,18 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
                 &format!("approval_matrix.{change_type}"),
                 format!("change type `{change_type}` lists no approver roles"),
                 Some("list at least one role, such as [CTO]".into()),
+            );
+        }
+    }
+    for (i, phase) in config.approval_phases.iter().enumerate() {
+        if phase.business_days > MAX_PHASE_DAYS {
+            c.report(
+                &format!("approval_phases[{i}].business_days"),
+                format!(
+                    "a phase of {} business days is longer than a year",
+                    phase.business_days
+                ),
+                Some(format!("use at most {MAX_PHASE_DAYS}")),
             );
         }
     }
