@@ -803,3 +803,29 @@ fn the_quick_rebuild_finds_versions_that_differ_only_in_letter_case() {
         other => panic!("the clash was not found: {other:?}"),
     }
 }
+
+/// An email's Date header holds the years 1970 to 9998; lettre panics on
+/// others, so a release dated outside them must be refused, not crash `build`.
+#[test]
+fn a_date_outside_the_years_an_email_can_hold_is_refused() {
+    let b = built();
+    let text = b.edit(ACME, "target: 2026-12-04 09:00", "target: 0001-01-01 00:00");
+    let line = line_of(&text, "target: 0001");
+    b.expect_invalid(ACME, line, &["0001-01-01 00:00", "1970 to 9998"]);
+    b.expect_invalid_with("check", ACME, line, &["1970 to 9998"]);
+}
+
+/// The approval schedule is counted back from go-live a business day at a
+/// time: an absurd phase length must be refused, not overflow the calendar.
+#[test]
+fn an_approval_phase_longer_than_a_year_is_refused() {
+    let b = built();
+    let text = b.edit(
+        SITE,
+        "approval_matrix:",
+        "approval_phases:\n  - {name: Review, business_days: 4294967295, roles: [CTO]}\napproval_matrix:",
+    );
+    let line = line_of(&text, "4294967295");
+    b.expect_invalid(SITE, line, &["longer than a year", "at most 365"]);
+    b.expect_invalid_with("check", SITE, line, &["longer than a year"]);
+}
