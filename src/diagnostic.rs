@@ -77,9 +77,10 @@ impl Diagnostic {
 
     /// `path:line:column: error: message`, the offending line with a caret, and help.
     pub fn render(&self) -> String {
+        // A file's name is the writer's too: no control character reaches the terminal.
         let mut out = format!(
             "{}:{}:{}: error: {}\n",
-            self.file.display(),
+            escaped(&self.file.display().to_string()),
             self.location.line,
             self.location.column,
             self.message
@@ -295,6 +296,17 @@ mod tests {
         );
         assert_eq!(d.help.as_deref(), Some("not `a\\u{1b}[31mb\\nc`"));
         assert_eq!(snippet("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn a_file_name_with_control_characters_is_printed_escaped() {
+        let d = Diagnostic::new("content/releases/a\u{1b}[2J.yaml", Location::START, "bad");
+        assert!(
+            d.render()
+                .starts_with("content/releases/a\\u{1b}[2J.yaml:1:1: error: bad\n"),
+            "{}",
+            d.render()
+        );
     }
 
     #[test]
