@@ -422,7 +422,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 if !unreachable.is_empty() {
                     c.report(
                         &path,
-                        format!("`{key}` includes people with no email address: {}", unreachable.join(", ")),
+                        format!("`{key}` includes people with no email address: `{}`", unreachable.join("`, `")),
                         Some("add `email:` to them in people.yaml, or leave them out of the audience".into()),
                     );
                 }
@@ -661,14 +661,14 @@ pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
         let at = Positions::of(&text).value("version");
         let message = if earlier.slug == r.slug {
             format!(
-                "{} {} is already described by {}",
+                "`{} {}` is already described by {}",
                 r.product,
                 r.version,
                 earlier.path.display()
             )
         } else {
             format!(
-                "{} {} differs only in letter case from {} {} in {}: their pages (`{}`, `{}`) would be one folder on macOS and Windows",
+                "`{} {}` differs only in letter case from `{} {}` in {}: their pages (`{}`, `{}`) would be one folder on macOS and Windows",
                 r.product,
                 r.version,
                 earlier.product,
