@@ -80,7 +80,7 @@ pub fn read(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
 }
 
 /// A kind of file golive parses, and which of its keys may hold several lines.
-pub trait Document: DeserializeOwned {
+pub trait Document: DeserializeOwned + serde::Serialize {
     /// Key paths whose text may span lines (Markdown, notes): keys joined by
     /// `.`, `[]` for any list index, `*` for any key, `**` for every path.
     /// All other text must be a single line (see `text`).
@@ -98,7 +98,7 @@ impl Document for serde_yaml::Value {
 pub fn parse<T: Document>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     text::check_literal(source)?;
     let value = deserialize(source, what)?;
-    text::check(source, T::MULTILINE)?;
+    text::check(source, &value, T::MULTILINE)?;
     Ok(value)
 }
 
@@ -352,7 +352,7 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Deserialize, Debug)]
+    #[derive(Deserialize, serde::Serialize, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Doc {
@@ -361,7 +361,7 @@ mod tests {
         items: Vec<Item>,
     }
 
-    #[derive(Deserialize, Debug)]
+    #[derive(Deserialize, serde::Serialize, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Item {

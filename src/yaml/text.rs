@@ -1,5 +1,5 @@
 //! Characters that do not belong in a writer's text, found in one pass over
-//! every scalar (keys too) of a parsed document.
+//! every text (keys too) of a parsed document.
 //!
 //! A line break in a name ends up inside an email header; an escape character
 //! reaches a terminal; a right-to-left override makes a page say something
@@ -10,30 +10,114 @@
 //! - in single-line text (all but the document's few `multiline` keys): no tab,
 //!   no line feed, no line or paragraph separator (U+2028, U+2029) and no
 //!   bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069).
+//!
+//! The pass walks the parsed value, serialised to a JSON tree (a fraction of
+//! the cost of parsing the text again), with the key path of each text; the
+//! YAML text is read for positions only when there is a problem to place.
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use serde::Serialize;
+use serde_json::Value;
 
-use super::Source;
+use super::{Positions, Source};
 use crate::diagnostic::{Diagnostic, Location};
 
-/// The first character in `source` that its place does not allow, as a
-/// diagnostic at the text that holds it. `multiline` lists the key paths whose
-/// text may span lines (see `Document::MULTILINE`).
-pub fn check(source: &Source, multiline: &[&str]) -> Result<(), Diagnostic> {
-    let mut walker = Walker {
-        multiline,
-        path: Vec::new(),
-        frames: Vec::new(),
-        found: None,
+/// The first character (in the file's order) of the text of `document`, parsed
+/// from `source`, that its place does not allow, as a diagnostic at the text
+/// that holds it. `multiline` lists the key paths whose text may span lines
+/// (see `Document::MULTILINE`).
+pub fn check<T: Serialize>(
+    source: &Source,
+    document: &T,
+    multiline: &[&str],
+) -> Result<(), Diagnostic> {
+    // Only a map with keys that are not text fails to serialise, and only in
+    // loosely read YAML (`serde_yaml::Value`): it has nothing to check then.
+    let Ok(tree) = serde_json::to_value(document) else {
+        return Ok(());
     };
-    let mut parser = Parser::new_from_str(&source.text);
-    // A document serde_yaml accepted but yaml-rust2 does not is checked as far
-    // as it goes; what was found so far still counts.
-    let _ = parser.load(&mut walker, false);
-    match walker.found {
-        None => Ok(()),
-        Some((at, problem)) => Err(source.error(at, problem.message).with_help(problem.help)),
+    let mut found = Vec::new();
+    walk(&tree, &mut Vec::new(), multiline, &mut found);
+    let found: Vec<(String, String, bool, char)> = found
+        .into_iter()
+        .map(|(path, key, c)| (path_text(&path), place(&path, key), key, c))
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    let positions = Positions::of(&source.text);
+    let (at, problem) = found
+        .into_iter()
+        .map(|(path, place, key, c)| {
+            let at = if key {
+                positions.key(&path)
+            } else {
+                positions.value(&path)
+            };
+            (at, problem(&place, c))
+        })
+        .min_by_key(|(at, _)| *at)
+        .expect("found is not empty");
+    Err(source.error(at, problem.message).with_help(problem.help))
+}
+
+/// Every text in `value` at `path` (and below it) with a character its place
+/// does not allow: the path, whether it is a key, and the character.
+fn walk<'a>(
+    value: &'a Value,
+    path: &mut Vec<Segment<'a>>,
+    multiline: &[&str],
+    found: &mut Vec<(Vec<Segment<'a>>, bool, char)>,
+) {
+    match value {
+        Value::String(text) => {
+            if let Some(c) = first_forbidden(text, || multiline.iter().any(|p| matches(p, path))) {
+                found.push((path.clone(), false, c));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                walk(item, path, multiline, found);
+                path.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                path.push(Segment::Key(key));
+                if let Some(c) = first_forbidden(key, || false) {
+                    found.push((path.clone(), true, c));
+                }
+                walk(item, path, multiline, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The first character of `text` that is not allowed, where `multiline` says
+/// (asked only when needed) whether the text may span lines.
+fn first_forbidden(text: &str, multiline: impl Fn() -> bool) -> Option<char> {
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return None;
+    }
+    let multiline = multiline();
+    text.chars().find(|c| forbidden(*c, multiline))
+}
+
+/// How a message names the text at `path`.
+fn place(path: &[Segment<'_>], key: bool) -> String {
+    if key {
+        let parent = path_text(&path[..path.len() - 1]);
+        if parent.is_empty() {
+            "a key".to_string()
+        } else {
+            format!("a key in `{parent}`")
+        }
+    } else if path.is_empty() {
+        "the document".to_string()
+    } else {
+        format!("`{}`", path_text(path))
     }
 }
 
@@ -42,6 +126,12 @@ pub fn check(source: &Source, multiline: &[&str]) -> Result<(), Diagnostic> {
 /// breaks; the YAML parser would report one by byte offset only.
 pub fn check_literal(source: &Source) -> Result<(), Diagnostic> {
     let literal = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    // Bytes first: C0 and DEL are single bytes, C1 characters start with 0xC2.
+    let suspect =
+        |b: &u8| *b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r') || matches!(b, 0x7f | 0xc2);
+    if !source.text.as_bytes().iter().any(suspect) {
+        return Ok(());
+    }
     let Some((offset, c)) = source.text.char_indices().find(|(_, c)| literal(*c)) else {
         return Ok(());
     };
@@ -55,7 +145,7 @@ pub fn check_literal(source: &Source) -> Result<(), Diagnostic> {
         .chars()
         .map(|c| if literal(c) { ' ' } else { c })
         .collect();
-    let positions = super::Positions::of(&spaced);
+    let positions = Positions::of(&spaced);
     let place = match positions.path_at(at) {
         Some(path) if !path.is_empty() => format!("`{path}`"),
         _ => "this line".to_string(),
@@ -180,13 +270,13 @@ fn problem(place: &str, c: char) -> Problem {
 
 /// One step of a key path.
 #[derive(Debug, Clone)]
-enum Segment {
-    Key(String),
+enum Segment<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
 /// `readiness[1].status.code-review.done.note`, as locate.rs writes paths.
-fn path_text(path: &[Segment]) -> String {
+fn path_text(path: &[Segment<'_>]) -> String {
     let mut out = String::new();
     for segment in path {
         match segment {
@@ -203,7 +293,7 @@ fn path_text(path: &[Segment]) -> String {
 
 /// Whether `path` matches `pattern`: keys separated by `.`, `[]` for any list
 /// index, `*` for any key; `**` matches every path.
-fn matches(pattern: &str, path: &[Segment]) -> bool {
+fn matches(pattern: &str, path: &[Segment<'_>]) -> bool {
     if pattern == "**" {
         return true;
     }
@@ -222,174 +312,17 @@ fn matches(pattern: &str, path: &[Segment]) -> bool {
         })
 }
 
-/// A collection being read.
-enum Frame {
-    Mapping {
-        /// The key whose value comes next, once it has been read.
-        pending: Option<String>,
-        /// Whether this mapping added a segment to the path.
-        pushed: bool,
-        /// Whether this mapping is itself a key (which golive's files never use).
-        is_key: bool,
-    },
-    Sequence {
-        next: usize,
-        pushed: bool,
-        is_key: bool,
-    },
-}
-
-/// What the node that starts now is to its parent.
-enum Role {
-    Root,
-    Key,
-    Value(Segment),
-}
-
-struct Walker<'a> {
-    multiline: &'a [&'a str],
-    path: Vec<Segment>,
-    frames: Vec<Frame>,
-    found: Option<(Location, Problem)>,
-}
-
-impl Walker<'_> {
-    fn role(&mut self) -> Role {
-        match self.frames.last_mut() {
-            None => Role::Root,
-            Some(Frame::Sequence { next, .. }) => {
-                *next += 1;
-                Role::Value(Segment::Index(*next - 1))
-            }
-            Some(Frame::Mapping { pending, .. }) => match pending.take() {
-                Some(key) => Role::Value(Segment::Key(key)),
-                None => Role::Key,
-            },
-        }
-    }
-
-    /// Records that the key just read is `key`.
-    fn key_read(&mut self, key: String) {
-        if let Some(Frame::Mapping { pending, .. }) = self.frames.last_mut() {
-            *pending = Some(key);
-        }
-    }
-
-    /// Checks `text`, a value at the current path or the key `key_of`.
-    fn scalar(&mut self, text: &str, key: bool, at: Location) {
-        if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            return;
-        }
-        let multiline = !key && self.multiline.iter().any(|p| matches(p, &self.path));
-        if let Some(c) = text.chars().find(|c| forbidden(*c, multiline)) {
-            let place = if key {
-                let parent = path_text(&self.path[..self.path.len() - 1]);
-                if parent.is_empty() {
-                    "a key".to_string()
-                } else {
-                    format!("a key in `{parent}`")
-                }
-            } else if self.path.is_empty() {
-                "the document".to_string()
-            } else {
-                format!("`{}`", path_text(&self.path))
-            };
-            self.found = Some((at, problem(&place, c)));
-        }
-    }
-
-    fn start(&mut self, role: Role, sequence: bool) {
-        let (pushed, is_key) = match role {
-            Role::Root => (false, false),
-            Role::Key => (false, true),
-            Role::Value(segment) => {
-                self.path.push(segment);
-                (true, false)
-            }
-        };
-        self.frames.push(if sequence {
-            Frame::Sequence {
-                next: 0,
-                pushed,
-                is_key,
-            }
-        } else {
-            Frame::Mapping {
-                pending: None,
-                pushed,
-                is_key,
-            }
-        });
-    }
-
-    fn end(&mut self) {
-        let (pushed, is_key) = match self.frames.pop() {
-            Some(
-                Frame::Mapping { pushed, is_key, .. } | Frame::Sequence { pushed, is_key, .. },
-            ) => (pushed, is_key),
-            None => return,
-        };
-        if pushed {
-            self.path.pop();
-        }
-        if is_key {
-            self.key_read("?".into());
-        }
-    }
-}
-
-impl MarkedEventReceiver for Walker<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.found.is_some() {
-            return;
-        }
-        let at = Location::new(mark.line(), mark.col() + 1);
-        match event {
-            Event::Scalar(text, ..) => match self.role() {
-                Role::Key => {
-                    self.path.push(Segment::Key(text.clone()));
-                    self.scalar(&text, true, at);
-                    self.path.pop();
-                    self.key_read(text);
-                }
-                Role::Root => self.scalar(&text, false, at),
-                Role::Value(segment) => {
-                    self.path.push(segment);
-                    self.scalar(&text, false, at);
-                    self.path.pop();
-                }
-            },
-            Event::Alias(_) => {
-                if let Role::Key = self.role() {
-                    self.key_read("*alias".into());
-                }
-            }
-            Event::SequenceStart(..) => {
-                let role = self.role();
-                self.start(role, true);
-            }
-            Event::MappingStart(..) => {
-                let role = self.role();
-                self.start(role, false);
-            }
-            Event::SequenceEnd | Event::MappingEnd => self.end(),
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check_text(text: &str, multiline: &[&str]) -> Result<(), Diagnostic> {
-        check(
-            &Source {
-                shown: "f.yaml".into(),
-                text: text.into(),
-            },
-            multiline,
-        )
+        let document: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let source = Source {
+            shown: "f.yaml".into(),
+            text: text.into(),
+        };
+        check(&source, &document, multiline)
     }
 
     #[test]
