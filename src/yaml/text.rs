@@ -37,27 +37,23 @@ pub fn check<T: Serialize>(
     };
     let mut found = Vec::new();
     walk(&tree, &mut Vec::new(), multiline, &mut found);
-    let found: Vec<(String, String, bool, char)> = found
-        .into_iter()
-        .map(|(path, key, c)| (path_text(&path), place(&path, key), key, c))
-        .collect();
     if found.is_empty() {
         return Ok(());
     }
     let positions = Positions::of(&source.text);
-    let (at, problem) = found
-        .into_iter()
-        .map(|(path, place, key, c)| {
-            let at = if key {
-                positions.key(&path)
-            } else {
-                positions.value(&path)
-            };
-            (at, problem(&place, c))
-        })
-        .min_by_key(|(at, _)| *at)
-        .expect("found is not empty");
-    Err(source.error(at, problem.message).with_help(problem.help))
+    let placed = found.iter().map(|(path, key, c)| {
+        let text = path_text(path);
+        let at = if *key {
+            positions.key(&text)
+        } else {
+            positions.value(&text)
+        };
+        (at, problem(&place(path, *key), *c))
+    });
+    match placed.min_by_key(|(at, _)| *at) {
+        Some((at, problem)) => Err(source.error(at, problem.message).with_help(problem.help)),
+        None => Ok(()),
+    }
 }
 
 /// Every text in `value` at `path` (and below it) with a character its place
