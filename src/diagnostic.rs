@@ -4,6 +4,11 @@
 //! first one, so a writer sees every mistake of a build at once. Each prints as
 //! `path:line:column: error: message`, followed by the offending line and a caret,
 //! the way compilers do, so editors and CI logs can jump to it.
+//!
+//! What a diagnostic prints is bounded: values it quotes are cut to a short
+//! snippet, control characters are shown escaped (never sent to a terminal),
+//! and the echoed line is cut too, so an error can never pour a file's
+//! content into a log.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -45,19 +50,19 @@ impl Diagnostic {
         Diagnostic {
             file: file.into(),
             location,
-            message: message.into(),
+            message: bounded(&message.into()),
             help: None,
             source_line: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(bounded(&help.into()));
         self
     }
 
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
-        self.help = help;
+        self.help = help.as_deref().map(bounded);
         self
     }
 
@@ -72,9 +77,10 @@ impl Diagnostic {
 
     /// `path:line:column: error: message`, the offending line with a caret, and help.
     pub fn render(&self) -> String {
+        // A file's name is the writer's too: no control character reaches the terminal.
         let mut out = format!(
             "{}:{}:{}: error: {}\n",
-            self.file.display(),
+            escaped(&self.file.display().to_string()),
             self.location.line,
             self.location.column,
             self.message
@@ -82,12 +88,11 @@ impl Diagnostic {
         if let Some(line) = &self.source_line {
             let number = self.location.line.to_string();
             let gutter = " ".repeat(number.len());
-            // Tabs would misalign the caret; show them as single spaces.
-            let shown: String = line
-                .chars()
-                .take(200)
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
+            // One character for each, so that the caret stays in its column.
+            let mut shown: String = line.chars().take(ECHO_CHARS).map(visible).collect();
+            if line.chars().nth(ECHO_CHARS).is_some() {
+                shown.push('…');
+            }
             let caret_at = self
                 .location
                 .column
@@ -155,6 +160,81 @@ impl std::fmt::Display for InvalidSite {
 
 impl std::error::Error for InvalidSite {}
 
+/// The longest value a message quotes.
+pub const SNIPPET_CHARS: usize = 60;
+/// The longest part of a line that is echoed under a diagnostic.
+const ECHO_CHARS: usize = 200;
+/// The longest message or help text.
+const MESSAGE_CHARS: usize = 2000;
+
+/// `text` as a message may quote it: control and direction characters escaped
+/// (`\n`, `\u{1b}`), cut after `SNIPPET_CHARS` characters with an ellipsis.
+pub fn snippet(text: &str) -> String {
+    let escaped = escaped(text);
+    if escaped.chars().count() <= SNIPPET_CHARS {
+        return escaped;
+    }
+    let mut cut: String = escaped.chars().take(SNIPPET_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Control characters (C0, DEL, C1), line and paragraph separators and
+/// bidirectional controls, written as escapes; everything else as it is.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if crate::yaml::text::forbidden(c, false) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message or help text fit to print: every `quoted` or "quoted" part cut
+/// to a snippet, control characters escaped, the whole of a bounded length.
+fn bounded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MESSAGE_CHARS));
+    let mut rest = text;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest[open..].chars().next().unwrap_or('`');
+        let inside = &rest[open + 1..];
+        let Some(close) = inside.find(quote) else {
+            break;
+        };
+        out.push_str(&escaped(&rest[..open]));
+        out.push(quote);
+        out.push_str(&snippet(&inside[..close]));
+        out.push(quote);
+        rest = &inside[close + 1..];
+    }
+    out.push_str(&escaped(rest));
+    if out.chars().count() > MESSAGE_CHARS {
+        out = out.chars().take(MESSAGE_CHARS - 1).collect();
+        out.push('…');
+    }
+    out
+}
+
+/// A character of an echoed line as one visible character: tabs as spaces,
+/// C0 controls and DEL as their Unicode pictures (␊, ␛), other invisible
+/// controls as �.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
+        '\u{7f}' => '␡',
+        c if crate::yaml::text::forbidden(c, false) => '�',
+        c => c,
+    }
+}
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -194,6 +274,58 @@ mod tests {
         assert!(text.contains("2 | version: 1.0\n"));
         assert!(text.contains("  |         ^\n"), "{text}");
         assert!(text.ends_with("  = help: did you mean `status`?\n"));
+    }
+
+    #[test]
+    fn quoted_values_are_cut_and_controls_escaped() {
+        let long = "x".repeat(5000);
+        let d = Diagnostic::new(
+            "f.yaml",
+            Location::START,
+            format!("invalid type: string \"{long}\", expected `{long}`"),
+        )
+        .with_help("not `a\u{1b}[31mb\nc`");
+        assert!(
+            !d.message.contains(&"x".repeat(SNIPPET_CHARS)),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message
+                .contains(&format!("\"{}…\"", "x".repeat(SNIPPET_CHARS - 1)))
+        );
+        assert_eq!(d.help.as_deref(), Some("not `a\\u{1b}[31mb\\nc`"));
+        assert_eq!(snippet("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn a_file_name_with_control_characters_is_printed_escaped() {
+        let d = Diagnostic::new("content/releases/a\u{1b}[2J.yaml", Location::START, "bad");
+        assert!(
+            d.render()
+                .starts_with("content/releases/a\\u{1b}[2J.yaml:1:1: error: bad\n"),
+            "{}",
+            d.render()
+        );
+    }
+
+    #[test]
+    fn the_echoed_line_shows_controls_as_one_visible_character_each() {
+        let d = Diagnostic::new("f.yaml", Location::new(1, 9), "bad")
+            .with_source("name: \"\u{7}\u{1b}x\u{202e}\"\n");
+        let text = d.render();
+        assert!(text.contains("1 | name: \"␇␛x�\""), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        let long = Diagnostic::new("f.yaml", Location::START, "bad").with_source(&"y".repeat(900));
+        let echoed = long.render();
+        assert!(
+            echoed.contains(&format!("{}…", "y".repeat(ECHO_CHARS))),
+            "{echoed}"
+        );
+        assert!(!echoed.contains(&"y".repeat(ECHO_CHARS + 1)));
     }
 
     #[test]

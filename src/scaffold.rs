@@ -56,7 +56,7 @@ pub(crate) fn scan_releases(root: &Path, product: &str) -> Vec<Earlier> {
         .into_iter()
         .filter_map(|path| {
             let shown = display_path(root, &path);
-            let source = yaml::read(&path, shown.clone()).ok()?;
+            let source = yaml::read(root, &path).ok()?;
             let value: Value = yaml::parse(&source, "a release").ok()?;
             let name = value.get("product")?.as_str()?.to_string();
             let version = match value.get("version")? {
@@ -80,7 +80,7 @@ pub(crate) fn copied_release(
     version: &semver::Version,
 ) -> Result<String, String> {
     let file = root.join(&source.path);
-    let read = yaml::read(&file, source.path.clone())
+    let read = yaml::read(root, &file)
         .and_then(|s| yaml::parse::<Value>(&s, "a release"))
         .map_err(|d| d.render().trim_end().to_string())?;
     let Value::Mapping(mut release) = read else {
@@ -228,7 +228,7 @@ impl Hints {
     fn read(root: &Path) -> Hints {
         let content = root.join("content");
         let value = |path: PathBuf| -> Option<Value> {
-            let source = yaml::read(&path, display_path(root, &path)).ok()?;
+            let source = yaml::read(root, &path).ok()?;
             yaml::parse::<Value>(&source, "YAML").ok()
         };
         let keys = |map: Option<&Value>| -> Vec<(String, Value)> {

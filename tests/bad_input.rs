@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{Output, Site, Snapshot, line_of, line_of_bytes, replace_once};
+use common::{
+    Output, Site, Snapshot, diagnostics_at, line_of, line_of_bytes, replace_once, reported_places,
+};
 
 const ACME: &str = "content/releases/acme-erp-2.0.0.yaml";
 const BILLING: &str = "content/releases/billing-1.4.0.yaml";
@@ -39,59 +41,6 @@ fn built() -> Built {
         public,
         top_level,
     }
-}
-
-/// The header and help lines of each diagnostic reported at `file:line:`.
-fn diagnostics_at(stderr: &str, file: &str, line: usize) -> Vec<String> {
-    let prefix = format!("{file}:{line}:");
-    let mut found = Vec::new();
-    let mut current: Option<String> = None;
-    for l in stderr.lines() {
-        if is_header(l) {
-            if let Some(block) = current.take() {
-                found.push(block);
-            }
-            if l.starts_with(&prefix) {
-                current = Some(format!("{l}\n"));
-            }
-        } else if let Some(block) = current.as_mut()
-            && (l.trim_start().starts_with("= ") || !l.contains(" | ") && !l.trim().ends_with('|'))
-        {
-            block.push_str(l);
-            block.push('\n');
-        }
-    }
-    found.extend(current);
-    found
-}
-
-/// `path:line:column: error: ...`
-fn is_header(l: &str) -> bool {
-    let Some((head, _message)) = l.split_once(": error: ") else {
-        return false;
-    };
-    let mut parts = head.rsplitn(3, ':');
-    let column = parts.next().unwrap_or("");
-    let line = parts.next().unwrap_or("");
-    let path = parts.next().unwrap_or("");
-    !path.is_empty()
-        && !line.is_empty()
-        && line.bytes().all(|b| b.is_ascii_digit())
-        && !column.is_empty()
-        && column.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Every `path:line` that has a diagnostic.
-fn reported_places(stderr: &str) -> Vec<String> {
-    stderr
-        .lines()
-        .filter(|l| is_header(l))
-        .map(|l| {
-            let head = l.split(": error: ").next().unwrap();
-            let (place, _column) = head.rsplit_once(':').unwrap();
-            place.to_string()
-        })
-        .collect()
 }
 
 impl Built {
@@ -728,4 +677,155 @@ fn a_summary_link_to_a_missing_runbook_is_reported() {
     );
     let line = line_of(&text, "db-erors.md");
     b.expect_invalid(ACME, line, &["db-erors.md", "did you mean `db-errors.md`"]);
+}
+
+// ---------------------------------------------------------------- slugs, bounds, empty sites
+
+#[test]
+fn versions_that_differ_only_in_letter_case_are_duplicates() {
+    let b = built();
+    let text = b.edit(BILLING, "version: 1.4.0", "version: 1.5.0-RC.1");
+    let second = "content/releases/billing-rc.yaml";
+    let copy = replace_once(&text, "version: 1.5.0-RC.1", "version: 1.5.0-rc.1");
+    b.write(second, &copy);
+    let line = line_of(&copy, "version: 1.5.0-rc.1");
+    for command in ["build", "check"] {
+        let out = b.expect_invalid_with(command, second, line, &[BILLING, "letter case"]);
+        assert!(
+            !reported_places(&out.stderr)
+                .iter()
+                .any(|p| p.starts_with(&format!("{BILLING}:"))),
+            "the first file is not the one at fault\n{}",
+            out.describe()
+        );
+    }
+}
+
+#[test]
+fn a_long_value_is_quoted_as_a_short_snippet() {
+    let b = built();
+    let long = format!("omar{}", "x".repeat(5_000));
+    let text = b.edit(
+        ACME,
+        "        owner: omar\n",
+        &format!("        owner: {long}\n"),
+    );
+    let line = line_of(&text, "owner: omarxxx");
+    let out = b.expect_invalid(ACME, line, &["unknown person or group `omarxxx"]);
+    let header = out
+        .stderr
+        .lines()
+        .find(|l| common::is_header(l))
+        .expect("a diagnostic");
+    assert!(
+        header.contains('…') && !header.contains(&"x".repeat(60)),
+        "the value is not cut: {header}"
+    );
+    assert!(
+        out.stderr.lines().all(|l| l.chars().count() < 300),
+        "a line of the output is not bounded\n{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn check_fails_on_a_site_without_releases_and_says_where_it_looked() {
+    let b = built();
+    for file in [ACME, BILLING] {
+        b.site.remove(file);
+    }
+    let releases = std::fs::canonicalize(b.site.path("content/releases")).unwrap();
+    for args in [vec!["check"], vec!["check", "--format", "json"]] {
+        let out = b.site.run(&args);
+        assert_eq!(out.code, Some(2), "{}", out.describe());
+        assert!(
+            out.stderr.contains(&releases.display().to_string())
+                && out.stderr.contains("*.yaml and *.yml"),
+            "{}",
+            out.describe()
+        );
+        assert!(!out.stdout.contains("\"go\": true"), "{}", out.describe());
+    }
+    std::fs::remove_dir(b.site.path("content/releases")).unwrap();
+    let out = b.site.run(&["check"]);
+    assert_eq!(out.code, Some(2), "{}", out.describe());
+    assert!(out.stderr.contains("does not exist"), "{}", out.describe());
+    // An empty site still builds, with a warning that says the same.
+    let out = b.site.run(&["build"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    assert!(
+        out.stderr
+            .contains("warning: the site was built without releases"),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn check_of_a_release_that_does_not_exist_fails() {
+    let b = built();
+    let out = b.site.run(&["check", "--release", "acme-erp-9.9.9"]);
+    assert_eq!(out.code, Some(2), "{}", out.describe());
+    assert!(
+        out.stderr.contains("no release `acme-erp-9.9.9`"),
+        "{}",
+        out.describe()
+    );
+}
+
+/// `serve` rebuilds an edited release on its own (the quick path); it must
+/// find the same clash.
+#[test]
+fn the_quick_rebuild_finds_versions_that_differ_only_in_letter_case() {
+    let site = Site::copy_of("basic");
+    let mut builder = golive::site::Builder::new(&site.root, &site.path("public"));
+    builder.build().expect("the fixture builds");
+    let text = site.read(BILLING);
+    site.write(
+        BILLING,
+        text.replace("version: 1.4.0", "version: 1.5.0-RC.1"),
+    );
+    builder
+        .rebuild_releases(&[site.path(BILLING)])
+        .expect("the edit is valid")
+        .expect("a release edit takes the quick path");
+    let second = "content/releases/billing-rc.yaml";
+    site.write(
+        second,
+        text.replace("version: 1.4.0", "version: 1.5.0-rc.1"),
+    );
+    match builder.rebuild_releases(&[site.path(second)]) {
+        Err(golive::site::BuildError::Invalid(invalid)) => {
+            let d = &invalid.diagnostics[0];
+            assert_eq!(d.file, std::path::PathBuf::from(second), "{d:?}");
+            assert!(d.message.contains("letter case"), "{d:?}");
+        }
+        other => panic!("the clash was not found: {other:?}"),
+    }
+}
+
+/// An email's Date header holds the years 1970 to 9998; lettre panics on
+/// others, so a release dated outside them must be refused, not crash `build`.
+#[test]
+fn a_date_outside_the_years_an_email_can_hold_is_refused() {
+    let b = built();
+    let text = b.edit(ACME, "target: 2026-12-04 09:00", "target: 0001-01-01 00:00");
+    let line = line_of(&text, "target: 0001");
+    b.expect_invalid(ACME, line, &["0001-01-01 00:00", "1970 to 9998"]);
+    b.expect_invalid_with("check", ACME, line, &["1970 to 9998"]);
+}
+
+/// The approval schedule is counted back from go-live a business day at a
+/// time: an absurd phase length must be refused, not overflow the calendar.
+#[test]
+fn an_approval_phase_longer_than_a_year_is_refused() {
+    let b = built();
+    let text = b.edit(
+        SITE,
+        "approval_matrix:",
+        "approval_phases:\n  - {name: Review, business_days: 4294967295, roles: [CTO]}\napproval_matrix:",
+    );
+    let line = line_of(&text, "4294967295");
+    b.expect_invalid(SITE, line, &["longer than a year", "at most 365"]);
+    b.expect_invalid_with("check", SITE, line, &["longer than a year"]);
 }

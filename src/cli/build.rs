@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::{Cli, exit, print_invalid};
+use super::{Cli, NO_RELEASES_HELP, exit, no_releases, print_invalid};
 use crate::site::{self, BuildError};
 
 #[derive(clap::Args, Debug)]
@@ -17,6 +17,13 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
     let out = cli.root.join(&args.out);
     match site::build(&cli.root, &out, !cli.quiet) {
         Ok(summary) => {
+            if summary.releases == 0 && !cli.quiet {
+                let _ = writeln!(
+                    anstream::stderr(),
+                    "warning: the site was built without releases: {}\n  = help: {NO_RELEASES_HELP}",
+                    no_releases(&cli.root)
+                );
+            }
             if !cli.quiet {
                 let _ = writeln!(
                     anstream::stdout(),

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use super::{Cli, exit, find_release, print_invalid};
+use super::{Cli, NO_RELEASES_HELP, exit, find_release, no_releases, print_invalid};
 use crate::evaluate::{Report, Verdict};
 use crate::site;
 
@@ -41,6 +41,15 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
             return exit::INVALID;
         }
     };
+    // A gate that passes on nothing would pass a pipeline with a wrong --root.
+    if loaded.releases.is_empty() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: nothing to check: {}\n  = help: {NO_RELEASES_HELP}",
+            no_releases(&cli.root)
+        );
+        return exit::INVALID;
+    }
     let chosen: Vec<&Report> = match &args.release {
         None => reports.iter().collect(),
         Some(wanted) => match find_release(&cli.root, &loaded, wanted) {

@@ -129,6 +129,34 @@ fn find_release(root: &Path, site: &LoadedSite, wanted: &str) -> Result<usize, S
     Err(format!("error: no release `{wanted}`\n  = help: {help}"))
 }
 
+/// Where releases were looked for and not found, for `check` (an error: a gate
+/// that passes on nothing would pass a pipeline run with the wrong `--root`)
+/// and `build` (a warning: an empty site is a site).
+fn no_releases(root: &Path) -> String {
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let dir = crate::content::releases_dir(&site);
+    let patterns: Vec<String> = crate::content::RELEASE_EXTENSIONS
+        .iter()
+        .map(|x| format!("*.{x}"))
+        .collect();
+    if dir.is_dir() {
+        format!(
+            "no release files in {} (looked for {}, in subfolders too, skipping hidden ones)",
+            dir.display(),
+            patterns.join(" and ")
+        )
+    } else {
+        format!(
+            "no release files: {} does not exist (releases are {} files in it)",
+            dir.display(),
+            patterns.join(" and ")
+        )
+    }
+}
+
+/// What to do when there are no releases.
+const NO_RELEASES_HELP: &str = "check that --root names the site folder (the one that holds content/); start a release with `golive new <product> <version>`";
+
 /// One email of one release, composed: where `email` and `send` start. On
 /// failure the problem is printed and the exit code comes back instead.
 fn compose_email(

@@ -28,6 +28,11 @@ pub struct Person {
     pub chat: Option<String>,
 }
 
+/// Every text of people.yaml is one line: names and addresses go into email headers.
+impl crate::yaml::Document for People {
+    const MULTILINE: &'static [&'static str] = &[];
+}
+
 impl People {
     /// Whether `key` names a person or a group.
     pub fn knows(&self, key: &str) -> bool {

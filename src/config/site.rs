@@ -33,6 +33,11 @@ pub struct SiteConfig {
     pub smtp: Option<SmtpConfig>,
 }
 
+/// Every text of site.yaml is one line.
+impl crate::yaml::Document for SiteConfig {
+    const MULTILINE: &'static [&'static str] = &[];
+}
+
 fn utc() -> Zone {
     Zone(chrono_tz::UTC)
 }

@@ -35,6 +35,11 @@ pub struct ChecklistItem {
     pub weight: Option<f64>,
 }
 
+/// The description may span lines; every other text is one line.
+impl crate::yaml::Document for Checklist {
+    const MULTILINE: &'static [&'static str] = &["description"];
+}
+
 impl Checklist {
     /// Every `section.item` id, in order.
     pub fn item_ids(&self) -> impl Iterator<Item = String> + '_ {

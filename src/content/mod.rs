@@ -11,8 +11,9 @@ pub mod runbook;
 pub mod schema;
 pub mod time;
 mod validate;
+mod verification;
 
-pub use validate::duplicate_slugs;
+pub use validate::{duplicate_slugs, slugs_clash};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -64,9 +65,7 @@ impl LoadedRelease {
         LoadedRelease {
             slug: slug_of(&release),
             path: shown,
-            depends: validate::verification_file(path, &release)
-                .into_iter()
-                .collect(),
+            depends: verification::file(path, &release).into_iter().collect(),
             release: Arc::new(release),
         }
     }
@@ -76,6 +75,8 @@ impl LoadedRelease {
 /// validated, and a fingerprint of it: what every release's pages depend on
 /// besides the release itself.
 pub struct Shared {
+    /// The site folder, for files that releases name (verification results).
+    root: PathBuf,
     pub config: SiteConfig,
     pub people: People,
     pub checklists: BTreeMap<String, Checklist>,
@@ -90,7 +91,7 @@ pub struct Shared {
 impl Shared {
     /// Reads and checks `path`, one release file, against the shared inputs.
     pub fn release(&self, root: &Path, path: &Path) -> Result<LoadedRelease, Vec<Diagnostic>> {
-        let source = yaml::read(path, display_path(root, path)).map_err(|d| vec![d])?;
+        let source = yaml::read(root, path).map_err(|d| vec![d])?;
         self.release_from(path, source).map(|(loaded, _)| loaded)
     }
 
@@ -105,7 +106,7 @@ impl Shared {
         let parsed = serde_yaml::from_str::<Release>(&source.text)
             .ok()
             .and_then(|mut release| {
-                validate::load_verification_file(path, &source, &mut release)
+                verification::load(&self.root, path, &source, &mut release)
                     .ok()
                     .map(|()| release)
             });
@@ -124,7 +125,7 @@ impl Shared {
         source: Source,
     ) -> Result<(LoadedRelease, Source), Vec<Diagnostic>> {
         let mut release = yaml::parse::<Release>(&source, "a release").map_err(|d| vec![d])?;
-        validate::load_verification_file(path, &source, &mut release).map_err(|d| vec![d])?;
+        verification::load(&self.root, path, &source, &mut release).map_err(|d| vec![d])?;
         let context = validate::Context {
             config: &self.config,
             people: &self.people,
@@ -200,7 +201,7 @@ pub fn release_files(root: &Path) -> Vec<PathBuf> {
 
 /// Release files are YAML, at any depth below `content/releases/` (releases
 /// may be kept in folders by year).
-const RELEASE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+pub const RELEASE_EXTENSIONS: &[&str] = &["yaml", "yml"];
 
 pub fn releases_dir(root: &Path) -> PathBuf {
     root.join("content").join("releases")
@@ -265,7 +266,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
         problems,
     );
     let people_path = content.join("people.yaml");
-    let people = if people_path.exists() {
+    let people = if crate::input::exists(&people_path) {
         load_one::<People>(root, &people_path, "people and groups", problems)
     } else {
         let shown = display_path(root, &people_path);
@@ -304,10 +305,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
     let runbook_names: BTreeSet<String> = runbook_files.iter().map(|p| stem(p)).collect();
     let runbooks: BTreeMap<String, Runbook> = runbook_files
         .par_iter()
-        .map(|path| {
-            yaml::read(path, display_path(root, path))
-                .and_then(|source| runbook::parse(stem(path), source))
-        })
+        .map(|path| yaml::read(root, path).and_then(|source| runbook::parse(stem(path), source)))
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|r| match r {
@@ -339,6 +337,7 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
     texts.extend(checklists.values().map(|(s, _)| s.text.as_str()));
     texts.extend(runbooks.values().map(|r| r.source.text.as_str()));
     Some(Shared {
+        root: root.to_path_buf(),
         fingerprint: fingerprint(&texts.join("\u{0}")),
         config,
         people,
@@ -376,13 +375,13 @@ pub fn slugify(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn load_one<T: serde::de::DeserializeOwned>(
+fn load_one<T: yaml::Document>(
     root: &Path,
     path: &Path,
     what: &str,
     problems: &mut Diagnostics,
 ) -> Option<(Source, T)> {
-    if !path.exists() {
+    if !crate::input::exists(path) {
         problems.push(
             Diagnostic::new(
                 display_path(root, path),
@@ -402,31 +401,42 @@ fn load_one<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn parse_file<T: serde::de::DeserializeOwned>(
+fn parse_file<T: yaml::Document>(
     root: &Path,
     path: &Path,
     what: &str,
 ) -> Result<(Source, T), Diagnostic> {
-    let source = yaml::read(path, display_path(root, path))?;
+    let source = yaml::read(root, path)?;
     let value = yaml::parse::<T>(&source, what)?;
     Ok((source, value))
 }
 
-/// Files below `dir` with one of `extensions`, sorted; hidden files are skipped.
-/// Named things (checklists, runbooks) are read from `dir` itself only
+/// Entries below `dir` named with one of `extensions`, sorted; hidden ones are
+/// skipped. Named things (checklists, runbooks) are read from `dir` itself only
 /// (`max_depth` 1), so two files can never claim the same name.
+///
+/// Symbolic links are followed (a loop is walked once), and every entry with
+/// such a name is listed, whatever it is: a link that leads outside the site or
+/// nowhere, a folder or a named pipe called `x.yaml` is then refused, with its
+/// name, by the reader (`input::read`) instead of being skipped in silence.
 pub fn files_with_extension(dir: &Path, extensions: &[&str], max_depth: usize) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
     WalkDir::new(dir)
+        .follow_links(true)
         .max_depth(max_depth)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
+        .filter_map(|entry| match entry {
+            Ok(e) => (e.depth() > 0).then(|| e.into_path()),
+            // A dangling link or one that loops: the reader says which.
+            Err(e) => e
+                .path()
+                .filter(|p| !p.file_name().is_some_and(is_hidden))
+                .map(Path::to_path_buf),
+        })
         .filter(|p| has_extension(p, extensions))
         .collect()
 }

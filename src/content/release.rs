@@ -88,6 +88,16 @@ pub struct Release {
     pub postponement: Option<Postponement>,
 }
 
+/// Markdown and notes may span lines; every other text is one line.
+impl crate::yaml::Document for Release {
+    const MULTILINE: &'static [&'static str] = &[
+        "summary",
+        "readiness[].items[].note",
+        "readiness[].status.*.note",
+        "approvals[].note",
+    ];
+}
+
 /// A person: a key of people.yaml (or a group, where groups are allowed), or inline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]

@@ -29,6 +29,11 @@ pub struct FrontMatter {
     pub owner: Option<String>,
 }
 
+/// Every text of the front matter is one line (the body is Markdown, not YAML).
+impl yaml::Document for FrontMatter {
+    const MULTILINE: &'static [&'static str] = &[];
+}
+
 /// A runbook, parsed.
 #[derive(Debug, Clone)]
 pub struct Runbook {

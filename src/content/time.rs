@@ -8,7 +8,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone,
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta,
+    TimeZone,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
@@ -70,6 +71,9 @@ impl When {
     }
 }
 
+/// The years a date may name: the ones an email's Date header can hold.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9998;
+
 impl FromStr for When {
     type Err = String;
 
@@ -88,6 +92,18 @@ impl FromStr for When {
                 "`{trimmed}` is not a date; write 2026-12-04, 2026-12-04 09:00 or 2026-12-04T09:00:00+05:30"
             ));
         };
+        let year = match value {
+            WhenValue::Date(d) => d.year(),
+            WhenValue::Local(t) => t.year(),
+            WhenValue::Exact(t) => t.year(),
+        };
+        if !YEARS.contains(&year) {
+            return Err(format!(
+                "`{trimmed}` is outside the years golive works with ({} to {})",
+                YEARS.start(),
+                YEARS.end()
+            ));
+        }
         Ok(When {
             text: trimmed.to_string(),
             value,
@@ -314,6 +330,16 @@ impl Serialize for Zone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_outside_the_years_of_an_email_header_are_refused() {
+        for text in ["1969-12-31", "0001-01-01 00:00", "9999-01-01T00:00:00Z"] {
+            let error = text.parse::<When>().unwrap_err();
+            assert!(error.contains("1970 to 9998"), "{text}: {error}");
+        }
+        assert!("1970-01-01".parse::<When>().is_ok());
+        assert!("9998-12-31 23:59".parse::<When>().is_ok());
+    }
 
     #[test]
     fn parses_the_three_date_forms() {

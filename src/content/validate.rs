@@ -5,13 +5,13 @@
 //! and columns only when there is something to report (see `yaml::locate`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono_tz::Tz;
 
 use super::Identity;
 use super::checklist::Checklist;
-use super::release::{PersonRef, Release, Verification};
+use super::release::{PersonRef, Release};
 use super::runbook::{self, Runbook};
 use super::time::When;
 use crate::config::people::People;
@@ -121,6 +121,10 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The longest approval phase, in business days: the schedule is counted back
+/// from go-live day by day, and dates do not go back forever.
+const MAX_PHASE_DAYS: u32 = 365;
+
 pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut c = Checker::new(source);
     let threshold = config.readiness.go_threshold;
@@ -137,6 +141,18 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
                 &format!("approval_matrix.{change_type}"),
                 format!("change type `{change_type}` lists no approver roles"),
                 Some("list at least one role, such as [CTO]".into()),
+            );
+        }
+    }
+    for (i, phase) in config.approval_phases.iter().enumerate() {
+        if phase.business_days > MAX_PHASE_DAYS {
+            c.report(
+                &format!("approval_phases[{i}].business_days"),
+                format!(
+                    "a phase of {} business days is longer than a year",
+                    phase.business_days
+                ),
+                Some(format!("use at most {MAX_PHASE_DAYS}")),
             );
         }
     }
@@ -366,21 +382,6 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     let person_keys = || people.people.keys().map(String::as_str);
     let owner_keys = || people.keys();
 
-    // These end up in email subjects and page titles: one line each.
-    for (path, text) in [
-        ("product", Some(&release.product)),
-        ("title", release.title.as_ref()),
-    ] {
-        if let Some(text) = text
-            && text.chars().any(char::is_control)
-        {
-            c.report(
-                path,
-                format!("`{path}` must be a single line of text"),
-                Some("remove the line break; put longer text in `summary`".into()),
-            );
-        }
-    }
     if slug_part_is_empty(&release.product) {
         c.report(
             "product",
@@ -421,7 +422,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 if !unreachable.is_empty() {
                     c.report(
                         &path,
-                        format!("`{key}` includes people with no email address: {}", unreachable.join(", ")),
+                        format!("`{key}` includes people with no email address: `{}`", unreachable.join("`, `")),
                         Some("add `email:` to them in people.yaml, or leave them out of the audience".into()),
                     );
                 }
@@ -643,93 +644,55 @@ fn slug_part_is_empty(product: &str) -> bool {
     super::slugify(product).is_empty()
 }
 
-/// Two files may not describe the same product and version: their pages would collide.
+/// Two files may not describe the same product and version: their pages would
+/// collide. Slugs that differ only in letter case (`1.0.0-RC.1`, `1.0.0-rc.1`)
+/// collide too, on the case-insensitive file systems of macOS and Windows.
 pub fn duplicate_slugs(root: &Path, releases: &[Identity]) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, &Identity> = HashMap::new();
+    let mut first: HashMap<String, &Identity> = HashMap::new();
     let mut found = Vec::new();
     for r in releases {
-        if let Some(earlier) = first.insert(&r.slug, r) {
-            first.insert(&earlier.slug, earlier);
-            let text = std::fs::read_to_string(root.join(&r.path)).unwrap_or_default();
-            let at = Positions::of(&text).value("version");
-            found.push(
-                Diagnostic::new(
-                    &r.path,
-                    at,
-                    format!(
-                        "{} {} is already described by {}",
-                        r.product,
-                        r.version,
-                        earlier.path.display()
-                    ),
-                )
+        let Some(earlier) = first.get(&slug_key(&r.slug)).copied() else {
+            first.insert(slug_key(&r.slug), r);
+            continue;
+        };
+        let text = crate::yaml::read(root, &root.join(&r.path))
+            .map(|s| s.text)
+            .unwrap_or_default();
+        let at = Positions::of(&text).value("version");
+        let message = if earlier.slug == r.slug {
+            format!(
+                "`{} {}` is already described by {}",
+                r.product,
+                r.version,
+                earlier.path.display()
+            )
+        } else {
+            format!(
+                "`{} {}` differs only in letter case from `{} {}` in {}: their pages (`{}`, `{}`) would be one folder on macOS and Windows",
+                r.product,
+                r.version,
+                earlier.product,
+                earlier.version,
+                earlier.path.display(),
+                r.slug,
+                earlier.slug
+            )
+        };
+        found.push(
+            Diagnostic::new(&r.path, at, message)
                 .with_source(&text)
                 .with_help("give this release its own version, or delete one of the two files"),
-            );
-        }
+        );
     }
     found
 }
 
-/// The file `verification: {file: results.json}` names, relative to the release file.
-pub fn verification_file(release_path: &Path, release: &Release) -> Option<PathBuf> {
-    let file = release.verification.as_ref()?.file.as_ref()?;
-    Some(beside(release_path, file))
+/// Whether two release slugs name the same folder on some file system.
+pub fn slugs_clash(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
-/// `file`, named relative to the release file at `release_path`.
-fn beside(release_path: &Path, file: &str) -> PathBuf {
-    release_path.parent().unwrap_or(Path::new(".")).join(file)
-}
-
-/// Reads `verification: {file: results.json}` relative to the release file.
-pub fn load_verification_file(
-    release_path: &Path,
-    source: &Source,
-    release: &mut Release,
-) -> Result<(), Diagnostic> {
-    let Some(v) = &release.verification else {
-        return Ok(());
-    };
-    let Some(file) = &v.file else { return Ok(()) };
-    let at = || Positions::of(&source.text).value("verification.file");
-    if v.passed.is_some()
-        || v.failed.is_some()
-        || v.warnings.is_some()
-        || v.duration_seconds.is_some()
-    {
-        return Err(source
-            .error(at(), "verification has both `file:` and inline counts")
-            .with_help("keep one of them"));
-    }
-    let text = std::fs::read_to_string(beside(release_path, file)).map_err(|e| {
-        source
-            .error(at(), format!("cannot read verification file `{file}`: {e}"))
-            .with_help("the path is relative to the release file")
-    })?;
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Results {
-        passed: Option<u32>,
-        failed: Option<u32>,
-        warnings: Option<u32>,
-        duration_seconds: Option<f64>,
-    }
-    let results: Results = serde_json::from_str(&text).map_err(|e| {
-        source
-            .error(
-                at(),
-                format!("verification file `{file}` is not valid: {e}"),
-            )
-            .with_help("expected JSON with passed, failed, warnings, duration_seconds")
-    })?;
-    release.verification = Some(Verification {
-        passed: results.passed,
-        failed: results.failed,
-        warnings: results.warnings,
-        duration_seconds: results.duration_seconds,
-        file: Some(file.clone()),
-        checks: v.checks.clone(),
-    });
-    Ok(())
+/// What `slugs_clash` compares.
+fn slug_key(slug: &str) -> String {
+    slug.to_ascii_lowercase()
 }

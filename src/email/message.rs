@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 use std::time::SystemTime;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Address, Kind, Rendered, Resolved};
 use crate::content::release::Release;
+use crate::diagnostic::snippet;
 use crate::evaluate::Report;
 
 /// Inlines the `<style>` rules into `style=` attributes, as mail clients need;
@@ -92,30 +93,58 @@ fn mailbox(a: &Address) -> Result<Mailbox, String> {
     let email = a
         .email
         .parse()
-        .map_err(|e| format!("`{}` is not a usable email address: {e}", a.email))?;
-    Ok(Mailbox::new(Some(a.name.clone()), email))
+        .map_err(|e| format!("`{}` is not a usable email address: {e}", snippet(&a.email)))?;
+    Ok(Mailbox::new(Some(header_text(&a.name)), email))
+}
+
+/// A mailbox written as `Name <address>` in site.yaml, its name made safe.
+fn configured(key: &str, text: &str) -> Result<Mailbox, String> {
+    let parsed: Mailbox = text.parse().map_err(|e| {
+        format!(
+            "site.yaml `{key}` (`{}`) is not a usable address: {e}",
+            snippet(text)
+        )
+    })?;
+    Ok(Mailbox::new(
+        parsed.name.as_deref().map(header_text),
+        parsed.email,
+    ))
+}
+
+/// `text` fit for a display name in a header: lettre cannot write a line break
+/// there (it panics), and no control or direction character belongs in one, so
+/// each becomes a space. Loading refuses such names; this is the second line of
+/// defence, so that no content can crash `build`, `email` or `send`.
+fn header_text(text: &str) -> String {
+    text.split(|c| crate::yaml::text::forbidden(c, false))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Date header's time: lettre panics on one before 1970 or after 9998.
+fn header_date(date: DateTime<FixedOffset>) -> Result<SystemTime, String> {
+    let year = date.with_timezone(&chrono::Utc).year();
+    if (1970..=9998).contains(&year) {
+        Ok(date.into())
+    } else {
+        Err(format!(
+            "the email's date ({date}) is outside the years an email header can hold (1970 to 9998)"
+        ))
+    }
 }
 
 /// The whole message, ready to write as .eml or to send.
 pub fn build_message(rendered: &Rendered, envelope: &Envelope) -> Result<Message, String> {
-    let from: Mailbox = envelope.from.parse().map_err(|e| {
-        format!(
-            "site.yaml `email.from` ({}) is not a usable address: {e}",
-            envelope.from
-        )
-    })?;
-    let date: SystemTime = envelope.date.into();
+    let from = configured("email.from", &envelope.from)?;
+    let date = header_date(envelope.date)?;
     let mut builder = Message::builder()
         .from(from)
         .subject(rendered.subject.clone())
         .date(date)
         .message_id(Some(envelope.message_id.clone()));
     if let Some(reply_to) = &envelope.reply_to {
-        builder = builder.reply_to(
-            reply_to
-                .parse()
-                .map_err(|e| format!("`email.reply_to`: {e}"))?,
-        );
+        builder = builder.reply_to(configured("email.reply_to", reply_to)?);
     }
     for a in &envelope.recipients.to {
         builder = builder.to(mailbox(a)?);
@@ -140,4 +169,90 @@ pub fn build_message(rendered: &Rendered, envelope: &Envelope) -> Result<Message
     builder
         .multipart(body)
         .map_err(|e| format!("cannot build the message: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::email::Resolved;
+
+    fn rendered() -> Rendered {
+        Rendered {
+            kind: Kind::Readiness,
+            subject: "Acme 1.0\r\n — ready\u{7}".into(),
+            preheader: String::new(),
+            html: "<p>hi</p>".into(),
+            text: "hi\n".into(),
+        }
+    }
+
+    fn envelope(from: &str, name: &str) -> Envelope {
+        let address = |name: &str, email: &str| Address {
+            name: name.into(),
+            email: email.into(),
+        };
+        Envelope {
+            from: from.into(),
+            reply_to: Some(from.into()),
+            recipients: Resolved {
+                to: vec![address(name, "marcus@example.com")],
+                cc: vec![address(&format!("{name}\r"), "cc@example.com")],
+            },
+            date: DateTime::parse_from_rfc3339("2026-12-04T09:00:00+00:00").unwrap(),
+            message_id: "<a.b@example.com>".into(),
+        }
+    }
+
+    /// lettre panics formatting a display name with a line break; a name
+    /// that got past validation must still not crash the build.
+    #[test]
+    fn line_breaks_and_controls_in_names_never_panic_and_never_reach_headers() {
+        for name in [
+            "Marcus\nÖberg",
+            "Marcus\r\nÖberg",
+            "\u{1b}[31mMarcus\u{85}",
+            "\n",
+        ] {
+            let message = build_message(&rendered(), &envelope("Acme <r@acme.example>", name))
+                .unwrap_or_else(|e| panic!("{name:?}: {e}"));
+            let bytes = message.formatted();
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&bytes)
+                .expect("a parseable message");
+            let to = parsed.to().and_then(|a| a.first()).expect("a To address");
+            assert_eq!(to.address(), Some("marcus@example.com"));
+            if let Some(shown) = to.name() {
+                assert!(!shown.chars().any(char::is_control), "{shown:?}");
+            }
+            let head = String::from_utf8_lossy(&bytes);
+            let head = head.split("\r\n\r\n").next().unwrap();
+            assert!(!head.contains('\u{1b}'), "{head}");
+        }
+    }
+
+    /// lettre panics formatting a Date before 1970 or after 9998.
+    #[test]
+    fn a_date_an_email_header_cannot_hold_is_an_error_not_a_panic() {
+        for iso in [
+            "1970-01-01T00:00:00+05:00",
+            "0001-01-01T00:00:00+00:00",
+            "9999-12-31T23:00:00-05:00",
+        ] {
+            let mut envelope = envelope("Acme <r@acme.example>", "Marcus");
+            envelope.date = DateTime::parse_from_rfc3339(iso).unwrap();
+            let error = build_message(&rendered(), &envelope).expect_err(iso);
+            assert!(error.contains("1970 to 9998"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_sender_with_a_folded_name_is_made_one_line() {
+        let envelope = envelope("Acme\r\n Releases <r@acme.example>", "Marcus");
+        if let Ok(message) = build_message(&rendered(), &envelope) {
+            let bytes = message.formatted();
+            let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+            let from = parsed.from().and_then(|a| a.first()).unwrap();
+            assert_eq!(from.address(), Some("r@acme.example"));
+        }
+    }
 }

@@ -188,18 +188,19 @@ impl Theme {
     }
 }
 
+/// The site's copy of a template, read like every other file of the site (a
+/// regular file inside it, at most 4 MiB, UTF-8: see `input::read`), or the
+/// built-in one when the site has none.
 fn override_or(path: &Path, builtin: &str, root: &Path, problems: &mut Vec<Diagnostic>) -> String {
-    if !path.is_file() {
+    if !crate::input::exists(path) {
         return builtin.to_string();
     }
-    std::fs::read_to_string(path).unwrap_or_else(|e| {
-        problems.push(Diagnostic::new(
-            display_path(root, path),
-            Location::START,
-            format!("cannot read template: {e}"),
-        ));
-        builtin.to_string()
-    })
+    crate::yaml::read(root, path)
+        .map(|source| source.text)
+        .unwrap_or_else(|d| {
+            problems.push(d);
+            builtin.to_string()
+        })
 }
 
 fn template_error(root: &Path, layouts: &Path, e: &tera::Error) -> Diagnostic {

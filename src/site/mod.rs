@@ -337,7 +337,7 @@ impl Builder {
                     let identity = entry.identity(&shown);
                     return Ok((Input::Kept(shown), identity));
                 }
-                let source = crate::yaml::read(path, shown).map_err(|d| vec![d])?;
+                let source = crate::yaml::read(root, path).map_err(|d| vec![d])?;
                 let (loaded, source) = shared.release_from(path, source)?;
                 // Only the text is kept until rendering; the parsed release goes now.
                 Ok((

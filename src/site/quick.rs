@@ -64,14 +64,14 @@ impl Builder {
                     continue;
                 }
                 // A symbolic link, a folder or an unreadable entry: the full
-                // build decides what it is (it skips links, as WalkDir does).
+                // build decides what it is (`input::read` says what it reads).
                 Ok(meta) if meta.is_file() => {}
                 _ => return Ok(None),
             }
             // The stamp first: if the file changes while it is read, the next
             // build sees a newer stamp and reads it again.
             let stamp = Stamp::of(path);
-            let loaded = crate::yaml::read(path, shown)
+            let loaded = crate::yaml::read(&self.root, path)
                 .map_err(|d| vec![d])
                 .and_then(|source| kept.shared.release_from(path, source));
             match loaded {
@@ -83,11 +83,13 @@ impl Builder {
         let others =
             |path: &PathBuf| !removed.contains(path) && !fresh.iter().any(|(l, _)| &l.path == path);
         let clash = fresh.iter().enumerate().any(|(i, (l, _))| {
-            fresh[..i].iter().any(|(o, _)| o.slug == l.slug)
+            fresh[..i]
+                .iter()
+                .any(|(o, _)| content::slugs_clash(&o.slug, &l.slug))
                 || cache
                     .releases
                     .iter()
-                    .any(|(p, e)| e.summary.slug == l.slug && others(p))
+                    .any(|(p, e)| content::slugs_clash(&e.summary.slug, &l.slug) && others(p))
         });
         if clash {
             let identities: Vec<Identity> = cache

@@ -41,6 +41,16 @@ impl Positions {
         self.find(path, |(_, key, _)| *key)
     }
 
+    /// The path of the entry (key and value, or list item) that starts last
+    /// at or before `at`: the one whose text holds `at`.
+    pub fn path_at(&self, at: Location) -> Option<&str> {
+        self.nodes
+            .iter()
+            .filter(|(_, key, _)| *key <= at)
+            .max_by_key(|(_, key, _)| *key)
+            .map(|(path, _, _)| path.as_str())
+    }
+
     /// The duplicated key, if some mapping repeats one.
     pub fn duplicate_key(&self) -> Option<&(String, Location)> {
         self.duplicate_key.as_ref()
@@ -225,6 +235,20 @@ mod tests {
         let p = Positions::of(DOC);
         assert_eq!(p.value("readiness[0].items[1].due"), Location::new(6, 9));
         assert_eq!(p.value("."), Location::new(1, 1));
+    }
+
+    #[test]
+    fn finds_the_entry_that_holds_a_place() {
+        let p = Positions::of(DOC);
+        assert_eq!(
+            p.path_at(Location::new(5, 14)),
+            Some("readiness[0].items[0].check")
+        );
+        assert_eq!(
+            p.path_at(Location::new(7, 18)),
+            Some("readiness[0].items[1].owner")
+        );
+        assert_eq!(p.path_at(Location::new(1, 12)), Some("product"));
     }
 
     #[test]

@@ -7,16 +7,15 @@
 
 pub mod emit;
 pub mod locate;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, display_path};
 pub use locate::Positions;
 
-/// Files larger than this are refused before parsing: a release file is a few KiB.
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Deeper nesting than this is refused before parsing (serde_yaml's own limit
 /// fires only after quadratic work on very deep input).
 pub const MAX_DEPTH: usize = 64;
@@ -46,23 +45,12 @@ impl Source {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing oversized files and invalid bytes with a
-/// message that says where the bad bytes are.
-pub fn read(path: &Path, shown: PathBuf) -> Result<Source, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(&shown, Location::START, format!("cannot read file: {e}")))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::new(
-            &shown,
-            Location::START,
-            format!(
-                "file is {} bytes; golive reads files of at most {} MiB",
-                bytes.len(),
-                MAX_FILE_BYTES / 1024 / 1024
-            ),
-        )
-        .with_help("split the content, or check that this is the file you meant"));
-    }
+/// Reads a file of the site in `root` as UTF-8 text, through the one gate for
+/// every file (`input::read`: only regular files inside the site, at most 4 MiB),
+/// refusing invalid bytes with a message that says where they are.
+pub fn read(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
+    let bytes = crate::input::read(root, path).map_err(crate::input::Refused::into_diagnostic)?;
+    let shown = display_path(root, path);
     match String::from_utf8(bytes) {
         // Some Windows editors start UTF-8 files with a byte order mark; it is not content.
         Ok(text) => Ok(Source {
@@ -91,8 +79,30 @@ pub fn read(path: &Path, shown: PathBuf) -> Result<Source, Diagnostic> {
     }
 }
 
-/// Deserialises a whole document into `T`, or returns the first problem with its place.
-pub fn parse<T: DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+/// A kind of file golive parses, and which of its keys may hold several lines.
+pub trait Document: DeserializeOwned + serde::Serialize {
+    /// Key paths whose text may span lines (Markdown, notes): keys joined by
+    /// `.`, `[]` for any list index, `*` for any key, `**` for every path.
+    /// All other text must be a single line (see `text`).
+    const MULTILINE: &'static [&'static str];
+}
+
+/// Any YAML, read loosely (by `new`, for hints): every text may span lines,
+/// but control characters are still refused.
+impl Document for serde_yaml::Value {
+    const MULTILINE: &'static [&'static str] = &["**"];
+}
+
+/// Deserialises a whole document into `T` and checks the characters of its
+/// text, or returns the first problem with its place.
+pub fn parse<T: Document>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+    text::check_literal(source)?;
+    let value = deserialize(source, what)?;
+    text::check(source, &value, T::MULTILINE)?;
+    Ok(value)
+}
+
+fn deserialize<T: DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     if source.text.lines().all(|l| {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
@@ -342,7 +352,7 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Deserialize, Debug)]
+    #[derive(Deserialize, serde::Serialize, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Doc {
@@ -351,11 +361,15 @@ mod tests {
         items: Vec<Item>,
     }
 
-    #[derive(Deserialize, Debug)]
+    #[derive(Deserialize, serde::Serialize, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Item {
         status: String,
+    }
+
+    impl Document for Doc {
+        const MULTILINE: &'static [&'static str] = &[];
     }
 
     fn source(text: &str) -> Source {
@@ -420,9 +434,7 @@ mod tests {
             ));
         }
         text.push_str("name: *a11\n");
-        let d =
-            parse::<std::collections::BTreeMap<String, serde_yaml::Value>>(&source(&text), "a doc")
-                .unwrap_err();
+        let d = parse::<serde_yaml::Value>(&source(&text), "a doc").unwrap_err();
         assert!(d.message.contains("expands too far"), "{}", d.message);
     }
 
@@ -431,7 +443,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.yaml");
         std::fs::write(&path, b"name: ok\nitems: \xff\n").unwrap();
-        let d = read(&path, "bad.yaml".into()).unwrap_err();
+        let d = read(dir.path(), &path).unwrap_err();
+        assert_eq!(d.file, PathBuf::from("bad.yaml"));
         assert_eq!(d.location, Location::new(2, 8));
         assert!(d.message.contains("0xff"));
     }

@@ -246,3 +246,56 @@ pub fn replace_once(text: &str, from: &str, to: &str) -> String {
     );
     text.replacen(from, to, 1)
 }
+
+/// The header and help lines of each diagnostic reported at `file:line:`.
+pub fn diagnostics_at(stderr: &str, file: &str, line: usize) -> Vec<String> {
+    let prefix = format!("{file}:{line}:");
+    let mut found = Vec::new();
+    let mut current: Option<String> = None;
+    for l in stderr.lines() {
+        if is_header(l) {
+            if let Some(block) = current.take() {
+                found.push(block);
+            }
+            if l.starts_with(&prefix) {
+                current = Some(format!("{l}\n"));
+            }
+        } else if let Some(block) = current.as_mut()
+            && (l.trim_start().starts_with("= ") || !l.contains(" | ") && !l.trim().ends_with('|'))
+        {
+            block.push_str(l);
+            block.push('\n');
+        }
+    }
+    found.extend(current);
+    found
+}
+
+/// `path:line:column: error: ...`
+pub fn is_header(l: &str) -> bool {
+    let Some((head, _message)) = l.split_once(": error: ") else {
+        return false;
+    };
+    let mut parts = head.rsplitn(3, ':');
+    let column = parts.next().unwrap_or("");
+    let line = parts.next().unwrap_or("");
+    let path = parts.next().unwrap_or("");
+    !path.is_empty()
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && !column.is_empty()
+        && column.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Every `path:line` that has a diagnostic.
+pub fn reported_places(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| is_header(l))
+        .map(|l| {
+            let head = l.split(": error: ").next().unwrap();
+            let (place, _column) = head.rsplit_once(':').unwrap();
+            place.to_string()
+        })
+        .collect()
+}
