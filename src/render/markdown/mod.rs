@@ -1,11 +1,14 @@
 //! Markdown to safe HTML: pulldown-cmark renders, ammonia removes anything a
 //! writer's Markdown could use to run script or load from another host.
 
+mod text;
+
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
 use crate::content::runbook::{Heading, markdown_options, runbook_target};
+pub use text::to_text;
 
 /// Built once per process: the sanitiser's tables are the same for every page.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer);
@@ -23,14 +26,56 @@ pub fn runbook_to_html(body: &str, headings: &[Heading]) -> String {
 }
 
 fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> String {
+    let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
+    let events = decorate(events, headings.is_some(), runbook_prefix);
+    let mut raw = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut raw, events);
+    SANITIZER.clean(&raw).to_string()
+}
+
+/// Gives runbook headings the ids of `headings`, in the order `runbook::scan`
+/// numbered them.
+fn with_heading_ids<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    headings: Option<&[Heading]>,
+) -> impl Iterator<Item = Event<'a>> {
     let mut ids = headings.into_iter().flatten().map(|h| h.id.clone());
+    let runbook = headings.is_some();
+    events.map(move |event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) if runbook => {
+            let id = ids.next().map(CowStr::from).or(id);
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })
+        }
+        other => other,
+    })
+}
+
+/// What golive adds to pulldown-cmark's rendering: anchors after runbook
+/// headings (`anchors`), runbook links pointing at built pages, named task-list
+/// boxes and footnote ids of their own.
+fn decorate<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    anchors: bool,
+    runbook_prefix: &str,
+) -> impl Iterator<Item = Event<'a>> {
     let mut current_id: Option<String> = None;
-    let events = Parser::new_ext(source, markdown_options()).flat_map(|event| {
+    events.flat_map(move |event| {
         let mut out = Vec::with_capacity(2);
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) if headings.is_some() => {
-                let id = ids.next().map(CowStr::from).or(id);
-                current_id = id.as_ref().map(|i| i.to_string());
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                if anchors {
+                    current_id = id.as_ref().map(|i| i.to_string());
+                }
                 out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -68,10 +113,7 @@ fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> S
             other => out.push(other),
         }
         out
-    });
-    let mut raw = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut raw, events);
-    SANITIZER.clean(&raw).to_string()
+    })
 }
 
 /// Classes that Markdown output may keep: code languages, footnotes, anchors.
@@ -130,126 +172,5 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
         assert!(html.contains("checkbox"));
-    }
-}
-
-/// Renders `source` as plain text for the text part of emails: paragraphs on
-/// one line each (the email wraps them), `- ` lists, table rows as list items,
-/// links as `text (url)`, code indented by four spaces.
-pub fn to_text(source: &str) -> String {
-    let options = markdown_options();
-    let mut out = String::with_capacity(source.len());
-    let mut line = String::new();
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut link: Option<String> = None;
-    let mut in_code = false;
-    let mut cells: Vec<String> = Vec::new();
-    let flush = |line: &mut String, out: &mut String| {
-        let text = line.trim_end();
-        if !text.is_empty() {
-            out.push_str(text);
-            out.push('\n');
-        }
-        line.clear();
-    };
-    for event in Parser::new_ext(source, options) {
-        match event {
-            Event::Start(Tag::Paragraph | Tag::Heading { .. }) if lists.is_empty() => {
-                flush(&mut line, &mut out);
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if lists.is_empty() => {
-                flush(&mut line, &mut out);
-            }
-            Event::Start(Tag::List(first)) => {
-                flush(&mut line, &mut out);
-                if lists.is_empty() && !out.is_empty() && !out.ends_with("\n\n") {
-                    out.push('\n');
-                }
-                lists.push(first);
-            }
-            Event::End(TagEnd::List(_)) => {
-                flush(&mut line, &mut out);
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                flush(&mut line, &mut out);
-                let depth = lists.len().saturating_sub(1);
-                line.push_str(&"  ".repeat(depth));
-                match lists.last_mut() {
-                    Some(Some(n)) => {
-                        line.push_str(&format!("{n}. "));
-                        *n += 1;
-                    }
-                    _ => line.push_str("- "),
-                }
-            }
-            Event::TaskListMarker(done) => line.push_str(if done { "[x] " } else { "[ ] " }),
-            Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut line, &mut out);
-                in_code = true;
-            }
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
-            Event::End(TagEnd::Link) => {
-                if let Some(url) = link.take() {
-                    line.push_str(&format!(" ({url})"));
-                }
-            }
-            Event::Start(Tag::TableRow | Tag::TableHead) => cells.clear(),
-            Event::End(TagEnd::TableCell) => {
-                cells.push(std::mem::take(&mut line).trim().to_string());
-            }
-            // The header row names the columns; the rows say enough on their own.
-            Event::End(TagEnd::TableHead) => {
-                line.clear();
-                cells.clear();
-            }
-            Event::End(TagEnd::TableRow) => {
-                flush(&mut line, &mut out);
-                if let Some((first, rest)) = cells.split_first() {
-                    out.push_str(&format!("- {first}: {}\n", rest.join("; ")));
-                }
-            }
-            Event::Start(Tag::Table(_)) => {
-                flush(&mut line, &mut out);
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-            }
-            Event::Text(t) if in_code => {
-                for l in t.lines() {
-                    out.push_str("    ");
-                    out.push_str(l);
-                    out.push('\n');
-                }
-            }
-            Event::Text(t) | Event::Code(t) => line.push_str(&t),
-            Event::SoftBreak => line.push(' '),
-            Event::HardBreak => flush(&mut line, &mut out),
-            // Raw HTML has no place in a plain-text email (and pages sanitise it away).
-            Event::Html(_) | Event::InlineHtml(_) => {}
-            _ => {}
-        }
-    }
-    flush(&mut line, &mut out);
-    out
-}
-
-#[cfg(test)]
-mod text_tests {
-    use super::to_text;
-
-    #[test]
-    fn reflows_paragraphs_and_flattens_tables_and_links() {
-        let text = to_text(
-            "First line\nsecond **line**.\n\n| Area | Change |\n| --- | --- |\n| DB | RLS on 42 tables |\n\n- one\n- [docs](https://x.example)\n",
-        );
-        assert_eq!(
-            text,
-            "First line second line.\n\n- DB: RLS on 42 tables\n\n- one\n- docs (https://x.example)\n"
-        );
     }
 }
