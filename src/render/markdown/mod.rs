@@ -1,17 +1,32 @@
 //! Markdown to safe HTML: pulldown-cmark renders, ammonia removes anything a
 //! writer's Markdown could use to run script or load from another host.
+//!
+//! Whatever the input, the result nests at most [`MAX_DEPTH`] elements deep and
+//! takes time linear in its size: [`nesting`] flattens deeper Markdown and
+//! raw HTML before the sanitiser parses it, and [`depth`] enforces the bound
+//! on what the sanitiser returns.
 
+mod depth;
+mod nesting;
+mod raw_html;
 mod text;
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
 use crate::content::runbook::{Heading, markdown_options, runbook_target};
+pub use nesting::MAX_DEPTH;
+use nesting::Nesting;
 pub use text::to_text;
 
 /// Built once per process: the sanitiser's tables are the same for every page.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer);
+
+/// The tags raw HTML may use: those the sanitiser keeps. Others are dropped
+/// before parsing (see [`raw_html`]).
+static RAW_HTML_TAGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SANITIZER.clone_tags());
 
 /// Renders `source` as sanitised HTML. Links to runbooks by source name
 /// (`db-errors.md#fix`) point at the built page under `runbook_prefix`.
@@ -27,13 +42,16 @@ pub fn runbook_to_html(body: &str, headings: &[Heading]) -> String {
 
 fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> String {
     let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
+    let events = Nesting::new(events, &RAW_HTML_TAGS);
     let events = decorate(events, headings.is_some(), runbook_prefix);
     let mut raw = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut raw, events);
-    SANITIZER.clean(&raw).to_string()
+    let clean = SANITIZER.clean(&raw).to_string();
+    depth::flatten_below(&clean, MAX_DEPTH)
 }
 
-/// Gives runbook headings the ids of `headings`, in the order `runbook::scan`
+/// Gives runbook headings the ids of `headings`. Done before nesting is
+/// bounded, so the ids follow every heading in the order `runbook::scan`
 /// numbered them.
 fn with_heading_ids<'a>(
     events: impl Iterator<Item = Event<'a>>,
@@ -159,7 +177,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -172,5 +190,75 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
         assert!(html.contains("checkbox"));
+    }
+
+    /// The pipeline without any bound on nesting, as golive rendered before.
+    fn unbounded(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> String {
+        let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
+        let mut raw = String::new();
+        html::push_html(
+            &mut raw,
+            decorate(events, headings.is_some(), runbook_prefix),
+        );
+        SANITIZER.clean(&raw).to_string()
+    }
+
+    /// Documents as writers write them, raw HTML included.
+    pub(super) const NORMAL: &[&str] = &[
+        "Row-level security, **Redis sessions** and _audit_ triggers.\n\n| Area | Change |\n| --- | :-: |\n| DB | `RLS` on 42 tables |\n",
+        "- one\n  - two\n    - three\n      1. four\n         - five\n           - six\n             - seven\n               - eight\n",
+        "> quoted\n> > twice\n> > > three times, with a [link](https://x.example \"t\") and ![img](x.png)\n",
+        "<details>\n<summary>More</summary>\n\nHidden *text* here.\n\n</details>\n\nAfter.\n",
+        "<div align=\"center\">\n<b>Bold</b> &amp; <i>italic</i><br>\n<kbd>Ctrl</kbd>+<kbd>C</kbd>, H<sub>2</sub>O, x<sup>2</sup>\n</div>\n",
+        "Inline <span class=\"x\">span</span>, <!-- a comment --> <abbr title=\"Go/No-go\">GNG</abbr> and <a href=\"https://x.example/?a=1&b=2\">a link</a>.\n",
+        "<p>a raw paragraph\n<p>and another\n\n<ul><li>raw item<li>second</ul>\n",
+        "<table><tr><td>raw</td><td>table</td></tr></table>\n\n* [x] done\n* [ ] not done\n",
+        "Footnote[^1] and entity &copy; &#169; &#xA9; &nbsp;.\n\n[^1]: The note, *emphasised*.\n",
+        "```rust\nfn main() { println!(\"<b>\"); }\n```\n\n    indented code\n\n---\n\n~~gone~~ and a [runbook](db-errors.md#fix).\n",
+        "<script>alert(1)</script> <img src=x onerror=alert(1)> <iframe src=\"https://evil.example\"></iframe> [x](javascript:alert(1))\n",
+    ];
+
+    #[test]
+    fn normal_documents_render_exactly_as_without_the_bound() {
+        for source in NORMAL {
+            assert_eq!(
+                render(source, None, "runbooks/"),
+                unbounded(source, None, "runbooks/"),
+                "{source}"
+            );
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in [
+            "content/runbooks",
+            "tests/fixtures/runbooks/content/runbooks",
+        ] {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (headings, _) = crate::content::runbook::scan(&text, 1);
+                assert_eq!(
+                    render(&text, Some(&headings), ""),
+                    unbounded(&text, Some(&headings), ""),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    /// The one deliberate change for documents within the bound: raw HTML left
+    /// open ends with the Markdown block it is in, where the parser used to
+    /// reopen a formatting tag around everything that followed.
+    #[test]
+    fn an_unclosed_raw_tag_ends_with_its_block() {
+        let source = "Text with <b>unclosed bold\n\nnext paragraph\n";
+        assert_eq!(
+            unbounded(source, None, ""),
+            "<p>Text with <b>unclosed bold</b></p><b>\n<p>next paragraph</p>\n</b>"
+        );
+        assert_eq!(
+            to_html(source, ""),
+            "<p>Text with <b>unclosed bold</b></p>\n<p>next paragraph</p>\n"
+        );
     }
 }

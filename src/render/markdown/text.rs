@@ -2,6 +2,7 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use super::{RAW_HTML_TAGS, nesting::Nesting};
 use crate::content::runbook::markdown_options;
 
 /// Renders `source` as plain text for the text part of emails: paragraphs on
@@ -9,7 +10,7 @@ use crate::content::runbook::markdown_options;
 /// links as `text (url)`, code indented by four spaces.
 pub fn to_text(source: &str) -> String {
     let events = Parser::new_ext(source, markdown_options());
-    flatten(events)
+    flatten(Nesting::new(events, &RAW_HTML_TAGS))
 }
 
 /// The text of Markdown `events`.
@@ -116,7 +117,7 @@ fn flatten<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::to_text;
+    use super::*;
 
     #[test]
     fn reflows_paragraphs_and_flattens_tables_and_links() {
@@ -127,5 +128,26 @@ mod tests {
             text,
             "First line second line.\n\n- DB: RLS on 42 tables\n\n- one\n- docs (https://x.example)\n"
         );
+    }
+
+    #[test]
+    fn normal_documents_flatten_exactly_as_without_the_bound() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources: Vec<String> = super::super::tests::NORMAL
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for folder in [
+            "content/runbooks",
+            "tests/fixtures/runbooks/content/runbooks",
+        ] {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                sources.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+            }
+        }
+        for source in &sources {
+            let unbounded = flatten(Parser::new_ext(source, markdown_options()));
+            assert_eq!(to_text(source), unbounded, "{source}");
+        }
     }
 }
