@@ -307,6 +307,42 @@ fn entity_references() {
 }
 
 #[test]
+fn one_paragraph_of_ampersands_and_latin_1() {
+    let html = renders_bounded(&repeated("R&D © µ½ "), &["R&D © µ½"]);
+    let text = text_of(&html);
+    assert_eq!(text.matches("R&D").count(), SIZE / "R&D © µ½ ".len());
+}
+
+#[test]
+fn long_inline_code_and_raw_html_text() {
+    renders_bounded(&format!("`{}`", repeated("a&b ")), &["a&b a&b"]);
+    renders_bounded_html(
+        &format!("<div>\n{}\n</div>", repeated("a&b ")),
+        &["a&b a&b"],
+    );
+}
+
+#[test]
+fn link_addresses_and_titles_longer_than_4_kib_are_dropped() {
+    let long = format!("https://x.example/?{}", "a=1&".repeat(1100));
+    let source = format!(
+        "[long]({long}) [titled](https://x.example/t \"{}\") [short](https://x.example/s)",
+        "t".repeat(5000)
+    );
+    let html = renders_bounded(&source, &["long", "titled", "short"]);
+    let hrefs: Vec<&str> = html
+        .select(&scraper::Selector::parse("a").unwrap())
+        .map(|a| a.value().attr("href").unwrap_or(""))
+        .collect();
+    assert_eq!(hrefs, ["https://x.example/t", "https://x.example/s"]);
+    let titled = html
+        .select(&scraper::Selector::parse("a").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(titled.value().attr("title"), None);
+}
+
+#[test]
 fn a_runbook_body_of_quotes_with_headings() {
     let body = format!("## Top\n\n{}## Deep heading\n\nfix it\n", repeated("> "));
     let (headings, _) = golive::content::runbook::scan(&body, 1);
@@ -378,7 +414,10 @@ fn builds_emails_and_sends(summary: &str, last_word: &str) {
         "summary missing from the HTML part"
     );
     let text = message.body_text(0).expect("a text part");
-    assert!(text.contains(last_word), "summary missing from the text part");
+    assert!(
+        text.contains(last_word),
+        "summary missing from the text part"
+    );
 
     let out = site.run(&["send", "mail-app-3.1.0", "readiness"]);
     assert_eq!(out.code, Some(0), "send (dry run)\n{}", out.describe());

@@ -20,8 +20,10 @@
 //!   is closed there ([`RawHtml::close_owned_by`]), so nothing stays open to be
 //!   reopened later by the parser's formatting-element rules.
 //!
+//! Long text and attribute values are limited as [`super::long_values`] says.
 //! Well-formed HTML comes out as it went in (the same tags and text, possibly
-//! re-quoted), so normal documents render as before.
+//! re-quoted, with text set apart by elements the sanitiser removes), so
+//! normal documents render as before.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -33,6 +35,8 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
+
+use super::long_values::{Chunk, MAX_ATTRIBUTE, SPLIT, split_text};
 
 /// Elements that never have content, as the HTML parser knows them.
 const VOID: &[&str] = &[
@@ -93,20 +97,54 @@ impl RawHtml {
             .last()
             .filter(|o| raw_text_kind(&o.name).is_some())
             .map(|o| o.name.clone());
+        // The text written since the last tag (see `long_values`).
+        let mut run = 0;
+        let mut wrote_tag = false;
+        let mut last_tag_end = 0;
+        let mut words_since_tag = false;
         for token in tokenize(fragment, continues.as_deref()) {
+            let written = out.len();
             match token {
                 Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
                     self.start_tag(&tag, owner, room, &mut out)
                 }
                 Token::TagToken(tag) => self.end_tag(&tag.name, &mut out),
                 Token::CharacterTokens(text) if continues_raw_text(&self.open) => {
-                    out.push_str(&text)
+                    out.push_str(&text);
                 }
-                Token::CharacterTokens(text) => escape_text(&text, &mut out),
+                Token::CharacterTokens(text) => {
+                    let words = !text.trim_ascii().is_empty();
+                    // Text before the first tag is set apart from the text
+                    // before the fragment.
+                    if words && !wrote_tag && !words_since_tag {
+                        out.insert_str(0, SPLIT);
+                    }
+                    words_since_tag |= words;
+                    split_text(&text, &mut run, |chunk| match chunk {
+                        Chunk::Text(piece) => escape_text(piece, &mut out),
+                        Chunk::Split => out.push_str(SPLIT),
+                    });
+                    continue;
+                }
                 // Comments, doctypes, NUL characters and parse errors: the
                 // sanitiser drops them all.
                 _ => {}
             }
+            if out.len() > written {
+                run = 0;
+                wrote_tag = true;
+                last_tag_end = out.len();
+                words_since_tag = false;
+            }
+        }
+        // Text after the last tag is set apart from the text after the
+        // fragment; the split goes before trailing white space, so that a
+        // fragment that ended with a line break still does.
+        if words_since_tag {
+            let at = out
+                .trim_end_matches(|c: char| c.is_ascii_whitespace())
+                .len();
+            out.insert_str(at.max(last_tag_end), SPLIT);
         }
         out
     }
@@ -206,11 +244,12 @@ impl TokenSink for Collect {
 }
 
 /// `<name attr="value">`: the tag as the parser will read it (the self-closing
-/// slash means nothing on HTML elements and is left out).
+/// slash means nothing on HTML elements and is left out). Values longer than
+/// `MAX_ATTRIBUTE` are left out (see `long_values`).
 fn write_start_tag(tag: &Tag, out: &mut String) {
     out.push('<');
     out.push_str(&tag.name);
-    for attr in &tag.attrs {
+    for attr in tag.attrs.iter().filter(|a| a.value.len() <= MAX_ATTRIBUTE) {
         out.push(' ');
         out.push_str(&attr.name.local);
         out.push_str("=\"");
@@ -249,6 +288,11 @@ mod tests {
         RawHtml::new(&ALLOWED)
     }
 
+    /// The tags and text of a rewrite, without the text splits.
+    fn tags(r: &mut RawHtml, html: &str, owner: usize, room: usize) -> String {
+        r.rewrite(html, owner, room).replace(SPLIT, "")
+    }
+
     #[test]
     fn well_formed_html_passes_unchanged() {
         let mut r = raw();
@@ -270,8 +314,8 @@ mod tests {
     #[test]
     fn misnested_and_unclosed_tags_are_closed_innermost_first() {
         let mut r = raw();
-        assert_eq!(r.rewrite("<b><i>x</b>y</i>", 1, 8), "<b><i>x</i></b>y");
-        assert_eq!(r.rewrite("<div><b>z", 1, 8), "<div><b>z");
+        assert_eq!(tags(&mut r, "<b><i>x</b>y</i>", 1, 8), "<b><i>x</i></b>y");
+        assert_eq!(tags(&mut r, "<div><b>z", 1, 8), "<div><b>z");
         assert_eq!(r.close_owned_by(1), "</b></div>");
         assert_eq!(r.len(), 0);
     }
@@ -298,7 +342,7 @@ mod tests {
     fn unknown_tags_and_comments_are_dropped_script_is_kept_whole() {
         let mut r = raw();
         assert_eq!(
-            r.rewrite("<svg><g>x</g></svg><!-- c --><textarea><b>", 0, 8),
+            tags(&mut r, "<svg><g>x</g></svg><!-- c --><textarea><b>", 0, 8),
             "x<b>"
         );
         let mut r = raw();
@@ -311,5 +355,26 @@ mod tests {
         assert_eq!(r.rewrite("<b>", 1, 8), "<b>");
         assert_eq!(r.len(), 1);
         assert_eq!(r.close_owned_by(1), "</script>");
+    }
+
+    #[test]
+    fn text_at_the_edges_is_set_apart_and_long_text_is_split() {
+        let mut r = raw();
+        assert_eq!(
+            r.rewrite("a <b>b</b> c\n", 0, 8),
+            format!("{SPLIT}a <b>b</b> c{SPLIT}\n")
+        );
+        assert_eq!(r.rewrite("<b>b</b>\n", 0, 8), "<b>b</b>\n");
+        let long = r.rewrite(&format!("<div>{}</div>", "&amp;".repeat(3000)), 0, 8);
+        assert_eq!(long.matches(SPLIT).count(), 2);
+        assert_eq!(
+            long.replace(SPLIT, ""),
+            format!("<div>{}</div>", "&amp;".repeat(3000))
+        );
+        let attribute = format!(
+            "<a title=\"{}\" href=\"#x\">",
+            "t".repeat(MAX_ATTRIBUTE + 1)
+        );
+        assert_eq!(r.rewrite(&attribute, 0, 8), "<a href=\"#x\">");
     }
 }

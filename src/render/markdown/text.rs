@@ -133,10 +133,7 @@ mod tests {
     #[test]
     fn normal_documents_flatten_exactly_as_without_the_bound() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut sources: Vec<String> = super::super::tests::NORMAL
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut sources = super::super::tests::normal_documents();
         for folder in [
             "content/runbooks",
             "tests/fixtures/runbooks/content/runbooks",
