@@ -227,6 +227,13 @@ pub(super) mod tests {
             "[dashboard]({address} \"{}\")\n",
             sentence.repeat(10)
         ));
+        // Raw HTML with the end tags HTML lets writers leave out, longer than the bound.
+        documents.push(format!("<ul>\n{}</ul>\n", "<li>item\n".repeat(40)));
+        documents.push(format!(
+            "<table>\n{}</table>\n",
+            "<tr><td>a<td>b\n".repeat(40)
+        ));
+        documents.push("<p>para\n".repeat(40));
         documents
     }
 

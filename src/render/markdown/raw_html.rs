@@ -48,6 +48,64 @@ const VOID: &[&str] = &[
 /// (its "implied end tags"); writing it again would add an empty element.
 const IMPLIED_END: &[&str] = &["p", "li", "dd", "dt", "rb", "rp", "rt", "rtc"];
 
+/// Start tags that close a `p` open in the current node (the parser's list of
+/// block elements that end a paragraph).
+const ENDS_PARAGRAPH: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "xmp",
+];
+
+/// Whether the parser ends an `open` element that is the current node when
+/// a `start` tag comes: end tags that HTML lets writers leave out (`<p>`,
+/// `<li>`, `<dt>`, `<dd>`, table cells, rows and sections). Only the current
+/// node is considered, so this never ends more than the parser does.
+fn is_ended_by(open: &str, start: &str) -> bool {
+    match open {
+        "p" => ENDS_PARAGRAPH.contains(&start),
+        "li" => start == "li",
+        "dt" | "dd" => matches!(start, "dt" | "dd"),
+        "td" | "th" => matches!(start, "td" | "th" | "tr" | "tbody" | "thead" | "tfoot"),
+        "tr" => matches!(start, "tr" | "tbody" | "thead" | "tfoot"),
+        "tbody" | "thead" | "tfoot" => matches!(start, "tbody" | "thead" | "tfoot"),
+        _ => false,
+    }
+}
+
 /// Elements whose content is raw text up to their end tag (the sanitiser
 /// removes them with their content).
 fn raw_text_kind(name: &str) -> Option<RawKind> {
@@ -163,6 +221,14 @@ impl RawHtml {
         let raw_text = raw_text_kind(name).is_some();
         if !raw_text && !self.allowed.contains(name) {
             return;
+        }
+        // `<li>a<li>b`: the parser ends the first item itself.
+        while self
+            .open
+            .last()
+            .is_some_and(|top| top.owner == owner && is_ended_by(&top.name, name))
+        {
+            self.open.pop();
         }
         let void = VOID.contains(&name);
         if !void && !raw_text && self.open.len() >= room {
@@ -376,5 +442,22 @@ mod tests {
             "t".repeat(MAX_ATTRIBUTE + 1)
         );
         assert_eq!(r.rewrite(&attribute, 0, 8), "<a href=\"#x\">");
+    }
+
+    #[test]
+    fn end_tags_html_lets_writers_leave_out_do_not_nest() {
+        static TABLES: LazyLock<HashSet<&'static str>> =
+            LazyLock::new(|| ["p", "ul", "li", "table", "tbody", "tr", "td", "div"].into());
+        let mut r = RawHtml::new(&TABLES);
+        let items = format!("<ul>{}</ul>", "<li>item".repeat(100));
+        assert_eq!(tags(&mut r, &items, 0, 8), items);
+        let rows = "<tr><td>a<td>b".repeat(100);
+        assert_eq!(
+            tags(&mut r, &format!("<table>{rows}</table>"), 0, 8),
+            format!("<table>{rows}</td></tr></table>")
+        );
+        let paragraphs = "<p>one<p>two<div>three</div>".repeat(50);
+        assert_eq!(tags(&mut r, &paragraphs, 0, 8), paragraphs);
+        assert_eq!(r.len(), 0, "every paragraph was ended by the next block");
     }
 }
