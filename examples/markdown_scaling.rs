@@ -33,8 +33,10 @@ fn lines(size: usize, line: impl Fn(usize) -> String) -> String {
     out
 }
 
-/// Each construct: its name and the input of a given size.
-fn constructs() -> Vec<(&'static str, fn(usize) -> String)> {
+/// A construct: its name, and its input of a given size.
+type Construct = (&'static str, fn(usize) -> String);
+
+fn constructs() -> Vec<Construct> {
     vec![
         ("block quotes", |n| repeated("> ", n) + "x"),
         ("ordered lists", |n| repeated("1. ", n) + "x"),
