@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
 use crate::content::runbook::{Heading, markdown_options, runbook_target};
+use long_values::MAX_ATTRIBUTE;
 pub use nesting::MAX_DEPTH;
 use nesting::Nesting;
 pub use text::to_text;
@@ -100,7 +101,9 @@ fn decorate<'a>(
                 out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some(id) = current_id.take() {
+                // A heading whose id is too long keeps no id (see `long_values`).
+                if let Some(id) = current_id.take().filter(|id| id.len() <= MAX_ATTRIBUTE) {
+                    let id = super::escape_html(&id);
                     let anchor = format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
                     out.push(Event::InlineHtml(anchor.into()));
                 }
@@ -277,6 +280,18 @@ pub(super) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_heading_anchor_matches_its_id_whatever_the_id_holds() {
+        let body = "## Title {#a\"b&c}\n";
+        let (headings, _) = crate::content::runbook::scan(body, 1);
+        let html = runbook_to_html(body, &headings);
+        assert!(html.contains("<h2 id=\"a&quot;b&amp;c\">"), "{html}");
+        assert!(html.contains("href=\"#a&quot;b&amp;c\""), "{html}");
+        let long = format!("## Title {{#{}}}\n", "a&".repeat(MAX_ATTRIBUTE));
+        let (headings, _) = crate::content::runbook::scan(&long, 1);
+        assert_eq!(runbook_to_html(&long, &headings), "<h2>Title</h2>\n");
     }
 
     /// The one deliberate change for documents within the bound: raw HTML left
