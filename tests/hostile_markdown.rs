@@ -343,6 +343,23 @@ fn link_addresses_and_titles_longer_than_4_kib_are_dropped() {
 }
 
 #[test]
+fn control_characters_everywhere() {
+    // Runbook bodies are read as they are: every C0 and C1 control, bidi
+    // overrides and U+FFFF, in text, code, link addresses, raw HTML and ids.
+    let controls: String = (0u32..0x20)
+        .chain(0x7f..0xa0)
+        .chain([0x202e, 0x2066, 0xfeff, 0xffff])
+        .filter_map(char::from_u32)
+        .collect();
+    let unit = format!(
+        "{controls} `{controls}` [a{controls}](https://x.example/{controls}) <b title=\"{controls}\">{controls}</b>\n\n## h{controls} {{#i{controls}}}\n\n"
+    );
+    renders_bounded(&repeated(&unit), &[]);
+    let (headings, _) = golive::content::runbook::scan(&unit, 1);
+    runbook_to_html(&unit, &headings);
+}
+
+#[test]
 fn a_runbook_body_of_quotes_with_headings() {
     let body = format!("## Top\n\n{}## Deep heading\n\nfix it\n", repeated("> "));
     let (headings, _) = golive::content::runbook::scan(&body, 1);
