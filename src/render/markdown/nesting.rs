@@ -23,7 +23,7 @@ pub const MAX_DEPTH: usize = 32;
 
 /// Elements containers and raw HTML may open: [`MAX_DEPTH`] less the two that
 /// a leaf can add inside the deepest one (a footnote reference is `<sup><a>`).
-pub const BUDGET: usize = MAX_DEPTH - 2;
+const BUDGET: usize = MAX_DEPTH - 2;
 
 /// How many elements a container opens around its content when rendered.
 fn weight(tag: &Tag) -> usize {
