@@ -470,3 +470,118 @@ fn remove_empty_parents(dir: &Path, path: &Path) {
         parent = p.parent();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: PathBuf::from(path),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// Every entry under `dir`: folders as `None`, files with their bytes.
+    fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let bytes = e.file_type().is_file().then(|| fs::read(e.path()).unwrap());
+                (e.path().to_path_buf(), bytes)
+            })
+            .collect()
+    }
+
+    /// A folder after one complete build of `index.html` and `a/page.html`.
+    fn built() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path()).unwrap();
+        let output = Output::open(dir.path(), None).unwrap();
+        output.put(&file("index.html", "one")).unwrap();
+        output.put(&file("a/page.html", "two")).unwrap();
+        let committed = output.commit().unwrap();
+        manifest::record(dir.path(), &committed.manifest).unwrap();
+        manifest::mark_clean(dir.path()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_update_dropped_half_way_leaves_the_folder_as_it_was() {
+        let dir = built();
+        let before = snapshot(dir.path());
+        {
+            // As when a panic unwinds through the build.
+            let output = Output::open(dir.path(), None).unwrap();
+            output.put(&file("index.html", "changed")).unwrap();
+            output.put(&file("b/c/new.html", "three")).unwrap();
+            assert!(is_unfinished(dir.path()), "marked before the first write");
+        }
+        assert_eq!(snapshot(dir.path()), before);
+        let output = Output::open(dir.path(), None).unwrap();
+        output.put(&file("index.html", "changed")).unwrap();
+        assert_eq!(output.roll_back().unwrap().len(), 2);
+        assert_eq!(snapshot(dir.path()), before);
+    }
+
+    #[test]
+    fn a_commit_puts_replacements_in_place_and_deletes_what_is_gone() {
+        let dir = built();
+        let output = Output::open(dir.path(), None).unwrap();
+        output.put(&file("index.html", "changed")).unwrap();
+        // Staged, not yet in place.
+        assert_eq!(fs::read(dir.path().join("index.html")).unwrap(), b"one");
+        let committed = output.commit().unwrap();
+        assert_eq!(fs::read(dir.path().join("index.html")).unwrap(), b"changed");
+        assert!(
+            !dir.path().join("a").exists(),
+            "a/page.html is no longer built"
+        );
+        assert_eq!(committed.written.deleted, 1);
+        assert!(committed.dirty && committed.stale_manifest);
+    }
+
+    #[test]
+    fn a_marked_folder_is_checked_not_trusted() {
+        let dir = built();
+        // What a build killed half-way leaves: a changed page, a temporary file.
+        manifest::mark_dirty(dir.path()).unwrap();
+        fs::write(dir.path().join("index.html"), "half").unwrap();
+        fs::write(dir.path().join("a/page.html.1-0.golive-tmp"), "x").unwrap();
+        let output = Output::open(dir.path(), None).unwrap();
+        let checked = output.checked().unwrap();
+        assert_eq!(
+            (checked.files, checked.mismatched, checked.temporary),
+            (2, 1, 1)
+        );
+        assert!(checked.unfinished);
+        assert_eq!(
+            output.previous(Path::new("index.html")),
+            Some(hash(b"half"))
+        );
+        assert!(!dir.path().join("a/page.html.1-0.golive-tmp").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_output_is_not_written_through() {
+        let dir = built();
+        let elsewhere = tempfile::tempdir().unwrap();
+        fs::remove_dir_all(dir.path().join("a")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("a")).unwrap();
+        fs::remove_file(dir.path().join("index.html")).unwrap();
+        let target = elsewhere.path().join("x");
+        std::os::unix::fs::symlink(&target, dir.path().join("index.html")).unwrap();
+        let output = Output::open(dir.path(), None).unwrap();
+        // A file that is a link is replaced by a file, its target untouched.
+        output.put(&file("index.html", "changed")).unwrap();
+        let refused = output.put(&file("a/page.html", "changed")).unwrap_err();
+        assert!(refused.to_string().contains("symbolic link"), "{refused}");
+        output.commit().unwrap();
+        assert_eq!(fs::read(dir.path().join("index.html")).unwrap(), b"changed");
+        assert!(!target.exists());
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+}
