@@ -304,14 +304,14 @@ impl Builder {
             today,
             output: &output,
         };
-        let drawn = match self.draw(&site, inputs, &mut cache) {
+        let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
             Ok(drawn) => drawn,
             Err(e) => {
                 self.roll_back(output);
                 return Err(e);
             }
         };
-        lap("pages, emails and assets");
+        lap("dashboard, runbooks, assets");
 
         let count = |ext: &str, page: bool| {
             let outputs = drawn
@@ -372,6 +372,7 @@ impl Builder {
         site: &Rendering,
         inputs: Vec<Input>,
         cache: &mut BuildCache,
+        lap: &mut dyn FnMut(&'static str),
     ) -> Result<Drawn, BuildError> {
         let root = &self.root;
         let total = inputs.len();
@@ -437,6 +438,7 @@ impl Builder {
             })
             .collect();
         releases.extend(redone?);
+        lap("release pages and emails");
 
         let site_files = site_pages(site.theme, site.shared, &releases)?;
         for file in &site_files {
