@@ -59,9 +59,15 @@ fn serve(site: &Site) -> Serving {
 
 /// Starts `golive [global] serve --port 0` in `cwd`.
 fn serve_with(global: &[&str], cwd: &std::path::Path) -> Serving {
+    serve_with_env(global, cwd, &[])
+}
+
+/// Starts `golive [global] serve --port 0` in `cwd`, with extra environment variables.
+fn serve_with_env(global: &[&str], cwd: &std::path::Path, env: &[(&str, &str)]) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
         .args(global)
         .args(["serve", "--port", "0"])
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -653,4 +659,45 @@ fn a_changed_verification_file_rebuilds_its_release() {
         builder.build(),
         Err(golive::site::BuildError::Invalid(_))
     ));
+}
+
+/// A panic inside a rebuild (a bug; here the fault hook's) does not stop the
+/// server: the rebuild's writes are rolled back, the error is shown, the last
+/// good build stays served, and the next edit builds again.
+#[test]
+fn a_panic_in_a_rebuild_keeps_the_last_good_build_served() {
+    let site = Site::copy_of("verdicts");
+    // Built first, so that serve's own first build writes nothing and the
+    // hook's count starts with the edit.
+    let built = site.run(&["build"]);
+    assert_eq!(built.code, Some(0), "{}", built.describe());
+    let server = serve_with_env(
+        &["--root", site.root.to_str().unwrap()],
+        &std::env::temp_dir(),
+        &[("GOLIVE_FAULT_AFTER_WRITES", "2:panic")],
+    );
+    let addr = &server.address;
+    let before = pages(&site.path("public"));
+    let (_, _, text) = retitle(&site, "Panicked edit");
+    let failed = wait_for(addr, "the error of the panicked rebuild", |s| {
+        !s["error"].is_null()
+    });
+    assert!(
+        failed["error"].as_str().unwrap().contains("internal error"),
+        "{failed}"
+    );
+    assert!(
+        pages(&site.path("public")) == before,
+        "the panicked rebuild's writes were not rolled back"
+    );
+    let (status, page) = get(addr, PAGE);
+    assert_eq!(status, 200);
+    assert!(!page.contains("Panicked edit") && page.contains("golive-error"));
+
+    site.write(
+        RELEASE,
+        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: After the panic"),
+    );
+    wait_for(addr, "the next rebuild", |s| s["error"].is_null());
+    assert!(get(addr, PAGE).1.contains("After the panic"));
 }

@@ -65,18 +65,28 @@ struct Burst {
 /// else a full, incremental build. Both have written their last file when they
 /// return, so the report never comes before the writes it reports.
 fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: bool) {
-    let quick = if burst.rescan {
-        Ok(None)
-    } else {
-        builder.rebuild_releases(&burst.paths)
-    };
-    let (outcome, verb) = match quick {
-        Ok(None) => (builder.build(), "built"),
-        Ok(Some(summary)) => (Ok(summary), "updated"),
-        Err(e) => (Err(e), "updated"),
-    };
+    // A panic inside a build (a bug) rolls its writes back while unwinding;
+    // the server reports it and goes on serving the last good build.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let quick = if burst.rescan {
+            Ok(None)
+        } else {
+            builder.rebuild_releases(&burst.paths)
+        };
+        match quick {
+            Ok(None) => (builder.build(), "built"),
+            Ok(Some(summary)) => (Ok(summary), "updated"),
+            Err(e) => (Err(e), "updated"),
+        }
+    }));
     let mut s = state.write().expect("state lock");
     s.version += 1;
+    let Ok((outcome, verb)) = built else {
+        let message = "the rebuild stopped on an internal error in golive (a bug: the message is in the terminal); still serving the last good build";
+        eprintln!("error: {message}");
+        s.error = Some(message.to_string());
+        return;
+    };
     match outcome {
         Ok(summary) => {
             s.error = None;
