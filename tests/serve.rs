@@ -1,6 +1,8 @@
 //! `golive serve` over a real HTTP connection: it serves the site, reflects an
 //! edit, and on broken content shows the error while the old pages stay served.
 //! And the incremental rebuild underneath renders only what an edit touches.
+//! Serve holds its output folder while it runs, reports a rebuild only after
+//! its last write, and writes its bookkeeping when stopped.
 
 mod common;
 
@@ -26,6 +28,28 @@ impl Drop for Serving {
     }
 }
 
+impl Serving {
+    /// The next line it prints (each rebuild prints one).
+    fn next_line(&self) -> String {
+        self.log
+            .recv_timeout(common::HANG_LIMIT)
+            .expect("serve reports each rebuild")
+    }
+
+    /// Stops it as Ctrl-C does; its exit code and the lines it printed last.
+    fn interrupt(mut self) -> (Option<i32>, Vec<String>) {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = self.child.wait().unwrap();
+        // Its stdout is closed now: the forwarding thread ends.
+        let lines = self.log.iter().collect();
+        (status.code(), lines)
+    }
+}
+
 fn serve(site: &Site) -> Serving {
     serve_with(
         &["--root", site.root.to_str().unwrap()],
@@ -35,9 +59,15 @@ fn serve(site: &Site) -> Serving {
 
 /// Starts `golive [global] serve --port 0` in `cwd`.
 fn serve_with(global: &[&str], cwd: &std::path::Path) -> Serving {
+    serve_with_env(global, cwd, &[])
+}
+
+/// Starts `golive [global] serve --port 0` in `cwd`, with extra environment variables.
+fn serve_with_env(global: &[&str], cwd: &std::path::Path, env: &[(&str, &str)]) -> Serving {
     let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
         .args(global)
         .args(["serve", "--port", "0"])
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -171,8 +201,8 @@ fn serve_reflects_an_edit_and_shows_errors_over_the_last_good_build() {
 fn retitle(site: &Site, title: &str) -> (std::path::PathBuf, std::time::SystemTime, String) {
     let other = site.path("public/releases/fixture-app-1.0.0/index.html");
     let untouched = std::fs::metadata(&other).unwrap().modified().unwrap();
-    // mtime resolution: make sure the edit is seen as a change.
-    std::thread::sleep(Duration::from_millis(20));
+    // The edit changes the file's size, so it is seen as a change whatever
+    // the clock's resolution.
     let text = site.read(RELEASE);
     site.write(
         RELEASE,
@@ -257,8 +287,24 @@ fn an_edit_renders_only_that_release_again() {
 /// may differ between two equal builds).
 fn pages(dir: &std::path::Path) -> common::Snapshot {
     let mut all = common::snapshot(dir);
-    all.retain(|p, _| !p.starts_with(".golive-cache.json") && !p.starts_with(".golive-manifest"));
+    all.retain(|p, _| {
+        ![
+            ".golive-cache.json",
+            ".golive-manifest",
+            ".golive-lock",
+            ".golive-dirty",
+        ]
+        .iter()
+        .any(|b| p.starts_with(b))
+    });
     all
+}
+
+/// A serving builder (what `golive serve` runs) after its first build.
+fn serving(site: &Site) -> golive::site::Builder {
+    let mut builder = golive::site::Builder::new(&site.root, &site.path("public")).serving();
+    builder.build().unwrap();
+    builder
 }
 
 /// What `serve` does on a release edit (`rebuild_releases`, then `persist`)
@@ -268,25 +314,30 @@ fn pages(dir: &std::path::Path) -> common::Snapshot {
 fn a_release_edit_in_serve_matches_a_cold_build() {
     let site = Site::copy_of("verdicts");
     let out = site.path("public");
-    let mut builder = golive::site::Builder::new(&site.root, &out);
-    builder.build().unwrap();
-    let cold_matches = |label: &str| {
+    let mut builder = serving(&site);
+    // Serve stopping (`persist`, then letting go of the folder), then a new
+    // `golive build`, which must find nothing to do; then serve again.
+    let cold_matches = |mut builder: golive::site::Builder, label: &str| {
+        builder.persist().unwrap();
+        drop(builder);
+        assert!(!golive::site::output::is_unfinished(&out), "{label}");
         let fresh = site.path(&format!("cold-{label}"));
         golive::site::build(&site.root, &fresh, false).unwrap();
         assert!(
             pages(&out) == pages(&fresh),
             "{label}: serve's output differs from a cold build"
         );
-        // A new `golive build` finds nothing to do: the manifest and cache match.
         let again = golive::site::build(&site.root, &out, false).unwrap();
         assert_eq!(
-            (again.rendered, again.written, again.deleted),
-            (0, 0, 0),
+            (again.rendered, again.written, again.deleted, again.checked),
+            (0, 0, 0, None),
             "{label}: a build after serve redid work"
         );
+        serving(&site)
     };
 
     // An edit: only that release is rendered.
+    let manifest_before = site.read("public/.golive-manifest");
     let (other, untouched, text) = retitle(&site, "Quick edit");
     // `sed -i` and editors' safe saves write a temporary file and rename it over
     // the release: the watcher names both.
@@ -299,16 +350,15 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
         site.read("public/index.html").contains("Quick edit"),
         "the dashboard lists the edit"
     );
-    assert!(
-        !out.join(".golive-manifest").exists(),
-        "the manifest is removed until persisted, so a crash cannot leave a stale one"
-    );
+    // The bookkeeping waits for `persist`; until then the folder is marked,
+    // so that a build after a crash checks every file instead of trusting it.
+    assert_eq!(site.read("public/.golive-manifest"), manifest_before);
+    assert!(golive::site::output::is_unfinished(&out));
     assert_eq!(
         std::fs::metadata(&other).unwrap().modified().unwrap(),
         untouched
     );
-    builder.persist().unwrap();
-    cold_matches("edit");
+    let mut builder = cold_matches(builder, "edit");
 
     // A new release file, and a removed one.
     site.write(
@@ -329,8 +379,7 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
         site.path("public/releases/fixture-app-1.2.0/index.html")
             .exists()
     );
-    builder.persist().unwrap();
-    cold_matches("add-remove");
+    let mut builder = cold_matches(builder, "add-remove");
 
     // An edit that changes the slug moves the release's pages.
     let moved = site
@@ -349,8 +398,7 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
         !site.path("public/releases/fixture-app-1.2.0").exists(),
         "the old slug's pages are gone"
     );
-    builder.persist().unwrap();
-    cold_matches("slug");
+    let mut builder = cold_matches(builder, "slug");
 
     // Invalid content writes nothing; a duplicate release names the other file.
     let before = pages(&out);
@@ -414,30 +462,40 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
 }
 
 /// `golive serve` run inside the site with no `--root` (the README's way) takes
-/// the quick path for a release edit, and a deleted output folder is rebuilt
-/// whole, not patched.
+/// the quick path for a release edit, reports it only when every write is done,
+/// and a deleted output folder is rebuilt whole, not patched.
 #[test]
 fn serve_in_the_site_folder_takes_the_quick_path() {
     let site = Site::copy_of("verdicts");
     let server = serve_with(&[], &site.root);
     let addr = &server.address;
-    let next_build = || {
-        server
-            .log
-            .recv_timeout(Duration::from_secs(20))
-            .expect("serve reports each rebuild")
-    };
+    let manifest = site.read("public/.golive-manifest");
 
     let before = state(addr)["version"].as_u64().unwrap();
     retitle(&site, "Edited in place");
-    let line = next_build();
+    let line = server.next_line();
     assert!(
         line.starts_with("updated in "),
         "not the quick path: {line}"
     );
-    wait_for(addr, "the edit", |s| {
-        s["version"].as_u64().unwrap() > before
-    });
+    // Reported after the last write: the pages are in place, no temporary file
+    // is left, and the bookkeeping is not being written behind the report (it
+    // waits for serve to stop; the folder is marked until then).
+    assert!(
+        site.read(&format!("public{PAGE}"))
+            .contains("Edited in place")
+    );
+    let files = common::snapshot(&site.path("public"));
+    assert!(
+        !files
+            .keys()
+            .any(|p| p.to_string_lossy().ends_with(".golive-tmp")),
+        "{:?}",
+        files.keys()
+    );
+    assert_eq!(site.read("public/.golive-manifest"), manifest);
+    assert!(site.path("public/.golive-dirty").is_file());
+    assert!(state(addr)["version"].as_u64().unwrap() > before);
     assert!(get(addr, PAGE).1.contains("Edited in place"));
 
     // The output folder deleted under the server: the next edit builds it all again.
@@ -446,7 +504,7 @@ fn serve_in_the_site_folder_takes_the_quick_path() {
         .read(RELEASE)
         .replace("Edited in place", "After the wipe");
     site.write(RELEASE, text);
-    let line = next_build();
+    let line = server.next_line();
     assert!(
         line.starts_with("built in "),
         "a wiped output needs the full build: {line}"
@@ -454,8 +512,92 @@ fn serve_in_the_site_folder_takes_the_quick_path() {
     let (status, _) = get(addr, "/assets/golive.css");
     assert_eq!(status, 200, "the whole site is back");
     assert!(get(addr, PAGE).1.contains("After the wipe"));
+
+    // Another quick edit, then Ctrl-C: serve writes its bookkeeping as it
+    // stops, so the next build trusts the folder and has nothing to do.
+    let text = site
+        .read(RELEASE)
+        .replace("After the wipe", "Before stopping");
+    site.write(RELEASE, text);
+    let line = server.next_line();
+    assert!(line.starts_with("updated in "), "{line}");
+    let (code, last) = server.interrupt();
+    assert_eq!(code, Some(0), "{last:?}");
+    assert!(last.iter().any(|l| l.starts_with("stopped;")), "{last:?}");
+    assert!(!site.path("public/.golive-dirty").exists());
     let again = site.run(&["build"]);
     assert_eq!(again.code, Some(0), "{}", again.describe());
+    assert!(
+        again.stdout.contains("(0 rendered)") && again.stdout.contains("; 0 of "),
+        "{}",
+        again.describe()
+    );
+    assert!(!again.stderr.contains("note:"), "{}", again.describe());
+}
+
+/// While `golive serve` runs, it holds its output folder: a `golive build`
+/// into it is refused at once, naming the server, and changes nothing.
+#[test]
+fn a_build_into_the_folder_serve_holds_is_refused() {
+    let site = Site::copy_of("verdicts");
+    let server = serve(&site);
+    let before = site.snapshot("public");
+    let refused = site.run(&["build"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.describe());
+    assert!(
+        refused.stderr.contains(&format!(
+            "in use by golive serve (pid {})",
+            server.child.id()
+        )),
+        "{}",
+        refused.describe()
+    );
+    assert!(
+        site.snapshot("public") == before,
+        "the refused build changed the output"
+    );
+    // Another folder is fine.
+    let elsewhere = site.run(&["build", "--out", "elsewhere"]);
+    assert_eq!(elsewhere.code, Some(0), "{}", elsewhere.describe());
+}
+
+/// serve's quick path leaves the bookkeeping for later; if serve is killed
+/// (kill -9) instead of stopped, the next build checks every file, and after
+/// the edit is undone its output is exactly a clean build's.
+#[test]
+fn the_build_after_serve_is_killed_matches_a_clean_build() {
+    let site = Site::copy_of("verdicts");
+    let mut server = serve(&site);
+    let original = site.read(RELEASE);
+    retitle(&site, "Edited then killed");
+    let line = server.next_line();
+    assert!(line.starts_with("updated in "), "{line}");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    drop(server);
+
+    site.write(RELEASE, original);
+    let after = site.run(&["build"]);
+    assert_eq!(after.code, Some(0), "{}", after.describe());
+    assert!(
+        after
+            .stderr
+            .contains("left unfinished by an interrupted build"),
+        "{}",
+        after.describe()
+    );
+    let clean = site.run(&["build", "--out", "clean"]);
+    assert_eq!(clean.code, Some(0), "{}", clean.describe());
+    assert!(
+        pages(&site.path("public")) == pages(&site.path("clean")),
+        "the build after the kill differs from a clean build\n{}",
+        after.describe()
+    );
+    assert!(
+        !site
+            .read(&format!("public{PAGE}"))
+            .contains("Edited then killed")
+    );
 }
 
 /// A release that reads its verification results from a file is built again
@@ -475,13 +617,12 @@ fn a_changed_verification_file_rebuilds_its_release() {
     let results = "content/releases/results.json";
     site.write(results, r#"{"passed": 12, "failed": 0}"#);
     let out = site.path("public");
-    let mut builder = golive::site::Builder::new(&site.root, &out);
-    builder.build().unwrap();
+    let mut builder = serving(&site);
     let runbook = "public/releases/fixture-app-1.0.0/runbook.html";
     assert!(site.read(runbook).contains("12 passed"));
 
-    std::thread::sleep(Duration::from_millis(20));
-    site.write(results, r#"{"passed": 13, "failed": 1}"#);
+    // A different size, so the change is seen whatever the clock's resolution.
+    site.write(results, r#"{"passed": 13, "failed": 1, "warnings": 0}"#);
     assert!(
         builder
             .rebuild_releases(&[site.path(results)])
@@ -499,9 +640,12 @@ fn a_changed_verification_file_rebuilds_its_release() {
         "{}",
         site.read(runbook)
     );
-    // And a new `golive build` agrees nothing else is due.
+    // And a new `golive build`, once serve let go, agrees nothing else is due.
+    builder.persist().unwrap();
+    drop(builder);
     let again = golive::site::build(&site.root, &out, false).unwrap();
     assert_eq!((again.rendered, again.written), (0, 0));
+    let mut builder = serving(&site);
 
     // Deleting the file is not a passing temporary file: the full build reports it.
     site.remove(results);
@@ -515,4 +659,45 @@ fn a_changed_verification_file_rebuilds_its_release() {
         builder.build(),
         Err(golive::site::BuildError::Invalid(_))
     ));
+}
+
+/// A panic inside a rebuild (a bug; here the fault hook's) does not stop the
+/// server: the rebuild's writes are rolled back, the error is shown, the last
+/// good build stays served, and the next edit builds again.
+#[test]
+fn a_panic_in_a_rebuild_keeps_the_last_good_build_served() {
+    let site = Site::copy_of("verdicts");
+    // Built first, so that serve's own first build writes nothing and the
+    // hook's count starts with the edit.
+    let built = site.run(&["build"]);
+    assert_eq!(built.code, Some(0), "{}", built.describe());
+    let server = serve_with_env(
+        &["--root", site.root.to_str().unwrap()],
+        &std::env::temp_dir(),
+        &[("GOLIVE_FAULT_AFTER_WRITES", "2:panic")],
+    );
+    let addr = &server.address;
+    let before = pages(&site.path("public"));
+    let (_, _, text) = retitle(&site, "Panicked edit");
+    let failed = wait_for(addr, "the error of the panicked rebuild", |s| {
+        !s["error"].is_null()
+    });
+    assert!(
+        failed["error"].as_str().unwrap().contains("internal error"),
+        "{failed}"
+    );
+    assert!(
+        pages(&site.path("public")) == before,
+        "the panicked rebuild's writes were not rolled back"
+    );
+    let (status, page) = get(addr, PAGE);
+    assert_eq!(status, 200);
+    assert!(!page.contains("Panicked edit") && page.contains("golive-error"));
+
+    site.write(
+        RELEASE,
+        text.replace("version: 1.1.0", "version: 1.1.0\ntitle: After the panic"),
+    );
+    wait_for(addr, "the next rebuild", |s| s["error"].is_null());
+    assert!(get(addr, PAGE).1.contains("After the panic"));
 }

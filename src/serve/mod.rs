@@ -7,6 +7,12 @@
 //! shows them in the browser as an overlay (the injected reload script polls
 //! `/__golive/state`). Rebuilds go through `site::Builder`, whose cache makes an
 //! edit of one release render only that release and the pages that list releases.
+//!
+//! Lifecycle: serve holds the output folder's lock from before its first build
+//! until it stops (a `golive build` into that folder is refused meanwhile). A
+//! rebuild is reported (the log line, the state's version) only after its last
+//! write. The quick path leaves the manifest and cache unwritten; Ctrl-C or
+//! SIGTERM stops the server after writing them, so the next build is cheap.
 //! The HTTP side (what is answered, what is refused) is in `http`.
 
 mod http;
@@ -14,14 +20,14 @@ mod http;
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::site::{BuildError, Builder};
+use crate::site::{BuildError, Builder, interrupt};
 
 pub struct Options {
     pub bind: IpAddr,
@@ -42,6 +48,12 @@ struct State {
     version: u64,
 }
 
+/// What the watch loop hears: a file event, or the user's request to stop.
+enum Message {
+    File(notify::Result<notify::Event>),
+    Stop,
+}
+
 /// What changed in one burst of file events.
 #[derive(Default)]
 struct Burst {
@@ -53,25 +65,37 @@ struct Burst {
 
 /// Builds once, reports it, and records the outcome in `state`. An edit of
 /// release files takes the quick path (`Builder::rebuild_releases`); anything
-/// else a full, incremental build.
+/// else a full, incremental build. Both have written their last file when they
+/// return, so the report never comes before the writes it reports.
 fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: bool) {
-    let quick = if burst.rescan {
-        Ok(None)
-    } else {
-        builder.rebuild_releases(&burst.paths)
-    };
-    let (outcome, verb) = match quick {
-        Ok(None) => (builder.build(), "built"),
-        Ok(Some(summary)) => (Ok(summary), "updated"),
-        Err(e) => (Err(e), "updated"),
-    };
+    // A panic inside a build (a bug) rolls its writes back while unwinding;
+    // the server reports it and goes on serving the last good build.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let quick = if burst.rescan {
+            Ok(None)
+        } else {
+            builder.rebuild_releases(&burst.paths)
+        };
+        match quick {
+            Ok(None) => (builder.build(), "built"),
+            Ok(Some(summary)) => (Ok(summary), "updated"),
+            Err(e) => (Err(e), "updated"),
+        }
+    }));
     let mut s = state.write().expect("state lock");
     s.version += 1;
+    let Ok((outcome, verb)) = built else {
+        let message = "the rebuild stopped on an internal error in golive (a bug: the message is in the terminal); still serving the last good build";
+        let _ = writeln!(std::io::stderr(), "error: {message}");
+        s.error = Some(message.to_string());
+        return;
+    };
     match outcome {
         Ok(summary) => {
             s.error = None;
             if !quiet {
-                println!(
+                let _ = writeln!(
+                    std::io::stdout(),
                     "{verb} in {} ms ({} of {} releases rendered, {} files written)",
                     summary.elapsed.as_millis(),
                     summary.rendered,
@@ -81,24 +105,25 @@ fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: b
             }
         }
         Err(BuildError::Invalid(invalid)) => {
-            eprintln!("{invalid}\n(still serving the last good build)");
+            let _ = writeln!(
+                std::io::stderr(),
+                "{invalid}\n(still serving the last good build)"
+            );
             s.error = Some(invalid.to_string());
         }
         Err(BuildError::Io(e)) => {
-            eprintln!("error: cannot write the output: {e}");
+            let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
             s.error = Some(format!("cannot write the output: {e}"));
         }
+        Err(BuildError::Busy(message)) => {
+            let _ = writeln!(std::io::stderr(), "error: {message}");
+            s.error = Some(message);
+        }
+        // Stopping: the watch loop ends next.
+        Err(BuildError::Interrupted) => {}
     }
     drop(s);
     let _ = std::io::stdout().flush();
-    // The pages are served already; now the bookkeeping a later build reads.
-    if let Err(e) = builder.persist() {
-        let message = format!("cannot write the manifest or the build cache: {e}");
-        eprintln!("error: {message}");
-        let mut s = state.write().expect("state lock");
-        s.version += 1;
-        s.error = Some(message);
-    }
 }
 
 /// Runs until interrupted.
@@ -123,8 +148,21 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     }));
     // Watch before the first build and before announcing the address, so that
     // no change made after "serving ..." is missed.
-    let (_watcher, events) = watcher(root)?;
-    let mut builder = Builder::new(root, &options.out);
+    let (tx, events) = std::sync::mpsc::channel();
+    let _watcher = watcher(root, tx.clone())?;
+    interrupt::install(move || {
+        let _ = tx.send(Message::Stop);
+    })?;
+    let mut builder = Builder::new(root, &options.out).serving();
+    match builder.lock_output() {
+        Ok(()) => {}
+        Err(BuildError::Busy(message)) => return Err(message),
+        Err(BuildError::Interrupted) => return Ok(()),
+        Err(BuildError::Io(e)) => {
+            return Err(format!("cannot lock {}: {e}", options.out.display()));
+        }
+        Err(BuildError::Invalid(invalid)) => return Err(invalid.to_string()),
+    }
     rebuild(&mut builder, &Burst::default(), &state, options.quiet);
 
     let local = server
@@ -134,10 +172,11 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
         .start(state.clone(), hosts)
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let url = format!("http://{local}/");
-    println!("serving {url} (Ctrl-C to stop)");
+    let _ = writeln!(std::io::stdout(), "serving {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
     if !options.bind.is_loopback() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "warning: listening on {} — anyone who can reach this address can read the site \
              (requests must name this machine by an IP address, or by a name given with --allow-host)",
             options.bind
@@ -147,22 +186,29 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
         open_browser(&url);
     }
     watch(&events, &mut builder, &state, options.quiet);
+    // Stopped: write what the quick path left behind, then let go of the folder.
+    builder.persist().map_err(|e| {
+        format!(
+            "cannot write the manifest or the build cache into {}: {e}; the next build checks every file",
+            options.out.display()
+        )
+    })?;
+    if !options.quiet {
+        let _ = writeln!(
+            std::io::stdout(),
+            "stopped; {} is up to date",
+            options.out.display()
+        );
+    }
     Ok(())
 }
 
-/// Watches content/, layouts/ and emails/; events arrive on the returned channel.
-fn watcher(
-    root: &Path,
-) -> Result<
-    (
-        notify::RecommendedWatcher,
-        Receiver<notify::Result<notify::Event>>,
-    ),
-    String,
-> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher =
-        notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
+/// Watches content/, layouts/ and emails/; events arrive on `tx`.
+fn watcher(root: &Path, tx: Sender<Message>) -> Result<notify::RecommendedWatcher, String> {
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(Message::File(event));
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
     for dir in ["content", "layouts", "emails"]
         .iter()
         .map(|d| root.join(d))
@@ -172,17 +218,13 @@ fn watcher(
             .watch(&dir, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     }
-    Ok((watcher, rx))
+    Ok(watcher)
 }
 
-/// Rebuilds after every burst of changes. Only creations, modifications and
-/// removals count: reading the files during a rebuild must not trigger another.
-fn watch(
-    events: &Receiver<notify::Result<notify::Event>>,
-    builder: &mut Builder,
-    state: &RwLock<State>,
-    quiet: bool,
-) {
+/// Rebuilds after every burst of changes, until asked to stop. Only creations,
+/// modifications and removals count: reading the files during a rebuild must
+/// not trigger another.
+fn watch(events: &Receiver<Message>, builder: &mut Builder, state: &RwLock<State>, quiet: bool) {
     let changes = |e: &notify::Event| {
         matches!(
             e.kind,
@@ -199,7 +241,7 @@ fn watch(
         }
         Ok(_) => {}
     };
-    while let Ok(event) = events.recv() {
+    while let Ok(Message::File(event)) = events.recv() {
         let mut burst = Burst::default();
         add(event, &mut burst);
         if burst.paths.is_empty() && !burst.rescan {
@@ -207,8 +249,11 @@ fn watch(
         }
         // An editor's save is often several events within a millisecond or
         // two; take them all as one change.
-        while let Ok(event) = events.recv_timeout(Duration::from_millis(5)) {
-            add(event, &mut burst);
+        while let Ok(message) = events.recv_timeout(Duration::from_millis(5)) {
+            match message {
+                Message::File(event) => add(event, &mut burst),
+                Message::Stop => return,
+            }
         }
         rebuild(builder, &burst, state, quiet);
     }
@@ -233,7 +278,7 @@ fn open_browser(url: &str) {
             return;
         }
     }
-    eprintln!("could not open a browser; visit {url}");
+    let _ = writeln!(std::io::stderr(), "could not open a browser; visit {url}");
 }
 
 #[cfg(test)]

@@ -91,11 +91,7 @@ impl BuildCache {
 
     /// Writes it into `out`, atomically (a temporary file renamed over the old one).
     pub fn write(&self, out: &Path) -> std::io::Result<()> {
-        let temporary = out.join(format!("{FILE}.golive-tmp"));
-        std::fs::write(
-            &temporary,
-            serde_json::to_vec(self).map_err(std::io::Error::other)?,
-        )?;
-        std::fs::rename(&temporary, out.join(FILE))
+        let bytes = serde_json::to_vec(self).map_err(std::io::Error::other)?;
+        super::manifest::write_atomically(&out.join(FILE), &bytes)
     }
 }

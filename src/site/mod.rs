@@ -8,7 +8,13 @@
 //! even parsed (see `cache`), and unchanged files are not rewritten (see `output`).
 
 pub mod cache;
+mod fault;
+mod holding;
+pub mod interrupt;
+pub mod lock;
+pub mod manifest;
 pub mod output;
+mod pages;
 mod quick;
 
 use std::collections::HashMap;
@@ -18,14 +24,16 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::content::{self, Identity, LoadedRelease, LoadedSite, Shared};
+use crate::content::{self, Identity, LoadedSite, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
-use crate::email;
-use crate::evaluate::{self, Report, Summary};
-use crate::render::{self, OutputFile, Theme};
+use crate::evaluate::{self, Report};
+use crate::render::Theme;
 use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
+use lock::{LockError, OutputLock, Role};
+use manifest::Checked;
 use output::{Manifest, Output};
+use pages::{Rendering, site_pages};
 
 /// What a build did, for the summary line and `--verbose`.
 #[derive(Debug, Clone, Default)]
@@ -40,18 +48,27 @@ pub struct BuildSummary {
     pub written: usize,
     pub deleted: usize,
     pub bytes_written: u64,
+    /// Set when the output was left unfinished by an interrupted build and
+    /// this build checked every file instead of trusting the manifest.
+    pub checked: Option<Checked>,
     pub elapsed: Duration,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Why a build stopped.
+/// Why a build stopped. Whatever the reason, the output folder is either as
+/// it was before the build, or marked for the next build to check
+/// (`output::is_unfinished`).
 #[derive(Debug)]
 pub enum BuildError {
     /// The content or a template has problems; the writer must fix them (exit 2).
     Invalid(InvalidSite),
     /// The output could not be written.
     Io(std::io::Error),
+    /// The user asked the build to stop (Ctrl-C, SIGTERM).
+    Interrupted,
+    /// Another golive process holds the output folder and keeps it (`serve`).
+    Busy(String),
 }
 
 impl From<InvalidSite> for BuildError {
@@ -62,7 +79,21 @@ impl From<InvalidSite> for BuildError {
 
 impl From<std::io::Error> for BuildError {
     fn from(e: std::io::Error) -> Self {
-        BuildError::Io(e)
+        // std retries the kernel's EINTR itself: this is the user's interrupt.
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            BuildError::Interrupted
+        } else {
+            BuildError::Io(e)
+        }
+    }
+}
+
+impl From<LockError> for BuildError {
+    fn from(e: LockError) -> Self {
+        match e {
+            LockError::Busy(message) => BuildError::Busy(message),
+            LockError::Io(e) => e.into(),
+        }
     }
 }
 
@@ -102,25 +133,39 @@ pub fn build(root: &Path, out: &Path, progress: bool) -> Result<BuildSummary, Bu
 /// Builds a site into an output folder, again and again if asked (as `serve`
 /// does). It keeps the build cache in memory between builds; a fresh builder
 /// reads it from the output folder.
+///
+/// A builder holds the output folder's lock while it writes there (see
+/// `lock`): a plain builder for each build, a `serving` one from its first
+/// build until it is dropped. Only a serving builder keeps the folder's
+/// manifest in memory between builds and takes the quick path
+/// (`rebuild_releases`), which leaves the bookkeeping files to `persist`.
 pub struct Builder {
     root: PathBuf,
     out: PathBuf,
     progress: bool,
+    role: Role,
     cache: Option<BuildCache>,
-    /// What the last good build used and wrote, for `rebuild_releases`.
+    /// What the last good build used, for `rebuild_releases`.
     kept: Option<Kept>,
-    /// Whether the manifest and cache on disk are behind (see `persist`).
+    /// The output folder's lock, while held.
+    lock: Option<OutputLock>,
+    /// What the output folder holds; known only while the lock is held.
+    manifest: Option<Manifest>,
+    /// Whether the manifest and cache on disk are behind `manifest` and
+    /// `cache` (see `persist`).
     behind: bool,
+    /// What this builder created to make the output folder, to remove again
+    /// if its first build fails.
+    prepared: output::Prepared,
 }
 
 /// What a builder keeps from its last good build: the shared inputs and theme
-/// it used, and the manifest of the output folder.
+/// it used.
 struct Kept {
     shared: Shared,
     theme: Theme,
     /// The date its pages were rendered for.
     today: chrono::NaiveDate,
-    manifest: Manifest,
 }
 
 /// Builds with fewer releases to render than this finish too fast for a progress bar.
@@ -134,15 +179,27 @@ enum Input {
     Fresh(PathBuf, Source, Option<Stamp>),
 }
 
+/// What a build rendered and wrote, before it is committed.
+struct Drawn {
+    releases: HashMap<PathBuf, CachedRelease>,
+    site_paths: Vec<PathBuf>,
+    /// Releases rendered (changed ones, and unchanged ones whose files were lost).
+    rendered: usize,
+}
+
 impl Builder {
     pub fn new(root: &Path, out: &Path) -> Builder {
         Builder {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             progress: false,
+            role: Role::Build,
             cache: None,
             kept: None,
+            lock: None,
+            manifest: None,
             behind: false,
+            prepared: output::Prepared::default(),
         }
     }
 
@@ -152,7 +209,25 @@ impl Builder {
         self
     }
 
+    /// A builder for `golive serve`: it holds the output folder from its first
+    /// build on, and rebuilds quickly after release edits.
+    pub fn serving(mut self) -> Builder {
+        self.role = Role::Serve;
+        self
+    }
+
     pub fn build(&mut self) -> Result<BuildSummary, BuildError> {
+        let built = self.build_held();
+        if self.role == Role::Build {
+            // A build lets go of the folder when it ends; what it knew of the
+            // folder is void from then on.
+            self.lock = None;
+            self.manifest = None;
+        }
+        built
+    }
+
+    fn build_held(&mut self) -> Result<BuildSummary, BuildError> {
         let started = Instant::now();
         let mut clock = Instant::now();
         let mut timings = Vec::with_capacity(7);
@@ -162,8 +237,9 @@ impl Builder {
         };
         let root = self.root.clone();
         // A failed build leaves nothing for `rebuild_releases` to trust.
-        self.persist()?;
         self.kept = None;
+        // The cache and the manifest are read under the lock, if the folder exists.
+        self.hold(false)?;
 
         // Everything is checked before anything is written.
         let shared = match content::load_shared(&root) {
@@ -185,38 +261,136 @@ impl Builder {
             theme.fingerprint,
             env!("CARGO_PKG_VERSION")
         );
-        let mut cache = self
+        let previous = self
             .cache
             .take()
             .or_else(|| BuildCache::read(&self.out))
-            .filter(|c| c.key == key)
             .unwrap_or_default();
+        let usable = previous.key == key;
         lap("load shared inputs");
 
-        let inputs = self.inputs(&shared, &cache)?;
+        let inputs = if usable {
+            self.inputs(&shared, &previous)
+        } else {
+            self.inputs(&shared, &BuildCache::default())
+        };
+        // Until the first write, a failure leaves the cache as it was.
+        let ready = inputs
+            .map_err(BuildError::from)
+            .and_then(|inputs| {
+                interrupt::check()?;
+                self.hold(true)?;
+                Ok(inputs)
+            })
+            .and_then(|inputs| Ok((inputs, Output::open(&self.out, self.manifest.take())?)));
+        let (inputs, output) = match ready {
+            Ok(ready) => ready,
+            Err(e) => {
+                self.cache = Some(previous);
+                self.forget_folder();
+                return Err(e);
+            }
+        };
+        let mut cache = if usable {
+            previous
+        } else {
+            BuildCache::default()
+        };
         lap("load and validate releases");
 
-        let output = Output::open(&self.out)?;
-        let total = inputs.len();
-        // Owned, so that each parsed release is freed as soon as it is rendered.
-        let (fresh, kept): (Vec<Input>, Vec<Input>) = inputs
-            .into_iter()
-            .partition(|i| matches!(i, Input::Fresh(..)));
-        let rendered_now = fresh.len();
-        let bar = self.bar(fresh.len());
         let site = Rendering {
             shared: &shared,
             theme: &theme,
             today,
             output: &output,
         };
-        let rendered: Vec<Result<(PathBuf, CachedRelease), BuildError>> = fresh
+        let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
+            Ok(drawn) => drawn,
+            Err(e) => {
+                self.roll_back(output);
+                return Err(e);
+            }
+        };
+        lap("dashboard, runbooks, assets");
+
+        let count = |ext: &str, page: bool| {
+            let outputs = drawn
+                .releases
+                .values()
+                .flat_map(|e| e.outputs.iter().map(|(p, _)| p));
+            let all = outputs.chain(drawn.site_paths.iter());
+            all.filter(|p| {
+                p.extension().is_some_and(|e| e == ext)
+                    && (!page || !p.components().any(|c| c.as_os_str() == "emails"))
+            })
+            .count()
+        };
+        let (pages, emails) = (count("html", true), count("eml", false));
+        let committed = output.commit().inspect_err(|_| {
+            // Partly in place: only the next build's check knows the folder now.
+            self.manifest = None;
+        })?;
+        self.prepared = output::Prepared::default();
+        // The cache changes when anything was rendered, or a release was removed
+        // (the old cache still holds its entry: kept ones were moved out).
+        let cache_changed = drawn.rendered > 0 || !usable || !cache.releases.is_empty();
+        cache.releases = drawn.releases;
+        cache.key = key;
+        let summary = BuildSummary {
+            releases: cache.releases.len(),
+            rendered: drawn.rendered,
+            pages,
+            emails,
+            files: committed.written.files,
+            written: committed.written.written,
+            deleted: committed.written.deleted,
+            bytes_written: committed.written.bytes_written,
+            checked: committed.checked,
+            ..BuildSummary::default()
+        };
+        self.settle(committed, cache, cache_changed)?;
+        self.kept = Some(Kept {
+            shared,
+            theme,
+            today,
+        });
+        lap("write manifest and cache");
+
+        Ok(BuildSummary {
+            elapsed: started.elapsed(),
+            timings,
+            ..summary
+        })
+    }
+
+    /// Renders and writes every new or changed release, keeps the files of
+    /// unchanged ones (rendering those whose files the folder lost), then the
+    /// pages that list releases. Stops at the first error, or when the user
+    /// interrupts.
+    fn draw(
+        &self,
+        site: &Rendering,
+        inputs: Vec<Input>,
+        cache: &mut BuildCache,
+        lap: &mut dyn FnMut(&'static str),
+    ) -> Result<Drawn, BuildError> {
+        let root = &self.root;
+        let total = inputs.len();
+        // Owned, so that each parsed release is freed as soon as it is rendered.
+        let (fresh, kept): (Vec<Input>, Vec<Input>) = inputs
+            .into_iter()
+            .partition(|i| matches!(i, Input::Fresh(..)));
+        let mut rendered = fresh.len();
+        let bar = self.bar(fresh.len());
+        let done: Result<Vec<(PathBuf, CachedRelease)>, BuildError> = fresh
             .into_par_iter()
             .map(|input| {
+                interrupt::check()?;
                 let Input::Fresh(path, source, stamp) = input else {
                     unreachable!("partitioned")
                 };
-                let done = shared
+                let done = site
+                    .shared
                     .checked_release(&path, source)
                     .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
                     .and_then(|loaded| site.release(&loaded, stamp));
@@ -229,95 +403,51 @@ impl Builder {
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        let mut releases = std::collections::HashMap::with_capacity(total);
-        for r in rendered {
-            let (path, entry) = r?;
-            releases.insert(path, entry);
-        }
+        let mut releases: HashMap<PathBuf, CachedRelease> = HashMap::with_capacity(total);
+        releases.extend(done?);
         // Unchanged releases keep their files; one the output lost is rendered again.
         let mut missing = Vec::new();
         for input in kept {
             let Input::Kept(path) = input else {
                 unreachable!("partitioned")
             };
-            // Moved out of the old cache, which is replaced below.
+            // Moved out of the old cache, which is replaced after the build.
             let entry = cache
                 .releases
                 .remove(&path)
                 .expect("kept inputs are cached");
-            if entry.outputs.iter().all(|(p, h)| output.keep(p, *h)) {
+            if entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h)) {
                 releases.insert(path, entry);
             } else {
                 missing.push(path);
             }
         }
-        // (All of them when the manifest is gone: after an interrupted build.)
-        let rendered_now = rendered_now + missing.len();
-        let redone: Vec<Result<(PathBuf, CachedRelease), BuildError>> = missing
+        // (All of them when the folder had to be checked after an interrupted build.)
+        rendered += missing.len();
+        let redone: Result<Vec<(PathBuf, CachedRelease)>, BuildError> = missing
             .into_par_iter()
             .map(|path| {
+                interrupt::check()?;
                 let file = root.join(&path);
                 let stamp = Stamp::of(&file);
-                let loaded = shared
-                    .release(&root, &file)
+                let loaded = site
+                    .shared
+                    .release(root, &file)
                     .map_err(|diagnostics| InvalidSite { diagnostics })?;
                 site.release(&loaded, stamp)
             })
             .collect();
-        for r in redone {
-            let (path, entry) = r?;
-            releases.insert(path, entry);
-        }
+        releases.extend(redone?);
         lap("release pages and emails");
 
-        let site_files = site_pages(&theme, &shared, &releases)?;
+        let site_files = site_pages(site.theme, site.shared, &releases)?;
         for file in &site_files {
-            output.put(file)?;
+            site.output.put(file)?;
         }
-        let site_paths: Vec<PathBuf> = site_files.into_iter().map(|f| f.path).collect();
-        lap("dashboard, runbooks, assets");
-
-        let count = |ext: &str, page: bool| {
-            let outputs = releases
-                .values()
-                .flat_map(|e| e.outputs.iter().map(|(p, _)| p));
-            let all = outputs.chain(site_paths.iter());
-            all.filter(|p| {
-                p.extension().is_some_and(|e| e == ext)
-                    && (!page || !p.components().any(|c| c.as_os_str() == "emails"))
-            })
-            .count()
-        };
-        let (pages, emails) = (count("html", true), count("eml", false));
-        let (written, manifest) = output.finish()?;
-        // The cache changes when anything was rendered, or a release was removed
-        // (the old cache still holds its entry: kept ones were moved out).
-        let cache_changed = rendered_now > 0 || cache.key != key || !cache.releases.is_empty();
-        cache.releases = releases;
-        cache.key = key;
-        if cache_changed || !self.out.join(cache::FILE).exists() {
-            cache.write(&self.out)?;
-        }
-        self.cache = Some(cache);
-        self.kept = Some(Kept {
-            shared,
-            theme,
-            today,
-            manifest,
-        });
-        lap("write manifest and cache");
-
-        Ok(BuildSummary {
-            releases: total,
-            rendered: rendered_now,
-            pages,
-            emails,
-            files: written.files,
-            written: written.written,
-            deleted: written.deleted,
-            bytes_written: written.bytes_written,
-            elapsed: started.elapsed(),
-            timings,
+        Ok(Drawn {
+            releases,
+            site_paths: site_files.into_iter().map(|f| f.path).collect(),
+            rendered,
         })
     }
 
@@ -381,113 +511,5 @@ impl Builder {
             );
             bar
         })
-    }
-}
-
-/// The pages that are not a release's: the dashboard, the runbook pages (which
-/// join the rows each release rendered), the runbook index, the theme's assets
-/// and the JSON Schema.
-fn site_pages(
-    theme: &Theme,
-    shared: &Shared,
-    releases: &HashMap<PathBuf, CachedRelease>,
-) -> Result<Vec<OutputFile>, InvalidSite> {
-    let invalid = |d: Diagnostic| InvalidSite {
-        diagnostics: vec![d],
-    };
-    let mut listed: Vec<render::Listed> = releases
-        .values()
-        .map(|e| render::Listed {
-            summary: &e.summary,
-            rows: &e.rows,
-            runbooks: &e.runbooks,
-        })
-        .collect();
-    listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
-    let mut files = vec![render::dashboard_page(theme, &shared.config, &listed).map_err(invalid)?];
-    let mut used = std::collections::BTreeMap::new();
-    for runbook in shared.runbooks.values() {
-        let by = render::used_by(&listed, &runbook.name);
-        used.insert(runbook.name.as_str(), by.len());
-        files.push(render::runbook_page(theme, shared, runbook, &by).map_err(invalid)?);
-    }
-    files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
-    files.extend(theme.assets.iter().cloned());
-    files.push(OutputFile {
-        path: content::schema::SITE_PATH.into(),
-        bytes: content::schema::release_schema().into_bytes(),
-    });
-    Ok(files)
-}
-
-/// What rendering one release needs.
-struct Rendering<'a> {
-    shared: &'a Shared,
-    theme: &'a Theme,
-    today: chrono::NaiveDate,
-    output: &'a Output,
-}
-
-impl Rendering<'_> {
-    /// Evaluates and renders one release, writes its files, and returns what the
-    /// next build needs to know of it.
-    fn release(
-        &self,
-        loaded: &LoadedRelease,
-        stamp: Option<Stamp>,
-    ) -> Result<(PathBuf, CachedRelease), BuildError> {
-        let invalid = |d: Diagnostic| InvalidSite {
-            diagnostics: vec![d],
-        };
-        let report = evaluate::evaluate(
-            loaded,
-            &self.shared.config,
-            &self.shared.checklists,
-            self.today,
-        );
-        let mut context = render::release_context(&loaded.release, &report);
-        let previews = email::preview_files(self.theme, self.shared, loaded, &report, &mut context)
-            .map_err(invalid)?;
-        let mut files = render::release_pages(
-            self.theme,
-            self.shared,
-            loaded,
-            &report,
-            self.today,
-            &previews,
-            &mut context,
-        )
-        .map_err(invalid)?;
-        files.extend(previews);
-        let mut outputs = Vec::with_capacity(files.len());
-        for file in &files {
-            let h = self.output.put(file)?;
-            outputs.push((file.path.clone(), h));
-        }
-        let release = &loaded.release;
-        let summary = Summary::from(&report);
-        Ok((
-            loaded.path.clone(),
-            CachedRelease {
-                // A file without a readable stamp is never taken from the cache.
-                stamp: stamp.unwrap_or(Stamp {
-                    modified: 0,
-                    size: u64::MAX,
-                }),
-                depends: loaded
-                    .depends
-                    .iter()
-                    .map(|p| (p.clone(), Stamp::of(p)))
-                    .collect(),
-                runbooks: release
-                    .runbooks
-                    .iter()
-                    .map(|r| r.strip_suffix(".md").unwrap_or(r).to_string())
-                    .collect(),
-                rows: render::rows(self.theme, &summary).map_err(invalid)?,
-                summary,
-                outputs,
-            },
-        ))
     }
 }

@@ -1,0 +1,122 @@
+//! What a build renders and writes: one release's pages and emails
+//! (`Rendering::release`), and the pages that are not a release's (`site_pages`).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::BuildError;
+use super::cache::{CachedRelease, Stamp};
+use super::output::Output;
+use crate::content::{self, LoadedRelease, Shared};
+use crate::diagnostic::{Diagnostic, InvalidSite};
+use crate::email;
+use crate::evaluate::{self, Summary};
+use crate::render::{self, OutputFile, Theme};
+
+/// The pages that are not a release's: the dashboard, the runbook pages (which
+/// join the rows each release rendered), the runbook index, the theme's assets
+/// and the JSON Schema.
+pub(super) fn site_pages(
+    theme: &Theme,
+    shared: &Shared,
+    releases: &HashMap<PathBuf, CachedRelease>,
+) -> Result<Vec<OutputFile>, InvalidSite> {
+    let invalid = |d: Diagnostic| InvalidSite {
+        diagnostics: vec![d],
+    };
+    let mut listed: Vec<render::Listed> = releases
+        .values()
+        .map(|e| render::Listed {
+            summary: &e.summary,
+            rows: &e.rows,
+            runbooks: &e.runbooks,
+        })
+        .collect();
+    listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
+    let mut files = vec![render::dashboard_page(theme, &shared.config, &listed).map_err(invalid)?];
+    let mut used = std::collections::BTreeMap::new();
+    for runbook in shared.runbooks.values() {
+        let by = render::used_by(&listed, &runbook.name);
+        used.insert(runbook.name.as_str(), by.len());
+        files.push(render::runbook_page(theme, shared, runbook, &by).map_err(invalid)?);
+    }
+    files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
+    files.extend(theme.assets.iter().cloned());
+    files.push(OutputFile {
+        path: content::schema::SITE_PATH.into(),
+        bytes: content::schema::release_schema().into_bytes(),
+    });
+    Ok(files)
+}
+
+/// What rendering one release needs.
+pub(super) struct Rendering<'a> {
+    pub shared: &'a Shared,
+    pub theme: &'a Theme,
+    pub today: chrono::NaiveDate,
+    pub output: &'a Output,
+}
+
+impl Rendering<'_> {
+    /// Evaluates and renders one release, writes its files, and returns what the
+    /// next build needs to know of it.
+    pub fn release(
+        &self,
+        loaded: &LoadedRelease,
+        stamp: Option<Stamp>,
+    ) -> Result<(PathBuf, CachedRelease), BuildError> {
+        let invalid = |d: Diagnostic| InvalidSite {
+            diagnostics: vec![d],
+        };
+        let report = evaluate::evaluate(
+            loaded,
+            &self.shared.config,
+            &self.shared.checklists,
+            self.today,
+        );
+        let mut context = render::release_context(&loaded.release, &report);
+        let previews = email::preview_files(self.theme, self.shared, loaded, &report, &mut context)
+            .map_err(invalid)?;
+        let mut files = render::release_pages(
+            self.theme,
+            self.shared,
+            loaded,
+            &report,
+            self.today,
+            &previews,
+            &mut context,
+        )
+        .map_err(invalid)?;
+        files.extend(previews);
+        let mut outputs = Vec::with_capacity(files.len());
+        for file in &files {
+            let h = self.output.put(file)?;
+            outputs.push((file.path.clone(), h));
+        }
+        let release = &loaded.release;
+        let summary = Summary::from(&report);
+        Ok((
+            loaded.path.clone(),
+            CachedRelease {
+                // A file without a readable stamp is never taken from the cache.
+                stamp: stamp.unwrap_or(Stamp {
+                    modified: 0,
+                    size: u64::MAX,
+                }),
+                depends: loaded
+                    .depends
+                    .iter()
+                    .map(|p| (p.clone(), Stamp::of(p)))
+                    .collect(),
+                runbooks: release
+                    .runbooks
+                    .iter()
+                    .map(|r| r.strip_suffix(".md").unwrap_or(r).to_string())
+                    .collect(),
+                rows: render::rows(self.theme, &summary).map_err(invalid)?,
+                summary,
+                outputs,
+            },
+        ))
+    }
+}
