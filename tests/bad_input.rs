@@ -778,7 +778,7 @@ fn check_of_a_release_that_does_not_exist_fails() {
 #[test]
 fn the_quick_rebuild_finds_versions_that_differ_only_in_letter_case() {
     let site = Site::copy_of("basic");
-    let mut builder = golive::site::Builder::new(&site.root, &site.path("public"));
+    let mut builder = golive::site::Builder::new(&site.root, &site.path("public")).serving();
     builder.build().expect("the fixture builds");
     let text = site.read(BILLING);
     site.write(
