@@ -208,15 +208,16 @@ struct Running {
 
 impl Running {
     fn start(site: &Site, env: &[(&str, &str)]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
-            .args(["--root", site.root.to_str().unwrap(), "build"])
-            .envs(env.iter().copied())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start golive build");
+        let mut child = common::golive_command(
+            &["--root", site.root.to_str().unwrap(), "build"],
+            &site.root,
+        )
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start golive build");
         let lines = forward(child.stderr.take().unwrap());
         Running { child, lines }
     }

@@ -83,13 +83,7 @@ struct Running {
 
 impl Running {
     fn start(args: &[&str], cwd: &std::path::Path) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
-            .args(args)
-            .current_dir(cwd)
-            .env("NO_COLOR", "1")
-            .env_remove("CLICOLOR_FORCE")
-            .env("RUST_BACKTRACE", "0")
-            .stdin(Stdio::null())
+        let mut child = common::golive_command(args, cwd)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

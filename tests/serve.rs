@@ -64,12 +64,13 @@ fn serve_with(global: &[&str], cwd: &std::path::Path) -> Serving {
 
 /// Starts `golive [global] serve --port 0` in `cwd`, with extra environment variables.
 fn serve_with_env(global: &[&str], cwd: &std::path::Path, env: &[(&str, &str)]) -> Serving {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
-        .args(global)
-        .args(["serve", "--port", "0"])
+    let args: Vec<&str> = global
+        .iter()
+        .copied()
+        .chain(["serve", "--port", "0"])
+        .collect();
+    let mut child = common::golive_command(&args, cwd)
         .envs(env.iter().copied())
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

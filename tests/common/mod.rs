@@ -151,16 +151,24 @@ pub fn golive(args: &[&str], cwd: &Path) -> Output {
     golive_with_env(args, cwd, &[])
 }
 
-/// Like `golive`, with extra environment variables.
-pub fn golive_with_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
+/// The `golive` binary with `args`, run in `cwd` without colour or backtraces
+/// and with no input; the caller chooses what happens to its output.
+pub fn golive_command(args: &[&str], cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_golive"));
+    command
         .args(args)
-        .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    command
+}
+
+/// Like `golive`, with extra environment variables.
+pub fn golive_with_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut child = golive_command(args, cwd)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

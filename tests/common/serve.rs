@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use super::Site;
@@ -31,18 +31,17 @@ impl Serving {
     /// Starts `golive --root <site> serve --port 0 <extra...>` and waits for the
     /// line that announces its address.
     pub fn start(site: &Site, extra: &[&str]) -> Serving {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
-            .args([
-                "--root",
-                site.root.to_str().unwrap(),
-                "serve",
-                "--port",
-                "0",
-            ])
-            .args(extra)
-            .current_dir(std::env::temp_dir())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
+        let args: Vec<&str> = [
+            "--root",
+            site.root.to_str().unwrap(),
+            "serve",
+            "--port",
+            "0",
+        ]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+        let mut child = super::golive_command(&args, &std::env::temp_dir())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
