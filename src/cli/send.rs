@@ -236,6 +236,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             .map_err(|e| format!("sender address {from}: {e}"))?
             .email,
         run_id: envelope.message_id.clone(),
+        snapshot: &composed.snapshot,
     };
     let retry = Retry {
         attempts: args.retries.max(1),
