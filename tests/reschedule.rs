@@ -372,3 +372,24 @@ fn a_deadline_after_the_new_target_is_refused_at_its_line() {
     assert!(t.contains("Go / no-go decision needed by: Mon 14 Dec 2026, 12:00 GMT"), "{t}");
     assert!(!t.contains("moved with the go-live"), "{t}");
 }
+
+#[test]
+fn the_example_site_shows_a_rescheduled_release() {
+    let site = Site::copy_of_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    ok(site.run(&["build"]), "build");
+    let slug = "northwind-erp-2.3.1";
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("public/releases/{slug}/readiness.json")))
+            .unwrap();
+    assert_eq!(json["target"]["display"], "Thu 26 Nov 2026, 09:00 IST");
+    assert_eq!(json["decision_due"]["display"], "Tue 24 Nov 2026, 17:00 IST");
+    assert_eq!(
+        json["original_decision_due"]["display"],
+        "Tue 10 Nov 2026, 17:00 IST"
+    );
+    let email = norm(&site.read(&format!("public/releases/{slug}/emails/postponement.txt")));
+    assert!(
+        email.contains("- Decision needed by: Tue 10 Nov 2026, 17:00 IST -> Tue 24 Nov 2026, 17:00 IST"),
+        "{email}"
+    );
+}
