@@ -107,7 +107,10 @@ fn parts(raw: &[u8]) -> (String, String) {
         .parse(raw)
         .expect("a parseable message");
     (
-        message.body_text(0).expect("a text part").replace("\r\n", "\n"),
+        message
+            .body_text(0)
+            .expect("a text part")
+            .replace("\r\n", "\n"),
         message.body_html(0).expect("an HTML part").into_owned(),
     )
 }
@@ -197,9 +200,15 @@ fn the_postponement_email_says_what_changed_since_the_readiness_email_really_sen
         "- Approval CTO: pending -> approved",
         "Go / no-go decision needed by: Tue 15 Dec 2026, 17:00 GMT (moved with the go-live; was Tue 8 Dec 2026, 17:00 GMT)",
     ] {
-        assert!(t.contains(expected), "missing {expected:?} in:\n{text_part}");
+        assert!(
+            t.contains(expected),
+            "missing {expected:?} in:\n{text_part}"
+        );
     }
-    assert!(!t.contains("Vendor contract"), "still open: no change\n{text_part}");
+    assert!(
+        !t.contains("Vendor contract"),
+        "still open: no change\n{text_part}"
+    );
 
     let (heading, rows) = changes_table(&html_part);
     assert!(
@@ -208,7 +217,11 @@ fn the_postponement_email_says_what_changed_since_the_readiness_email_really_sen
     );
     assert_eq!(
         row(&rows, "Go-live"),
-        ["Go-live", "Thu 10 Dec 2026, 09:00 GMT", "Thu 17 Dec 2026, 09:00 GMT"]
+        [
+            "Go-live",
+            "Thu 10 Dec 2026, 09:00 GMT",
+            "Thu 17 Dec 2026, 09:00 GMT"
+        ]
     );
     assert_eq!(
         row(&rows, "Decision needed by"),
@@ -253,7 +266,11 @@ fn the_postponement_email_says_what_changed_since_the_readiness_email_really_sen
     // a changed email owed to everyone again.
     let again = site.run(&["send", SLUG, "postponement", "--send", "--timeout", "10"]);
     assert_eq!(again.code, Some(1), "{}", again.describe());
-    assert!(again.stderr.contains("already delivered to all 4"), "{}", again.describe());
+    assert!(
+        again.stderr.contains("already delivered to all 4"),
+        "{}",
+        again.describe()
+    );
 }
 
 #[test]
@@ -282,7 +299,11 @@ fn with_no_earlier_send_the_postponement_email_compares_with_the_original_plan()
     assert_eq!(heading, "What changed since the original plan");
     assert_eq!(
         row(&rows, "Go-live"),
-        ["Go-live", "Thu 10 Dec 2026, 09:00 GMT", "Thu 17 Dec 2026, 09:00 GMT"]
+        [
+            "Go-live",
+            "Thu 10 Dec 2026, 09:00 GMT",
+            "Thu 17 Dec 2026, 09:00 GMT"
+        ]
     );
 }
 
@@ -314,15 +335,24 @@ fn the_report_and_readiness_json_show_the_moved_deadline_with_its_old_date() {
         FILE,
         POSTPONED
             .replace("target: 2026-12-10 09:00", "target: 2026-10-22 09:00")
-            .replace("decision_due: 2026-12-08 17:00", "decision_due: 2026-10-20 17:00")
-            .replace("new_target: 2026-12-17 09:00", "new_target: 2026-10-29 09:00"),
+            .replace(
+                "decision_due: 2026-12-08 17:00",
+                "decision_due: 2026-10-20 17:00",
+            )
+            .replace(
+                "new_target: 2026-12-17 09:00",
+                "new_target: 2026-10-29 09:00",
+            ),
     );
     ok(site.run(&["build"]), "build");
     let json: serde_json::Value =
         serde_json::from_str(&site.read(&format!("public/releases/{SLUG}/readiness.json")))
             .unwrap();
     assert_eq!(json["decision_due"]["iso"], "2026-10-27T17:00:00+00:00");
-    assert_eq!(json["original_decision_due"]["iso"], "2026-10-20T17:00:00+01:00");
+    assert_eq!(
+        json["original_decision_due"]["iso"],
+        "2026-10-20T17:00:00+01:00"
+    );
 
     let page = Html::parse_document(&site.read(&format!("public/releases/{SLUG}/index.html")));
     let due = page
@@ -360,16 +390,26 @@ fn a_deadline_after_the_new_target_is_refused_at_its_line() {
         "{}",
         found[0]
     );
-    assert!(found[0].contains("= help: write a deadline before Thu 17 Dec 2026, 09:00 GMT"), "{}", found[0]);
+    assert!(
+        found[0].contains("= help: write a deadline before Thu 17 Dec 2026, 09:00 GMT"),
+        "{}",
+        found[0]
+    );
     assert!(!out.stderr.contains("panicked"));
 
     // Written for the new date, it is kept as it is.
     site.write(
         FILE,
-        POSTPONED.replace("decision_due: 2026-12-08 17:00", "decision_due: 2026-12-14 12:00"),
+        POSTPONED.replace(
+            "decision_due: 2026-12-08 17:00",
+            "decision_due: 2026-12-14 12:00",
+        ),
     );
     let t = norm(&ok(site.run(&["email", SLUG, "postponement"]), "email"));
-    assert!(t.contains("Go / no-go decision needed by: Mon 14 Dec 2026, 12:00 GMT"), "{t}");
+    assert!(
+        t.contains("Go / no-go decision needed by: Mon 14 Dec 2026, 12:00 GMT"),
+        "{t}"
+    );
     assert!(!t.contains("moved with the go-live"), "{t}");
 }
 
@@ -382,14 +422,19 @@ fn the_example_site_shows_a_rescheduled_release() {
         serde_json::from_str(&site.read(&format!("public/releases/{slug}/readiness.json")))
             .unwrap();
     assert_eq!(json["target"]["display"], "Thu 26 Nov 2026, 09:00 IST");
-    assert_eq!(json["decision_due"]["display"], "Tue 24 Nov 2026, 17:00 IST");
+    assert_eq!(
+        json["decision_due"]["display"],
+        "Tue 24 Nov 2026, 17:00 IST"
+    );
     assert_eq!(
         json["original_decision_due"]["display"],
         "Tue 10 Nov 2026, 17:00 IST"
     );
     let email = norm(&site.read(&format!("public/releases/{slug}/emails/postponement.txt")));
     assert!(
-        email.contains("- Decision needed by: Tue 10 Nov 2026, 17:00 IST -> Tue 24 Nov 2026, 17:00 IST"),
+        email.contains(
+            "- Decision needed by: Tue 10 Nov 2026, 17:00 IST -> Tue 24 Nov 2026, 17:00 IST"
+        ),
         "{email}"
     );
 }

@@ -59,7 +59,11 @@ pub fn diff(before: &Snapshot, now: &Snapshot, since: Since) -> Changes {
         before: a.cloned(),
         after: b.cloned(),
     };
-    let mut roles: Vec<&String> = before.approvals.keys().chain(now.approvals.keys()).collect();
+    let mut roles: Vec<&String> = before
+        .approvals
+        .keys()
+        .chain(now.approvals.keys())
+        .collect();
     roles.sort();
     roles.dedup();
     let status = |s: &Snapshot, role: &str| {
@@ -111,7 +115,12 @@ mod tests {
         }
     }
 
-    fn snapshot(target: i64, score: f64, blockers: &[&str], approvals: &[(&str, &str)]) -> Snapshot {
+    fn snapshot(
+        target: i64,
+        score: f64,
+        blockers: &[&str],
+        approvals: &[(&str, &str)],
+    ) -> Snapshot {
         Snapshot {
             target: moment(target, &format!("t{target}")),
             decision_due: None,
@@ -127,8 +136,18 @@ mod tests {
 
     #[test]
     fn lists_moved_dates_score_delta_blockers_and_approvals() {
-        let before = snapshot(1, 72.5, &["Disk quota", "Cert chain"], &[("CTO", "pending"), ("DBA", "approved")]);
-        let now = snapshot(2, 80.0, &["Cert chain", "Vendor API"], &[("CTO", "approved"), ("DBA", "approved"), ("QA", "pending")]);
+        let before = snapshot(
+            1,
+            72.5,
+            &["Disk quota", "Cert chain"],
+            &[("CTO", "pending"), ("DBA", "approved")],
+        );
+        let now = snapshot(
+            2,
+            80.0,
+            &["Cert chain", "Vendor API"],
+            &[("CTO", "approved"), ("DBA", "approved"), ("QA", "pending")],
+        );
         let c = diff(&before, &now, Since::OriginalPlan);
         assert!(c.target.changed);
         assert!(!c.decision_due.changed);
@@ -140,7 +159,10 @@ mod tests {
             .iter()
             .map(|a| (a.role.as_str(), a.before.as_str(), a.after.as_str()))
             .collect();
-        assert_eq!(approvals, [("CTO", "pending", "approved"), ("QA", "none", "pending")]);
+        assert_eq!(
+            approvals,
+            [("CTO", "pending", "approved"), ("QA", "none", "pending")]
+        );
     }
 
     #[test]
@@ -149,6 +171,8 @@ mod tests {
         let c = diff(&s, &s, Since::OriginalPlan);
         assert!(!c.target.changed && !c.decision_due.changed);
         assert_eq!(c.score_delta, Some(0.0));
-        assert!(c.blockers_added.is_empty() && c.blockers_resolved.is_empty() && c.approvals.is_empty());
+        assert!(
+            c.blockers_added.is_empty() && c.blockers_resolved.is_empty() && c.approvals.is_empty()
+        );
     }
 }

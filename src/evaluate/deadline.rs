@@ -159,10 +159,9 @@ mod tests {
 
     fn moved(r: &Release, z: Tz) -> (String, String) {
         match decision_due(r, z).unwrap() {
-            Deadline::Moved { due, was } => (
-                due.instant(z).to_rfc3339(),
-                was.instant(z).to_rfc3339(),
-            ),
+            Deadline::Moved { due, was } => {
+                (due.instant(z).to_rfc3339(), was.instant(z).to_rfc3339())
+            }
             other => panic!("not moved: {other:?}"),
         }
     }
@@ -190,7 +189,12 @@ mod tests {
     fn weekends_are_skipped_when_counting_back_from_the_new_target() {
         // Fri 13 Nov go-live, decision Wed 11 Nov (2 business days) -> Tue 17 Nov
         // go-live, decision Fri 13 Nov.
-        let r = release("2026-11-13 09:00", "2026-11-11", "2026-11-17 09:00", "postponed");
+        let r = release(
+            "2026-11-13 09:00",
+            "2026-11-11",
+            "2026-11-17 09:00",
+            "postponed",
+        );
         let (due, _) = moved(&r, zone("UTC"));
         assert_eq!(due, "2026-11-13T00:00:00+00:00");
         assert!(matches!(
@@ -286,6 +290,11 @@ mod tests {
             "postponed",
         );
         let p = decision_due(&r, zone("UTC")).unwrap_err();
-        assert!(p.message.contains("moves with the postponement to Thu 26 Nov 2026, 07:00"), "{}", p.message);
+        assert!(
+            p.message
+                .contains("moves with the postponement to Thu 26 Nov 2026, 07:00"),
+            "{}",
+            p.message
+        );
     }
 }

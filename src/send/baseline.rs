@@ -85,7 +85,11 @@ mod tests {
             record("b@x", "readiness", Outcome::Failed, Some(20.0)),
         ];
         let got = last_told(&entries, "r", &["a@x", "B@x", "c@x"], &snapshot(30.0)).unwrap();
-        assert_eq!(got.snapshot.as_ref().unwrap().score, Some(10.0), "b@x last got 10");
+        assert_eq!(
+            got.snapshot.as_ref().unwrap().score,
+            Some(10.0),
+            "b@x last got 10"
+        );
         let got = last_told(&entries, "r", &["a@x"], &snapshot(30.0)).unwrap();
         assert_eq!(got.snapshot.as_ref().unwrap().score, Some(20.0));
         assert!(last_told(&entries, "other", &["a@x"], &snapshot(30.0)).is_none());
