@@ -110,6 +110,17 @@ impl Ledger {
     /// Every whole record; lines that are not one are skipped with a warning. A
     /// missing ledger is an empty one.
     pub fn read(&self) -> io::Result<Reading> {
+        // `build` reads it too (the postponement preview): a pipe or a device in
+        // its place must not make it wait forever.
+        match fs::metadata(&self.path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(io::Error::other(
+                    "it is not a regular file; move it away (golive writes a new ledger)",
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reading::default()),
+            _ => {}
+        }
         let file = match File::open(&self.path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reading::default()),
@@ -329,6 +340,19 @@ mod tests {
             "compact: {}",
             text.lines().nth(1).unwrap()
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_in_place_of_the_ledger_is_an_error_not_a_wait() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let (_dir, ledger) = ledger();
+        fs::create_dir_all(ledger.path().parent().unwrap()).unwrap();
+        let path = std::ffi::CString::new(ledger.path().as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let error = ledger.read().unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 
     #[test]
