@@ -325,6 +325,20 @@ fn an_old_ledger_line_without_a_snapshot_still_reads_and_is_not_compared_with() 
     // The dry run of send reads it too.
     let dry = site.run(&["send", SLUG, "readiness"]);
     assert_eq!(dry.code, Some(0), "{}", dry.describe());
+
+    // A torn line is warned about once, though the postponement send reads the
+    // ledger twice (for what changed, and for who is owed).
+    let mut ledger = site.read(".golive/sent.jsonl");
+    ledger.push_str("{\"release\":\"mail-app");
+    site.write(".golive/sent.jsonl", ledger);
+    let dry = site.run(&["send", SLUG, "postponement"]);
+    assert_eq!(dry.code, Some(0), "{}", dry.describe());
+    assert_eq!(
+        dry.stderr.matches("line 2 of .golive/sent.jsonl").count(),
+        1,
+        "{}",
+        dry.describe()
+    );
 }
 
 #[test]
