@@ -452,3 +452,35 @@ fn the_example_site_shows_a_rescheduled_release() {
         "{email}"
     );
 }
+
+#[test]
+fn a_build_renders_the_postponement_preview_again_when_the_ledger_changes() {
+    let site = Site::copy_of("mail");
+    site.write(FILE, POSTPONED);
+    let preview = format!("public/releases/{SLUG}/emails/postponement.txt");
+    ok(site.run(&["build"]), "first build");
+    assert!(norm(&site.read(&preview)).contains("WHAT CHANGED SINCE THE ORIGINAL PLAN"));
+
+    // Only the ledger changes: a readiness email told the CTO of one blocker.
+    site.write(
+        ".golive/sent.jsonl",
+        format!(
+            "{{\"release\":\"{SLUG}\",\"kind\":\"readiness\",\"hash\":\"abc\",\"message_id\":\"<x@mail.example>\",\
+             \"recipient\":\"cto@mail.example\",\"time\":\"2026-12-01T09:00:00+00:00\",\"outcome\":\"delivered\",\
+             \"snapshot\":{{\"target\":{{\"iso\":\"2026-12-10T09:00:00+00:00\",\"display\":\"Thu 10 Dec 2026, 09:00 GMT\",\"unix\":1796893200}},\
+             \"verdict\":\"NO-GO\",\"score\":50.0,\"blockers\":[\"Disk quota increase\"],\"approvals\":{{\"CTO\":\"pending\"}}}}}}\n"
+        ),
+    );
+    ok(site.run(&["build"]), "second build");
+    let t = norm(&site.read(&preview));
+    assert!(
+        t.contains("WHAT CHANGED SINCE THE READINESS EMAIL OF Tue 1 Dec 2026, 09:00 GMT"),
+        "{t}"
+    );
+    assert!(
+        t.contains("- Decision needed by: none -> Tue 15 Dec 2026, 17:00 GMT"),
+        "{t}"
+    );
+    assert!(t.contains("- Blocker resolved: Disk quota increase"), "{t}");
+    assert!(t.contains("- New blocker: Vendor contract signed"), "{t}");
+}
