@@ -1491,9 +1491,45 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         release,
         report,
         Kind::Readiness,
+        None,
         &mut context,
     )
     .unwrap_or_else(|_| panic!("the readiness email composes"));
     assert!(!composed.rendered.subject.is_empty());
+    assert_eq!(context.into_json(), before, "the email left keys behind");
+
+    // The postponement email's `changes` go too.
+    let index = site
+        .releases
+        .iter()
+        .position(|r| r.path.ends_with("postponed.yaml"))
+        .unwrap();
+    let (release, report) = (&site.releases[index], &reports[index]);
+    let (changes, _) = golive::email::history::postponement_changes(
+        &root,
+        &site,
+        release,
+        report,
+        golive::site::today(chrono_tz::UTC),
+    )
+    .unwrap();
+    let mut context = golive::render::release_context(&release.release, report);
+    let before = context.clone().into_json();
+    let composed = compose(
+        &theme,
+        &site,
+        release,
+        report,
+        Kind::Postponement,
+        Some(&changes),
+        &mut context,
+    )
+    .unwrap_or_else(|_| panic!("the postponement email composes"));
+    assert!(
+        composed
+            .rendered
+            .text
+            .contains("WHAT CHANGED SINCE THE ORIGINAL PLAN")
+    );
     assert_eq!(context.into_json(), before, "the email left keys behind");
 }

@@ -18,7 +18,8 @@ use std::sync::Arc;
 
 use crate::content::LoadedSite;
 use crate::diagnostic::{InvalidSite, did_you_mean};
-use crate::email::{ComposeError, Composed, Kind, compose};
+use crate::email::history::postponement_changes;
+use crate::email::{ComposeError, Composed, Kind, compose, guard};
 use crate::render::Theme;
 
 /// Exit codes, stable for pipelines.
@@ -178,8 +179,35 @@ fn compose_email(
     })?;
     let release = &site.releases[index];
     let report = &reports[index];
+    // The postponement email says what changed since the audience's last email,
+    // which the send ledger knows: the preview and the send read it alike.
+    let changes = if kind == Kind::Postponement && guard(kind, &release.release).is_ok() {
+        let today = crate::site::today(site.config.timezone.0);
+        match postponement_changes(&cli.root, &site, release, report, today) {
+            Ok((changes, warnings)) => {
+                for warning in warnings {
+                    let _ = writeln!(anstream::stderr(), "warning: {warning}");
+                }
+                Some(changes)
+            }
+            Err(message) => {
+                let _ = writeln!(anstream::stderr(), "error: {message}");
+                return Err(exit::FAILED);
+            }
+        }
+    } else {
+        None
+    };
     let mut context = crate::render::release_context(&release.release, report);
-    match compose(&theme, &site, release, report, kind, &mut context) {
+    match compose(
+        &theme,
+        &site,
+        release,
+        report,
+        kind,
+        changes.as_ref(),
+        &mut context,
+    ) {
         Ok(composed) => Ok((site, index, composed)),
         Err(ComposeError::Refused(why)) => {
             let _ = writeln!(

@@ -109,8 +109,11 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     let reading = ledger
         .read()
         .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
-    for warning in &reading.warnings {
-        let _ = writeln!(anstream::stderr(), "warning: {warning}");
+    // Composing the postponement email read the ledger already, and said these.
+    if kind != Kind::Postponement {
+        for warning in &reading.warnings {
+            let _ = writeln!(anstream::stderr(), "warning: {warning}");
+        }
     }
     let history: Vec<Entry> = reading
         .entries
@@ -236,6 +239,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             .map_err(|e| format!("sender address {from}: {e}"))?
             .email,
         run_id: envelope.message_id.clone(),
+        snapshot: &composed.snapshot,
     };
     let retry = Retry {
         attempts: args.retries.max(1),

@@ -89,6 +89,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Reads and checks `path`, one release file, against the shared inputs.
     pub fn release(&self, root: &Path, path: &Path) -> Result<LoadedRelease, Vec<Diagnostic>> {
         let source = yaml::read(root, path).map_err(|d| vec![d])?;

@@ -32,7 +32,10 @@ pub struct Release {
     pub timezone: Option<Zone>,
     /// Release owner: a key of people.yaml, or an inline `{name, email}`.
     pub owner: PersonRef,
-    /// Deadline for the go/no-go decision.
+    /// Deadline for the go/no-go decision. When the release is postponed to a
+    /// `postponement.new_target`, a deadline at or before the old target moves with
+    /// it (same business days before go-live, same time of day); one after the old
+    /// target is kept, and must not be after the new target.
     #[serde(default)]
     pub decision_due: Option<When>,
     /// Executive summary, in Markdown.
@@ -498,6 +501,8 @@ pub struct Postponement {
     pub reasons: Vec<PostponementReason>,
     #[serde(default)]
     pub remediation: Vec<Remediation>,
+    /// The new go-live: with `deployment.status: postponed` it becomes T+0, and a
+    /// `decision_due` of the old plan moves with it.
     #[serde(default)]
     pub new_target: Option<When>,
     /// Further dates of the revised plan, e.g. a staging re-test.

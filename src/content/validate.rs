@@ -637,6 +637,9 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     for (path, when) in times {
         c.time(&path, when, zone);
     }
+    if let Err(p) = crate::evaluate::deadline::decision_due(release, zone) {
+        c.report("decision_due", p.message, Some(p.help));
+    }
     c.found
 }
 

@@ -10,6 +10,8 @@ use super::{
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
 use crate::evaluate::Report;
+use crate::evaluate::changes::Changes;
+use crate::evaluate::snapshot::Snapshot;
 use crate::render::{OutputFile, Theme};
 
 /// Why an email cannot be composed.
@@ -28,6 +30,8 @@ pub struct Composed {
     pub hash: String,
     /// Why there is no envelope: no recipients, or no sender in site.yaml.
     pub envelope: Result<Envelope, String>,
+    /// What the email tells of the release, for the send ledger.
+    pub snapshot: Snapshot,
 }
 
 impl Composed {
@@ -40,19 +44,25 @@ impl Composed {
 
 /// Renders `kind` for a release and addresses it, dated and identified as a
 /// preview (`send` restamps both). `context` is the release's
-/// (`render::release_context`).
+/// (`render::release_context`). `changes` is what changed since the audience's
+/// last email (`history`), shown by the postponement email as `changes`.
 pub fn compose(
     theme: &Theme,
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     kind: Kind,
+    changes: Option<&Changes>,
     context: &mut tera::Context,
 ) -> Result<Composed, ComposeError> {
     let release = &loaded.release;
     guard(kind, release).map_err(ComposeError::Refused)?;
-    let rendered = render(theme, kind, &site.config, loaded, &site.people, context)
-        .map_err(ComposeError::Template)?;
+    if let Some(changes) = changes {
+        context.insert("changes", changes);
+    }
+    let rendered = render(theme, kind, &site.config, loaded, &site.people, context);
+    context.remove("changes");
+    let rendered = rendered.map_err(ComposeError::Template)?;
     let hash = content_hash(&rendered);
     let envelope = (|| {
         let email = site
@@ -72,22 +82,26 @@ pub fn compose(
         rendered,
         hash,
         envelope,
+        snapshot: Snapshot::from(report),
     })
 }
 
 /// `releases/<slug>/emails/<kind>.{html,txt,eml}` for every kind the release's
-/// state allows; the .eml only when the email can be addressed.
+/// state allows; the .eml only when the email can be addressed. `changes` goes to
+/// the postponement email (see `compose`).
 pub fn preview_files(
     theme: &Theme,
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
+    changes: Option<&Changes>,
     context: &mut tera::Context,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug).join("emails");
     let mut files = Vec::new();
     for kind in Kind::ALL {
-        let composed = match compose(theme, site, loaded, report, kind, context) {
+        let changes = changes.filter(|_| kind == Kind::Postponement);
+        let composed = match compose(theme, site, loaded, report, kind, changes, context) {
             Ok(c) => c,
             Err(ComposeError::Refused(_)) => continue,
             Err(ComposeError::Template(d)) => return Err(d),

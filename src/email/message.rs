@@ -74,7 +74,11 @@ pub fn preview_date(kind: Kind, release: &Release, report: &Report) -> DateTime<
     let zone = report.timezone.parse().unwrap_or(chrono_tz::UTC);
     let at = |w: &crate::content::time::When| w.instant(zone).fixed_offset();
     match kind {
-        Kind::Readiness => release.decision_due.as_ref().map(at).unwrap_or(target),
+        Kind::Readiness => report
+            .decision_due
+            .as_ref()
+            .and_then(|m| parse(&m.iso))
+            .unwrap_or(target),
         Kind::Success => release
             .deployment
             .as_ref()

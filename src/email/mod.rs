@@ -7,6 +7,7 @@
 //! written for reading (`render`). `message` turns that into an RFC 5322 message.
 
 mod compose;
+pub mod history;
 mod message;
 mod text;
 

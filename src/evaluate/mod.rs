@@ -5,7 +5,10 @@
 //! what every page and email is rendered from.
 
 pub mod approval;
+pub mod changes;
+pub mod deadline;
 pub mod score;
+pub mod snapshot;
 pub mod verdict;
 
 use std::collections::BTreeMap;
@@ -54,7 +57,11 @@ pub struct Report {
     pub phases: Vec<approval::PhaseReport>,
     /// When the deployment ran, if it did.
     pub deployment: Option<DeploymentReport>,
+    /// The go/no-go deadline: `decision_due`, or, for a postponed release whose
+    /// deadline belonged to the old date, that deadline moved to the new one (`deadline`).
     pub decision_due: Option<Moment>,
+    /// The deadline as written, when it was moved with a postponement ("was Tue 10 Nov").
+    pub original_decision_due: Option<Moment>,
     pub timeline: Vec<TimelineEntry>,
     pub approvals: Vec<ApprovalReport>,
     pub blockers: Vec<BlockerReport>,
@@ -234,6 +241,10 @@ pub fn evaluate(
         .collect();
     timeline.sort_by_key(|t| t.offset.seconds);
 
+    // Validation has refused a deadline that cannot fit; keep the written one if not.
+    let deadline = deadline::decision_due(release, zone)
+        .unwrap_or_else(|_| deadline::Deadline::AsWritten(release.decision_due.clone()));
+
     let blockers: Vec<BlockerReport> = release
         .blockers
         .iter()
@@ -282,7 +293,14 @@ pub fn evaluate(
                 .map(|(a, b)| (b.instant(zone) - a.instant(zone)).num_minutes()),
             downtime: d.downtime.clone(),
         }),
-        decision_due: release.decision_due.as_ref().map(|w| Moment::of(w, zone)),
+        decision_due: match &deadline {
+            deadline::Deadline::AsWritten(w) => w.as_ref().map(|w| Moment::of(w, zone)),
+            deadline::Deadline::Moved { due, .. } => Some(Moment::of(due, zone)),
+        },
+        original_decision_due: match &deadline {
+            deadline::Deadline::Moved { was, .. } => Some(Moment::of(was, zone)),
+            deadline::Deadline::AsWritten(_) => None,
+        },
         timeline,
         approvals: approvals(release, required_roles, zone),
         open_blockers: blockers.iter().filter(|b| b.open).count(),

@@ -9,12 +9,19 @@
 //! next record: before appending, a last line without its newline is terminated, so
 //! the fragment stays a line of its own. Reading skips lines that are not whole
 //! records, with a warning that names the file and line.
+//!
+//! A delivered record also carries a compact snapshot of the evaluated release as
+//! the email told it (`evaluate::snapshot`), so that a later email can say what
+//! changed since (`super::baseline`). Records written before snapshots existed
+//! have none and still read.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::evaluate::snapshot::Snapshot;
 
 /// One step of one recipient's delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +38,9 @@ pub struct Entry {
     /// The server's answer, or what went wrong, for failed and unknown outcomes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// What the email told: on delivered records only (older ledgers have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +110,17 @@ impl Ledger {
     /// Every whole record; lines that are not one are skipped with a warning. A
     /// missing ledger is an empty one.
     pub fn read(&self) -> io::Result<Reading> {
+        // `build` reads it too (the postponement preview): a pipe or a device in
+        // its place must not make it wait forever.
+        match fs::metadata(&self.path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(io::Error::other(
+                    "it is not a regular file; move it away (golive writes a new ledger)",
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reading::default()),
+            _ => {}
+        }
         let file = match File::open(&self.path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reading::default()),
@@ -199,6 +220,7 @@ mod tests {
             time: "2026-12-04T09:00:00+00:00".into(),
             outcome,
             detail: None,
+            snapshot: None,
         }
     }
 
@@ -283,6 +305,54 @@ mod tests {
         let reading = ledger.read().unwrap();
         assert_eq!(reading.entries.len(), 2);
         assert!(reading.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_is_stored_on_one_line_and_lines_without_one_still_read() {
+        let (_dir, ledger) = ledger();
+        // A line as golive wrote it before snapshots existed.
+        let old = r#"{"release":"r-1.0.0","kind":"readiness","hash":"h","message_id":"<id@x>","recipient":"a@x","time":"2026-12-01T09:00:00+00:00","outcome":"delivered"}"#;
+        fs::create_dir_all(ledger.path().parent().unwrap()).unwrap();
+        fs::write(ledger.path(), format!("{old}\n")).unwrap();
+        let mut told = entry("b@x", Outcome::Delivered);
+        told.snapshot = Some(Snapshot {
+            target: crate::evaluate::Moment {
+                iso: "2026-12-04T09:00:00+00:00".into(),
+                display: "Fri 4 Dec 2026, 09:00 UTC".into(),
+                unix: 1_796_374_800,
+            },
+            decision_due: None,
+            verdict: crate::evaluate::Verdict::GoPending,
+            score: Some(91.5),
+            blockers: vec!["Disk quota".into()],
+            approvals: [("CTO".to_string(), "pending".to_string())].into(),
+        });
+        ledger.appender().unwrap().record(&told).unwrap();
+        let text = fs::read_to_string(ledger.path()).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        let reading = ledger.read().unwrap();
+        assert!(reading.warnings.is_empty(), "{:?}", reading.warnings);
+        assert_eq!(reading.entries[0].snapshot, None);
+        assert_eq!(reading.entries[0].recipient, "a@x");
+        assert_eq!(reading.entries[1], told);
+        assert!(
+            text.lines().nth(1).unwrap().len() < 600,
+            "compact: {}",
+            text.lines().nth(1).unwrap()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_in_place_of_the_ledger_is_an_error_not_a_wait() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let (_dir, ledger) = ledger();
+        fs::create_dir_all(ledger.path().parent().unwrap()).unwrap();
+        let path = std::ffi::CString::new(ledger.path().as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let error = ledger.read().unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! - `lock`: one real send at a time per ledger, for the whole read-decide-deliver-record.
 //! - `ledger`: the append-only record of what went out, safe against torn lines.
+//! - `baseline`: which earlier email a new one is compared with (pure).
 //! - `plan`: who is owed, and under which Message-ID (pure).
 //! - `server`, `transaction`: the SMTP session (TLS, AUTH) and one message's phases.
 //! - `explain`: SMTP errors in plain words.
@@ -10,6 +11,7 @@
 //! Credentials come only from the environment variables that site.yaml names and are
 //! never printed or stored.
 
+pub mod baseline;
 pub mod explain;
 pub mod ledger;
 pub mod lock;

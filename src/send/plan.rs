@@ -87,6 +87,7 @@ mod tests {
             time: "t".into(),
             outcome,
             detail: None,
+            snapshot: None,
         }
     }
 

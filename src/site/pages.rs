@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::email;
 use crate::evaluate::{self, Summary};
 use crate::render::{self, OutputFile, Theme};
+use crate::send::ledger::Ledger;
 
 /// The pages that are not a release's: the dashboard, the runbook pages (which
 /// join the rows each release rendered), the runbook index, the theme's assets
@@ -74,9 +75,33 @@ impl Rendering<'_> {
             &self.shared.checklists,
             self.today,
         );
+        // The postponement preview compares with the audience's last email, as
+        // `golive email` and `send` do; the ledger then is an input of the release.
+        let postponed = email::guard(email::Kind::Postponement, &loaded.release).is_ok();
+        let changes = if postponed {
+            let (changes, _warnings) = email::history::postponement_changes(
+                self.shared.root(),
+                self.shared,
+                loaded,
+                &report,
+                self.today,
+            )
+            .map_err(|e| BuildError::Io(std::io::Error::other(e)))?;
+            Some(changes)
+        } else {
+            None
+        };
+        let ledger = postponed.then(|| Ledger::in_site(self.shared.root()).path().to_path_buf());
         let mut context = render::release_context(&loaded.release, &report);
-        let previews = email::preview_files(self.theme, self.shared, loaded, &report, &mut context)
-            .map_err(invalid)?;
+        let previews = email::preview_files(
+            self.theme,
+            self.shared,
+            loaded,
+            &report,
+            changes.as_ref(),
+            &mut context,
+        )
+        .map_err(invalid)?;
         let mut files = render::release_pages(
             self.theme,
             self.shared,
@@ -106,6 +131,7 @@ impl Rendering<'_> {
                 depends: loaded
                     .depends
                     .iter()
+                    .chain(&ledger)
                     .map(|p| (p.clone(), Stamp::of(p)))
                     .collect(),
                 runbooks: release

@@ -11,6 +11,7 @@ use chrono::Utc;
 use super::LARGE_SEND;
 use crate::cli::exit;
 use crate::email::{Envelope, Rendered, build_message};
+use crate::evaluate::snapshot::Snapshot;
 use crate::send::ledger::{Appender, Entry, Ledger, Outcome};
 use crate::send::plan::Owed;
 use crate::send::server::Server;
@@ -56,6 +57,8 @@ pub struct Job<'a> {
     pub from: lettre::Address,
     /// This run's Message-ID (recipients with an unknown earlier outcome keep theirs).
     pub run_id: String,
+    /// What the email tells of the release; stored with each delivered record.
+    pub snapshot: &'a Snapshot,
 }
 
 impl Job<'_> {
@@ -183,6 +186,7 @@ impl Job<'_> {
                 time: Utc::now().to_rfc3339(),
                 outcome,
                 detail,
+                snapshot: (outcome == Outcome::Delivered).then(|| self.snapshot.clone()),
             })
             .map_err(|e| {
                 Fatal(format!(
