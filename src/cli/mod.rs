@@ -159,8 +159,10 @@ const NO_RELEASES_HELP: &str = "check that --root names the site folder (the one
 
 /// One email of one release, composed: where `email` and `send` start. On
 /// failure the problem is printed and the exit code comes back instead.
+/// `command` (`email` or `send`) is the one a refusal suggests for the owed kind.
 fn compose_email(
     cli: &Cli,
+    command: &str,
     wanted: &str,
     kind: Kind,
 ) -> Result<(LoadedSite, usize, Composed), i32> {
@@ -181,11 +183,12 @@ fn compose_email(
     let mut context = crate::render::release_context(&release.release, report);
     match compose(&theme, &site, release, report, kind, &mut context) {
         Ok(composed) => Ok((site, index, composed)),
-        Err(ComposeError::Refused(why)) => {
+        Err(ComposeError::Refused(refusal)) => {
             let _ = writeln!(
                 anstream::stderr(),
-                "error: no {kind} email for {}: {why}",
-                release.slug
+                "error: no {kind} email for {}: {}",
+                release.slug,
+                refusal.message(command, &release.slug)
             );
             Err(exit::FAILED)
         }

@@ -5,6 +5,7 @@
 //! what every page and email is rendered from.
 
 pub mod approval;
+pub mod criteria;
 pub mod score;
 pub mod verdict;
 
@@ -61,6 +62,10 @@ pub struct Report {
     pub open_blockers: usize,
     /// The highest severity among the risks.
     pub risk_level: Option<Severity>,
+    /// Every metric, judged against its target (`criteria`).
+    pub criteria: Vec<criteria::CriterionReport>,
+    /// How many criteria were missed.
+    pub criteria_missed: usize,
 }
 
 /// What pages that list releases show of each: the dashboard and the runbook
@@ -234,6 +239,12 @@ pub fn evaluate(
         .collect();
     timeline.sort_by_key(|t| t.offset.seconds);
 
+    let criteria = criteria::judge_all(&release.metrics);
+    let criteria_missed = criteria
+        .iter()
+        .filter(|c| c.outcome == criteria::Outcome::Missed)
+        .count();
+
     let blockers: Vec<BlockerReport> = release
         .blockers
         .iter()
@@ -289,6 +300,8 @@ pub fn evaluate(
         blockers,
         risk_level: release.risks.iter().map(|r| r.severity).max(),
         categories,
+        criteria,
+        criteria_missed,
     }
 }
 
