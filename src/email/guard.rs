@@ -170,3 +170,6 @@ pub fn guard(kind: Kind, release: &Release, report: &Report) -> Result<(), Refus
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests;
