@@ -52,11 +52,7 @@ fn parse(raw: &[u8]) -> Message<'_> {
 fn addresses(msg: &Message<'_>, cc: bool) -> Vec<String> {
     let header = if cc { msg.cc() } else { msg.to() };
     header
-        .map(|a| {
-            a.iter()
-                .map(|m| m.address().unwrap().to_string())
-                .collect()
-        })
+        .map(|a| a.iter().map(|m| m.address().unwrap().to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -85,10 +81,18 @@ fn started_says_what_is_happening_the_expected_end_and_whom_to_contact() {
     ];
     let text = norm(&email(&site, RUNNING, "started", "text"));
     assert_contains_all(&text, &expected, "started.txt");
-    assert_contains_all(&text, &["Expected end: Fri 4 Dec 2026, 10:30 GMT"], "started.txt");
+    assert_contains_all(
+        &text,
+        &["Expected end: Fri 4 Dec 2026, 10:30 GMT"],
+        "started.txt",
+    );
     let html = visible(&email(&site, RUNNING, "started", "html"));
     assert_contains_all(&html, &expected, "started.html");
-    assert_contains_all(&html, &["Expected end Fri 4 Dec 2026, 10:30 GMT"], "started.html");
+    assert_contains_all(
+        &html,
+        &["Expected end Fri 4 Dec 2026, 10:30 GMT"],
+        "started.html",
+    );
 
     let raw = email(&site, RUNNING, "started", "eml");
     let msg = parse(raw.as_bytes());
@@ -106,7 +110,10 @@ fn started_says_what_is_happening_the_expected_end_and_whom_to_contact() {
         ]
     );
     let ct = msg.content_type().unwrap();
-    assert_eq!((ct.ctype(), ct.subtype()), ("multipart", Some("alternative")));
+    assert_eq!(
+        (ct.ctype(), ct.subtype()),
+        ("multipart", Some("alternative"))
+    );
     assert_contains_all(
         &msg.body_text(0).unwrap(),
         &["Fri 4 Dec 2026, 10:30 GMT", "Drain the blue pool"],
@@ -121,7 +128,7 @@ fn started_says_what_is_happening_the_expected_end_and_whom_to_contact() {
 
 #[test]
 fn issue_after_failed_checks_says_what_happened_the_impact_rollback_state_next_update_and_contact()
- {
+{
     let site = Site::copy_of("lifecycle");
     let expected = [
         "Checkout errors after the cut-over",
@@ -145,7 +152,10 @@ fn issue_after_failed_checks_says_what_happened_the_impact_rollback_state_next_u
         ],
         "issue.txt criteria",
     );
-    assert!(text.contains("Not rolled back: the release stays live"), "{text}");
+    assert!(
+        text.contains("Not rolled back: the release stays live"),
+        "{text}"
+    );
     assert!(!text.contains("previous version is running"), "{text}");
 
     let html_source = email(&site, FAILING, "issue", "html");
@@ -159,23 +169,28 @@ fn issue_after_failed_checks_says_what_happened_the_impact_rollback_state_next_u
         .select(&sel("table.data"))
         .find(|t| text_of(*t).contains("Criterion"))
         .expect("a criteria table");
-    let results: Vec<Vec<String>> = rows(table)
-        .into_iter()
-        .filter(|r| r.len() == 4)
-        .collect();
+    let results: Vec<Vec<String>> = rows(table).into_iter().filter(|r| r.len() == 4).collect();
     assert_eq!(
         results,
         [
             ["API p95", "180ms", "< 200ms warning < 300ms", "✓ met"],
             ["Error rate", "1.2%", "< 0.1% critical >= 1%", "✗ missed"],
-            ["Queue lag", "0.25 s", "< 200ms warning <= 250ms", "⚠ warning"],
+            [
+                "Queue lag",
+                "0.25 s",
+                "< 200ms warning <= 250ms",
+                "⚠ warning"
+            ],
         ]
     );
 
     let raw = email(&site, FAILING, "issue", "eml");
     let msg = parse(raw.as_bytes());
     assert_eq!(msg.subject(), Some("🚨 Shop 4.0.0 — issue detected"));
-    assert_eq!(addresses(&msg, false), ["cto@mail.example", "ana@mail.example"]);
+    assert_eq!(
+        addresses(&msg, false),
+        ["cto@mail.example", "ana@mail.example"]
+    );
     assert_eq!(addresses(&msg, true), ["bo@mail.example"]);
     assert_contains_all(
         &msg.body_text(0).unwrap(),
@@ -199,11 +214,18 @@ fn issue_after_a_rollback_says_so_in_the_subject_and_the_body() {
         ],
         "issue.txt",
     );
-    assert!(!text.contains("verification check"), "no check failed:\n{text}");
+    assert!(
+        !text.contains("verification check"),
+        "no check failed:\n{text}"
+    );
     let html = visible(&email(&site, ROLLED_BACK, "issue", "html"));
     assert_contains_all(
         &html,
-        &["issue detected, release rolled back", "↩ rolled back", "Card payments failed"],
+        &[
+            "issue detected, release rolled back",
+            "↩ rolled back",
+            "Card payments failed",
+        ],
         "issue.html",
     );
     let msg_raw = email(&site, ROLLED_BACK, "issue", "eml");
@@ -252,7 +274,10 @@ fn build_writes_only_the_previews_each_state_allows() {
         names.sort();
         names
     };
-    assert_eq!(files(RUNNING), ["started.eml", "started.html", "started.txt"]);
+    assert_eq!(
+        files(RUNNING),
+        ["started.eml", "started.html", "started.txt"]
+    );
     assert_eq!(files(FAILING), ["issue.eml", "issue.html", "issue.txt"]);
     assert_eq!(files(ROLLED_BACK), ["issue.eml", "issue.html", "issue.txt"]);
     // The preview is what `golive email` prints.
@@ -322,10 +347,11 @@ fn started_and_issue_are_delivered_once_to_a_real_smtp_server() {
     );
     let issue = parse(&messages[4].data);
     assert_eq!(issue.subject(), Some("🚨 Shop 4.0.0 — issue detected"));
-    assert!(
-        visible(&issue.body_html(0).unwrap()).contains("5% of orders failed for 12 minutes")
-    );
+    assert!(visible(&issue.body_html(0).unwrap()).contains("5% of orders failed for 12 minutes"));
     // The ledger records both kinds.
     let ledger = site.read(".golive/sent.jsonl");
-    assert!(ledger.contains("\"started\"") && ledger.contains("\"issue\""), "{ledger}");
+    assert!(
+        ledger.contains("\"started\"") && ledger.contains("\"issue\""),
+        "{ledger}"
+    );
 }

@@ -72,9 +72,11 @@ impl FromStr for Quantity {
         let digits: String = number.chars().filter(|c| *c != ',').collect();
         let bad_number = || format!("`{trimmed}` is not a measurement; write {QUANTITY_HELP}");
         // Commas only between groups of digits: `1,200`, not `1,2` nor `,5`.
-        let commas_ok = number.split(',').skip(1).all(|g| {
-            g.len() == 3 || (g.len() > 3 && g.as_bytes()[3] == b'.')
-        }) && !number.starts_with(',');
+        let commas_ok = number
+            .split(',')
+            .skip(1)
+            .all(|g| g.len() == 3 || (g.len() > 3 && g.as_bytes()[3] == b'.'))
+            && !number.starts_with(',');
         if digits.is_empty() || !commas_ok {
             return Err(bad_number());
         }
@@ -88,7 +90,7 @@ impl FromStr for Quantity {
         } else {
             UNITS
                 .iter()
-                .find(|(name, _, _)| name.eq_ignore_ascii_case(unit))
+                .find(|(name, _, _)| *name == unit)
                 .map(|(_, d, s)| (*d, *s))
                 .ok_or_else(|| {
                     format!(
@@ -225,15 +227,36 @@ mod tests {
         assert_eq!(q("0.04%").dimension, Dimension::Percent);
         assert_eq!(q("1,200 rows/s").amount, 1200.0);
         assert_eq!(q("1,200.5 rows/s").amount, 1200.5);
-        assert_eq!(q("37"), Quantity { amount: 37.0, dimension: Dimension::Count });
-        assert_eq!(q("180 MS"), q("180ms"));
+        assert_eq!(
+            q("37"),
+            Quantity {
+                amount: 37.0,
+                dimension: Dimension::Count
+            }
+        );
+        assert!(
+            "180 MS".parse::<Quantity>().is_err(),
+            "units are lower case, as in the schema"
+        );
     }
 
     #[test]
     fn bad_quantities_say_what_to_write() {
-        for bad in ["fast", "", "ms", "1,2 s", ",5%", "1.2.3 s", "12 parsecs", "37 of 40"] {
+        for bad in [
+            "fast",
+            "",
+            "ms",
+            "1,2 s",
+            ",5%",
+            "1.2.3 s",
+            "12 parsecs",
+            "37 of 40",
+        ] {
             let error = bad.parse::<Quantity>().unwrap_err();
-            assert!(error.contains("ms") && error.contains("rows/s"), "{bad}: {error}");
+            assert!(
+                error.contains("ms") && error.contains("rows/s"),
+                "{bad}: {error}"
+            );
         }
     }
 
@@ -243,7 +266,10 @@ mod tests {
         assert_eq!(t.operator, Operator::LessOrEqual);
         assert_eq!(t.limit, q("0.2s"));
         assert_eq!(t.to_string(), "<= 200ms");
-        assert_eq!(">=99.5%".parse::<Threshold>().unwrap().operator, Operator::GreaterOrEqual);
+        assert_eq!(
+            ">=99.5%".parse::<Threshold>().unwrap().operator,
+            Operator::GreaterOrEqual
+        );
         let error = "200ms".parse::<Threshold>().unwrap_err();
         assert!(error.contains("start with <, <=, > or >="), "{error}");
         assert!("< fast".parse::<Threshold>().is_err());

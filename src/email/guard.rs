@@ -127,12 +127,17 @@ fn state_owes(release: &Release, report: &Report) -> (String, Option<Kind>) {
 pub fn guard(kind: Kind, release: &Release, report: &Report) -> Result<(), Refusal> {
     use DeploymentStatus as S;
     let refuse = |why: String, owed: Option<Kind>| Err(Refusal { kind, why, owed });
-    let missing = |why: &str| Err(Refusal { kind, why: why.into(), owed: None });
+    let missing = |why: &str| {
+        Err(Refusal {
+            kind,
+            why: why.into(),
+            owed: None,
+        })
+    };
     let state = report.state;
     let allowed = match kind {
         Kind::Readiness => {
-            state == S::Scheduled
-                || (state == S::Postponed && report.new_target.is_some())
+            state == S::Scheduled || (state == S::Postponed && report.new_target.is_some())
         }
         Kind::Started => state == S::InProgress,
         Kind::Success => state == S::Deployed && matches!(outcome(release, report), Outcome::Good),
@@ -154,8 +159,15 @@ pub fn guard(kind: Kind, release: &Release, report: &Report) -> Result<(), Refus
     }
     // The state allows the kind; the email still needs what it will say.
     match kind {
-        Kind::Started if release.deployment.as_ref().is_none_or(|d| d.expected_end.is_none()) => {
-            missing("the started email says when the deployment should end: add `deployment.expected_end`")
+        Kind::Started
+            if release
+                .deployment
+                .as_ref()
+                .is_none_or(|d| d.expected_end.is_none()) =>
+        {
+            missing(
+                "the started email says when the deployment should end: add `deployment.expected_end`",
+            )
         }
         Kind::Postponement => match &release.postponement {
             None => missing("the postponement email needs a `postponement:` block with reasons"),

@@ -112,7 +112,12 @@ fn decide(metric: &Metric) -> (Outcome, String) {
 mod tests {
     use super::*;
 
-    fn metric(value: Option<&str>, target: &str, warning: Option<&str>, critical: Option<&str>) -> Metric {
+    fn metric(
+        value: Option<&str>,
+        target: &str,
+        warning: Option<&str>,
+        critical: Option<&str>,
+    ) -> Metric {
         Metric {
             name: "m".into(),
             value: value.map(String::from),
@@ -122,7 +127,12 @@ mod tests {
         }
     }
 
-    fn outcome(value: &str, target: &str, warning: Option<&str>, critical: Option<&str>) -> Outcome {
+    fn outcome(
+        value: &str,
+        target: &str,
+        warning: Option<&str>,
+        critical: Option<&str>,
+    ) -> Outcome {
         judge(&metric(Some(value), target, warning, critical)).outcome
     }
 
@@ -147,7 +157,10 @@ mod tests {
         let w = Some("< 300ms");
         assert_eq!(outcome("250ms", "< 200ms", w, None), Outcome::Warning);
         assert_eq!(outcome("300ms", "< 200ms", w, None), Outcome::Missed);
-        assert_eq!(outcome("300ms", "< 200ms", Some("<= 300ms"), None), Outcome::Warning);
+        assert_eq!(
+            outcome("300ms", "< 200ms", Some("<= 300ms"), None),
+            Outcome::Warning
+        );
     }
 
     #[test]
@@ -181,7 +194,10 @@ mod tests {
     #[test]
     fn the_reason_names_the_value_and_the_lines() {
         let r = judge(&metric(Some("250ms"), "< 200ms", Some("< 300ms"), None));
-        assert_eq!(r.why, "250ms misses < 200ms; within the warning line < 300ms");
+        assert_eq!(
+            r.why,
+            "250ms misses < 200ms; within the warning line < 300ms"
+        );
         let r = judge(&metric(Some("1.2%"), "< 0.1%", None, Some(">= 1%")));
         assert_eq!(r.why, "1.2% reaches the critical line >= 1%");
     }

@@ -15,7 +15,10 @@ pub(super) fn check(c: &mut Checker, metrics: &[Metric]) {
                 if line.is_some() {
                     c.report(
                         &format!("{path}.{key}"),
-                        format!("`{key}` needs a `target` to go with it (metric `{}`)", m.name),
+                        format!(
+                            "`{key}` needs a `target` to go with it (metric `{}`)",
+                            m.name
+                        ),
                         Some("add `target:`, such as target: \"< 200ms\"".into()),
                     );
                 }
@@ -27,8 +30,14 @@ pub(super) fn check(c: &mut Checker, metrics: &[Metric]) {
             match text.parse::<Quantity>() {
                 Err(why) => c.report(
                     &format!("{path}.value"),
-                    format!("metric `{}` has a target, so its value must be a measurement: {why}", m.name),
-                    Some(format!("write the value in the target's unit, such as `{}`", example(target))),
+                    format!(
+                        "metric `{}` has a target, so its value must be a measurement: {why}",
+                        m.name
+                    ),
+                    Some(format!(
+                        "write the value in the target's unit, such as `{}`",
+                        example(target)
+                    )),
                 ),
                 Ok(value) if value.dimension != expected => c.report(
                     &format!("{path}.value"),
@@ -38,7 +47,10 @@ pub(super) fn check(c: &mut Checker, metrics: &[Metric]) {
                         value.dimension.describe(),
                         expected.describe()
                     ),
-                    Some(format!("give the value and the target the same unit, such as `{}`", example(target))),
+                    Some(format!(
+                        "give the value and the target the same unit, such as `{}`",
+                        example(target)
+                    )),
                 ),
                 Ok(_) => {}
             }

@@ -138,8 +138,7 @@ fn every_kind_in_every_state_is_allowed_or_names_the_owed_kind() {
                 assert_eq!(got, Ok(()), "{kind} when {}", case.name);
                 continue;
             }
-            let refusal =
-                got.expect_err(&format!("{kind} must be refused when {}", case.name));
+            let refusal = got.expect_err(&format!("{kind} must be refused when {}", case.name));
             assert_eq!(refusal.kind, kind);
             assert_eq!(refusal.owed, case.owed, "{kind} when {}", case.name);
             let message = refusal.message("email", "acme-erp-2.0.0");
@@ -171,11 +170,7 @@ fn every_kind_in_every_state_is_allowed_or_names_the_owed_kind() {
 
 #[test]
 fn the_refusal_says_why_in_the_words_of_the_state() {
-    let why = |yaml: &str, kind| {
-        judge(yaml, kind)
-            .unwrap_err()
-            .message("send", "x-1.0.0")
-    };
+    let why = |yaml: &str, kind| judge(yaml, kind).unwrap_err().message("send", "x-1.0.0");
     assert_eq!(
         why("deployment: {status: rolled-back}\n", Kind::Success),
         "the release was rolled back: the issue email is owed, not success (golive send x-1.0.0 issue)"
