@@ -22,13 +22,8 @@ const TARGET_TODO: &str = "TODO: the go-live time (T+0), e.g. 2027-01-15 09:00";
 const DECISION_TODO: &str = "TODO: when the go/no-go decision is due, e.g. 2027-01-13 17:00";
 
 /// Keys that record how the earlier release went; a copy leaves them out.
-const REMOVED: &[&str] = &[
-    "blockers",
-    "verification",
-    "deployment",
-    "metrics",
-    "postponement",
-];
+/// (`metrics` is kept as success criteria, without their measured values.)
+const REMOVED: &[&str] = &["blockers", "verification", "deployment", "postponement"];
 /// Keys a copy keeps that most likely describe the earlier release's content.
 const TO_REVIEW: &[&str] = &[
     "title", "summary", "changes", "risks", "timeline", "rollback",
@@ -129,6 +124,7 @@ pub(crate) fn copied_release(
     context.insert("decision_due", &reset.decision_due);
     context.insert("readiness", &reset.readiness);
     context.insert("approvals", &reset.approvals);
+    context.insert("criteria", &reset.criteria);
     context.insert("removed", &reset.removed.join(", "));
     context.insert("review", &present(TO_REVIEW));
     context.insert("body", body.trim_end());
@@ -141,6 +137,8 @@ pub(crate) struct Reset {
     decision_due: bool,
     readiness: bool,
     approvals: bool,
+    /// Success criteria kept, their measured values gone.
+    criteria: bool,
     removed: Vec<&'static str>,
     /// Top-level keys of the copy.
     present: Vec<String>,
@@ -193,6 +191,21 @@ pub(crate) fn reset(release: &mut Mapping, version: &semver::Version) -> Reset {
                 }
             }
         }
+    }
+
+    // Metrics with a target are success criteria the next release is likely to
+    // share; their values were measured on the earlier one. The others were
+    // measurements only.
+    if let Some(Value::Sequence(metrics)) = release.get_mut("metrics") {
+        metrics.retain(|m| m.get("target").is_some());
+        for metric in metrics.iter_mut().filter_map(Value::as_mapping_mut) {
+            metric.shift_remove("value");
+        }
+        done.criteria = !metrics.is_empty();
+    }
+    if release.get("metrics").is_some() && !done.criteria {
+        release.shift_remove("metrics");
+        done.removed.push("metrics");
     }
 
     if let Some(Value::Sequence(approvals)) = release.get_mut("approvals") {

@@ -1,4 +1,5 @@
-//! The three go-live emails, end to end through the `golive` binary: `golive email`
+//! The readiness, success and postponement emails (started and issue: see
+//! email_kinds.rs), end to end through the `golive` binary: `golive email`
 //! and the previews written by `golive build`, on the `mail` fixture site.
 //!
 //! Messages are parsed with mail-parser (MIME, RFC 2047 headers, quoted-printable)
@@ -630,13 +631,16 @@ fn success_says_when_how_long_what_was_verified_and_whom_to_call() {
     assert_eq!(row_starting(&doc, "Failed"), "Failed 0");
     assert!(text.contains("Passed: 19, failed: 0"), "{text}");
 
-    // Metric.
+    // Success criterion, judged.
     let metric = row_starting(&doc, "API p95");
     assert!(
-        metric.contains("180ms") && metric.contains("< 200ms"),
+        metric.contains("180ms") && metric.contains("< 200ms") && metric.contains("✓ met"),
         "{metric}"
     );
-    assert!(text.contains("API p95: 180ms"), "{text}");
+    assert!(
+        text.contains("API p95: met (180ms meets < 200ms)"),
+        "{text}"
+    );
 
     // Dashboard link: a real link in HTML, the whole URL in text.
     let dash = doc
@@ -1024,7 +1028,9 @@ fn success_email_needs_a_deployed_release() {
     for format in ["text", "html", "eml"] {
         let out = refused(&site, &["email", READY, "success", "--format", format]);
         assert!(
-            out.stderr.contains("`deployment.status: deployed`"),
+            out.stderr.contains(&format!(
+                "the readiness email is owed, not success (golive email {READY} readiness)"
+            )),
             "{}",
             out.describe()
         );
@@ -1079,7 +1085,10 @@ fn readiness_email_is_refused_once_deployed() {
     let site = Site::copy_of("mail");
     let out = refused(&site, &["email", SHIPPED, "readiness"]);
     assert!(
-        out.stderr.contains("already deployed"),
+        out.stderr.contains("the release is deployed")
+            && out
+                .stderr
+                .contains("the success email is owed, not readiness"),
         "{}",
         out.describe()
     );
@@ -1088,8 +1097,22 @@ fn readiness_email_is_refused_once_deployed() {
 #[test]
 fn postponement_email_needs_a_postponement_block() {
     let site = Site::copy_of("mail");
+    // A scheduled release owes its readiness summary; with `deployment.status:
+    // postponed` the postponement notice needs its block.
     let out = refused(&site, &["email", READY, "postponement"]);
-    assert!(out.stderr.contains("`postponement"), "{}", out.describe());
+    assert!(
+        out.stderr
+            .contains("the readiness email is owed, not postponement"),
+        "{}",
+        out.describe()
+    );
+    let yaml = site.read(READY_FILE);
+    site.write(
+        READY_FILE,
+        format!("{yaml}deployment: {{status: postponed}}\n"),
+    );
+    let out = refused(&site, &["email", READY, "postponement"]);
+    assert!(out.stderr.contains("`postponement:`"), "{}", out.describe());
 }
 
 #[test]

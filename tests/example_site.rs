@@ -12,7 +12,7 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
     let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     let out = site.run(&["build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
-    assert!(out.stdout.starts_with("built 3 releases"), "{}", out.stdout);
+    assert!(out.stdout.starts_with("built 6 releases"), "{}", out.stdout);
 
     let html = Html::parse_document(&site.read("public/index.html"));
     let cell = |n: usize| -> Vec<String> {
@@ -23,7 +23,17 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
     };
     let mut states = cell(4);
     states.sort();
-    assert_eq!(states, ["deployed", "postponed", "scheduled"]);
+    assert_eq!(
+        states,
+        [
+            "deployed",
+            "deployed",
+            "in progress",
+            "postponed",
+            "rolled back",
+            "scheduled"
+        ]
+    );
     let verdicts = cell(3);
     assert!(verdicts.iter().any(|v| v.ends_with(" GO")), "{verdicts:?}");
     assert!(
@@ -32,8 +42,11 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
     );
 
     for slug in [
+        "northwind-erp-2.2.3",
+        "northwind-erp-2.2.4",
         "northwind-erp-2.3.0",
         "northwind-erp-2.3.1",
+        "northwind-erp-2.3.2",
         "northwind-erp-2.4.0",
     ] {
         for file in ["index.html", "checklist.html", "readiness.json"] {
@@ -57,4 +70,43 @@ fn example_check_gates_on_the_upcoming_release() {
     let upcoming = site.run(&["check", "--release", "northwind-erp-2.4.0"]);
     assert_eq!(upcoming.code, Some(1), "{}", upcoming.describe());
     assert!(upcoming.stdout.starts_with("NO-GO"));
+}
+
+#[test]
+fn example_releases_owe_the_email_their_state_calls_for() {
+    let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let kinds = |slug: &str| -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(site.path(&format!("public/releases/{slug}/emails")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter_map(|n| n.strip_suffix(".eml").map(str::to_string))
+                .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(kinds("northwind-erp-2.3.0"), ["success"]);
+    assert_eq!(kinds("northwind-erp-2.3.2"), ["started"]);
+    assert_eq!(kinds("northwind-erp-2.2.4"), ["issue"]);
+    assert_eq!(kinds("northwind-erp-2.2.3"), ["issue"]);
+    assert_eq!(kinds("northwind-erp-2.4.0"), ["readiness"]);
+
+    // 2.3.0 met every success criterion it set.
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/releases/northwind-erp-2.3.0/readiness.json"))
+            .unwrap();
+    let outcomes: Vec<&str> = json["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["met", "met", "met", "met", "met", "no-target"]);
+    // 2.2.4 missed one, and failed checks.
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/releases/northwind-erp-2.2.4/readiness.json"))
+            .unwrap();
+    assert_eq!(json["criteria_missed"], 1);
 }

@@ -270,15 +270,25 @@ fn new_copies_the_latest_release_with_everything_of_its_go_live_reset() {
     assert_eq!(new["version"], Value::from("2.5.0"));
     assert_eq!(new["target"], Value::from(PLACEHOLDER));
     assert_eq!(new["decision_due"], Value::from(PLACEHOLDER));
-    for gone in [
-        "verification",
-        "deployment",
-        "postponement",
-        "blockers",
-        "metrics",
-    ] {
+    for gone in ["verification", "deployment", "postponement", "blockers"] {
         assert!(new.get(gone).is_none(), "`{gone}` was copied");
     }
+    // The success criteria stay, without the values measured on 2.4.0.
+    let criteria = new["metrics"].as_sequence().expect("metrics kept");
+    let old_metrics = old["metrics"].as_sequence().unwrap();
+    assert_eq!(criteria.len(), old_metrics.len());
+    for (kept, was) in criteria.iter().zip(old_metrics) {
+        assert_eq!(kept["name"], was["name"]);
+        assert_eq!(kept["target"], was["target"]);
+        assert!(
+            kept.get("value").is_none(),
+            "a measured value was copied: {kept:?}"
+        );
+    }
+    assert!(
+        text.contains("success criteria"),
+        "the header says so:\n{text}"
+    );
     // Everything else is kept as it was.
     for kept in [
         "title",
@@ -445,11 +455,11 @@ fn new_finds_the_product_by_slug_or_in_any_letter_case() {
 #[test]
 fn a_patch_of_an_older_line_copies_the_release_before_it() {
     let site = example_site();
-    let out = site.run(&["new", "Northwind ERP", "2.3.2"]);
+    let out = site.run(&["new", "Northwind ERP", "2.3.3"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     assert!(
-        out.stdout.contains("northwind-erp-2.3.1.yaml"),
-        "2.3.2 follows 2.3.1, not 2.4.0: {}",
+        out.stdout.contains("northwind-erp-2.3.2.yaml"),
+        "2.3.3 follows 2.3.2, not 2.4.0: {}",
         out.describe()
     );
 }

@@ -77,6 +77,18 @@ fn broken_releases_are_rejected() {
             "bad status",
         ),
         (
+            format!("{MINIMAL}metrics: [{{name: p95, value: 180ms, target: '200ms'}}]\n"),
+            "threshold without an operator",
+        ),
+        (
+            format!("{MINIMAL}metrics: [{{name: p95, value: 180ms, target: '< 200 parsecs'}}]\n"),
+            "threshold with an unknown unit",
+        ),
+        (
+            format!("{MINIMAL}deployment: {{status: rolled-back, incident: {{impact: x}}}}\n"),
+            "incident without a summary",
+        ),
+        (
             format!("{MINIMAL}timeline: [{{at: T-24x, activity: x}}]\n"),
             "bad offset",
         ),

@@ -454,5 +454,10 @@ fn a_kind_the_state_does_not_allow_is_refused_before_connecting() {
     let server = SmtpServer::start(Behaviour::default());
     let site = site_for(&server, "none", false);
     let out = send(&site, "mail-app-3.1.0", "success", &[]);
-    assert_failed_unsent(&out, &out.stderr, "deployment.status: deployed", &server);
+    assert_failed_unsent(
+        &out,
+        &out.stderr,
+        "the readiness email is owed, not success (golive send mail-app-3.1.0 readiness)",
+        &server,
+    );
 }

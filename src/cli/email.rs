@@ -29,7 +29,7 @@ pub enum Format {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
-    let (site, index, composed) = match compose_email(cli, &args.release, args.kind) {
+    let (site, index, composed) = match compose_email(cli, "email", &args.release, args.kind) {
         Ok(ok) => ok,
         Err(code) => return code,
     };

@@ -160,8 +160,10 @@ const NO_RELEASES_HELP: &str = "check that --root names the site folder (the one
 
 /// One email of one release, composed: where `email` and `send` start. On
 /// failure the problem is printed and the exit code comes back instead.
+/// `command` (`email` or `send`) is the one a refusal suggests for the owed kind.
 fn compose_email(
     cli: &Cli,
+    command: &str,
     wanted: &str,
     kind: Kind,
 ) -> Result<(LoadedSite, usize, Composed), i32> {
@@ -181,7 +183,7 @@ fn compose_email(
     let report = &reports[index];
     // The postponement email says what changed since the audience's last email,
     // which the send ledger knows: the preview and the send read it alike.
-    let changes = if kind == Kind::Postponement && guard(kind, &release.release).is_ok() {
+    let changes = if kind == Kind::Postponement && guard(kind, &release.release, report).is_ok() {
         let today = crate::site::today(site.config.timezone.0);
         match postponement_changes(&cli.root, &site, release, report, today) {
             Ok((changes, warnings)) => {
@@ -209,11 +211,12 @@ fn compose_email(
         &mut context,
     ) {
         Ok(composed) => Ok((site, index, composed)),
-        Err(ComposeError::Refused(why)) => {
+        Err(ComposeError::Refused(refusal)) => {
             let _ = writeln!(
                 anstream::stderr(),
-                "error: no {kind} email for {}: {why}",
-                release.slug
+                "error: no {kind} email for {}: {}",
+                release.slug,
+                refusal.message(command, &release.slug)
             );
             Err(exit::FAILED)
         }

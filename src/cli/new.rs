@@ -11,8 +11,10 @@
 //!   `use:` entries' `status:` maps). Due dates, evidence and notes go; owners stay.
 //! - `approvals` keeps each role and its approver (`who`), with `status: pending`
 //!   and without `at` and `note`: the list still says who must sign off.
-//! - `blockers`, `verification`, `deployment`, `metrics` and `postponement` are
-//!   removed: they describe how the earlier release went.
+//! - `blockers`, `verification`, `deployment` and `postponement` are removed:
+//!   they describe how the earlier release went.
+//! - `metrics` keeps its success criteria (metrics with a `target`), without
+//!   their measured `value`s; metrics without a target go.
 //! - Everything else is kept as it was, for the writer to bring up to date.
 //!
 //! The copy goes through `serde_yaml::Value`, so the earlier file's comments are

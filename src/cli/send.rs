@@ -82,7 +82,7 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
 
 fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     let mut out = anstream::stdout();
-    let (site, index, composed) = match compose_email(cli, &args.release, args.kind) {
+    let (site, index, composed) = match compose_email(cli, "send", &args.release, args.kind) {
         Ok(ok) => ok,
         Err(code) => return Ok(code),
     };

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod release;
 pub mod runbook;
 pub mod schema;
+pub mod threshold;
 pub mod time;
 mod validate;
 mod verification;

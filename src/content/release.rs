@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::threshold::Threshold;
 use super::time::{Offset, Span, When, Zone};
 
 /// One release of one product.
@@ -130,8 +131,14 @@ pub struct InlinePerson {
 pub struct Audience {
     #[serde(default)]
     pub readiness: Option<Recipients>,
+    /// The "deployment in progress" notice.
+    #[serde(default)]
+    pub started: Option<Recipients>,
     #[serde(default)]
     pub success: Option<Recipients>,
+    /// The "issue detected" notice: failed checks, missed criteria, a rollback.
+    #[serde(default)]
+    pub issue: Option<Recipients>,
     #[serde(default)]
     pub postponement: Option<Recipients>,
 }
@@ -438,12 +445,32 @@ pub struct Deployment {
     pub started: Option<When>,
     #[serde(default)]
     pub finished: Option<When>,
+    /// When the deployment is expected to finish; the "started" notice says it.
+    #[serde(default)]
+    pub expected_end: Option<When>,
     /// e.g. `none`, `5 minutes`.
     #[serde(default)]
     pub downtime: Option<String>,
     /// Ordered steps of the deployment.
     #[serde(default)]
     pub sequence: Vec<String>,
+    /// What went wrong, for the "issue" notice.
+    #[serde(default)]
+    pub incident: Option<Incident>,
+}
+
+/// A problem found during or after the deployment.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// What happened, e.g. `Checkout errors after cut-over`.
+    pub summary: String,
+    /// Who or what is affected, e.g. `5% of orders failed for 12 min`.
+    #[serde(default)]
+    pub impact: Option<String>,
+    /// When the next update will be sent.
+    #[serde(default)]
+    pub next_update: Option<When>,
 }
 
 /// scheduled, in-progress, deployed, postponed, rolled-back.
@@ -470,13 +497,25 @@ impl DeploymentStatus {
     }
 }
 
+/// A measurement, and with `target` a success criterion judged after go-live
+/// (see `evaluate::criteria`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     pub name: String,
-    pub value: String,
+    /// The observed value, e.g. `180ms`; none before it is measured. With a
+    /// `target` it must be a number with a unit (ms, s, min, %, rows/s or none).
     #[serde(default)]
-    pub target: Option<String>,
+    pub value: Option<String>,
+    /// The success criterion, e.g. `< 200ms`.
+    #[serde(default)]
+    pub target: Option<Threshold>,
+    /// Missing the target but within this is a warning, not a miss, e.g. `< 300ms`.
+    #[serde(default)]
+    pub warning: Option<Threshold>,
+    /// Reaching this is a miss whatever else holds, e.g. `>= 1%`.
+    #[serde(default)]
+    pub critical: Option<Threshold>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -19,6 +19,8 @@ use crate::config::site::{SiteConfig, Tls};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::yaml::{Positions, Source};
 
+mod metrics;
+
 /// What a release may refer to.
 pub struct Context<'a> {
     pub config: &'a SiteConfig,
@@ -411,7 +413,9 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
 
     for (kind, list) in [
         ("readiness", &release.audience.readiness),
+        ("started", &release.audience.started),
         ("success", &release.audience.success),
+        ("issue", &release.audience.issue),
         ("postponement", &release.audience.postponement),
     ] {
         for (field, keys) in list.iter().flat_map(|r| [("to", &r.to), ("cc", &r.cc)]) {
@@ -599,6 +603,26 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     if let Some(d) = &release.deployment {
         times.extend(d.started.iter().map(|w| ("deployment.started".into(), w)));
         times.extend(d.finished.iter().map(|w| ("deployment.finished".into(), w)));
+        times.extend(
+            d.expected_end
+                .iter()
+                .map(|w| ("deployment.expected_end".into(), w)),
+        );
+        times.extend(
+            d.incident
+                .iter()
+                .filter_map(|i| i.next_update.as_ref())
+                .map(|w| ("deployment.incident.next_update".into(), w)),
+        );
+        if let (Some(start), Some(end)) = (&d.started, &d.expected_end)
+            && end.instant(zone) < start.instant(zone)
+        {
+            c.report(
+                "deployment.expected_end",
+                format!("the deployment is expected to end ({end}) before it started ({start})"),
+                Some("give the time the deployment should be finished by".into()),
+            );
+        }
         if let (Some(start), Some(end)) = (&d.started, &d.finished)
             && end.instant(zone) < start.instant(zone)
         {
@@ -634,6 +658,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 .map(|(i, m)| (format!("postponement.milestones[{i}].at"), &m.at)),
         );
     }
+    metrics::check(&mut c, &release.metrics);
     for (path, when) in times {
         c.time(&path, when, zone);
     }

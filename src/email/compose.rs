@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{
-    Envelope, Kind, Rendered, build_message, content_hash, guard, message_id, preview_date,
-    recipients, render,
+    Envelope, Kind, Refusal, Rendered, build_message, content_hash, guard, message_id,
+    preview_date, recipients, render,
 };
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
@@ -17,8 +17,8 @@ use crate::render::{OutputFile, Theme};
 /// Why an email cannot be composed.
 #[derive(Debug)]
 pub enum ComposeError {
-    /// The release's state does not allow this kind (the reason says why).
-    Refused(String),
+    /// The release's state does not allow this kind (the refusal says why, and what is owed).
+    Refused(Refusal),
     /// A template failed to render.
     Template(Diagnostic),
 }
@@ -56,7 +56,7 @@ pub fn compose(
     context: &mut tera::Context,
 ) -> Result<Composed, ComposeError> {
     let release = &loaded.release;
-    guard(kind, release).map_err(ComposeError::Refused)?;
+    guard(kind, release, report).map_err(ComposeError::Refused)?;
     if let Some(changes) = changes {
         context.insert("changes", changes);
     }

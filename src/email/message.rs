@@ -79,7 +79,13 @@ pub fn preview_date(kind: Kind, release: &Release, report: &Report) -> DateTime<
             .as_ref()
             .and_then(|m| parse(&m.iso))
             .unwrap_or(target),
-        Kind::Success => release
+        Kind::Started => release
+            .deployment
+            .as_ref()
+            .and_then(|d| d.started.as_ref())
+            .map(at)
+            .unwrap_or(target),
+        Kind::Success | Kind::Issue => release
             .deployment
             .as_ref()
             .and_then(|d| d.finished.as_ref().or(d.started.as_ref()))

@@ -1,13 +1,16 @@
-//! The three go-live emails: readiness summary, success confirmation and
-//! postponement notice, rendered from `emails/` templates.
+//! The five go-live emails: readiness summary, "deployment started" notice,
+//! success confirmation, "issue detected" notice and postponement notice,
+//! rendered from `emails/` templates.
 //!
-//! Each kind is allowed only in some states of a release (`guard`), goes to the
+//! Each kind is allowed only in some states of a release (`guard`, which names
+//! the kind owed instead), goes to the
 //! people and groups of the release's `audience` (`recipients`), and is rendered
 //! as a subject, a preheader, an HTML part with inlined CSS and a plain-text part
 //! written for reading (`render`). `message` turns that into an RFC 5322 message.
 
 mod compose;
 pub mod history;
+mod guard;
 mod message;
 mod text;
 
@@ -19,10 +22,11 @@ use serde::Serialize;
 use crate::config::people::People;
 use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
-use crate::content::release::{DeploymentStatus, PersonRef, Recipients, Release};
+use crate::content::release::{PersonRef, Recipients, Release};
 use crate::diagnostic::Diagnostic;
 use crate::render::Theme;
 pub use compose::{ComposeError, Composed, compose, preview_files};
+pub use guard::{Refusal, guard};
 pub use message::{Envelope, build_message, content_hash, message_id, preview_date};
 
 /// Which email.
@@ -31,19 +35,32 @@ pub use message::{Envelope, build_message, content_hash, message_id, preview_dat
 pub enum Kind {
     /// Before go-live: readiness, risks, blockers, the decision needed.
     Readiness,
+    /// While the deployment runs: what is happening, the expected end, whom to call.
+    Started,
     /// After a successful deployment: results, metrics, whom to call.
     Success,
+    /// When checks fail, a criterion is missed or the release is rolled back:
+    /// what happened, the impact, the rollback state, the next update.
+    Issue,
     /// When go-live moves: why, the remediation plan, the new dates.
     Postponement,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Readiness, Kind::Success, Kind::Postponement];
+    pub const ALL: [Kind; 5] = [
+        Kind::Readiness,
+        Kind::Started,
+        Kind::Success,
+        Kind::Issue,
+        Kind::Postponement,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Kind::Readiness => "readiness",
+            Kind::Started => "started",
             Kind::Success => "success",
+            Kind::Issue => "issue",
             Kind::Postponement => "postponement",
         }
     }
@@ -52,50 +69,6 @@ impl Kind {
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// Why a kind of email cannot be sent for a release in its current state, if it cannot.
-pub fn guard(kind: Kind, release: &Release) -> Result<(), String> {
-    let state = release
-        .deployment
-        .as_ref()
-        .map(|d| d.status)
-        .unwrap_or_default();
-    match kind {
-        Kind::Readiness if state == DeploymentStatus::Deployed => {
-            Err("the release is already deployed; send the success email instead".into())
-        }
-        Kind::Success if state != DeploymentStatus::Deployed => Err(format!(
-            "the success email needs `deployment.status: deployed` (the release is {})",
-            state.label()
-        )),
-        Kind::Success if release.verification.is_none() => {
-            Err("the success email needs verification results (`verification:`)".into())
-        }
-        Kind::Postponement
-            if matches!(
-                state,
-                DeploymentStatus::Deployed | DeploymentStatus::RolledBack
-            ) =>
-        {
-            Err(format!(
-                "the release is already {}; a postponement notice no longer applies",
-                state.label()
-            ))
-        }
-        Kind::Postponement => match &release.postponement {
-            None => Err("the postponement email needs a `postponement:` block with reasons".into()),
-            Some(p) if p.reasons.is_empty() => {
-                Err("the postponement email needs `postponement.reasons`".into())
-            }
-            Some(p) if p.remediation.is_empty() => Err(
-                "the postponement email needs a remediation plan (`postponement.remediation`)"
-                    .into(),
-            ),
-            Some(_) => Ok(()),
-        },
-        _ => Ok(()),
     }
 }
 
@@ -123,7 +96,9 @@ impl Resolved {
 pub fn recipients(kind: Kind, release: &Release, people: &People) -> Result<Resolved, String> {
     let list: Option<&Recipients> = match kind {
         Kind::Readiness => release.audience.readiness.as_ref(),
+        Kind::Started => release.audience.started.as_ref(),
         Kind::Success => release.audience.success.as_ref(),
+        Kind::Issue => release.audience.issue.as_ref(),
         Kind::Postponement => release.audience.postponement.as_ref(),
     };
     let key = format!("audience.{kind}");

@@ -7,6 +7,7 @@
 pub mod approval;
 pub mod changes;
 pub mod deadline;
+pub mod criteria;
 pub mod score;
 pub mod snapshot;
 pub mod verdict;
@@ -68,6 +69,10 @@ pub struct Report {
     pub open_blockers: usize,
     /// The highest severity among the risks.
     pub risk_level: Option<Severity>,
+    /// Every metric, judged against its target (`criteria`).
+    pub criteria: Vec<criteria::CriterionReport>,
+    /// How many criteria were missed.
+    pub criteria_missed: usize,
 }
 
 /// What pages that list releases show of each: the dashboard and the runbook
@@ -244,6 +249,11 @@ pub fn evaluate(
     // Validation has refused a deadline that cannot fit; keep the written one if not.
     let deadline = deadline::decision_due(release, zone)
         .unwrap_or_else(|_| deadline::Deadline::AsWritten(release.decision_due.clone()));
+    let criteria = criteria::judge_all(&release.metrics);
+    let criteria_missed = criteria
+        .iter()
+        .filter(|c| c.outcome == criteria::Outcome::Missed)
+        .count();
 
     let blockers: Vec<BlockerReport> = release
         .blockers
@@ -307,6 +317,8 @@ pub fn evaluate(
         blockers,
         risk_level: release.risks.iter().map(|r| r.severity).max(),
         categories,
+        criteria,
+        criteria_missed,
     }
 }
 

@@ -60,8 +60,12 @@ pub const EMAILS: &[(&str, &str)] = &[
         include_str!("../../emails/readiness.html"),
     ),
     ("readiness.txt", include_str!("../../emails/readiness.txt")),
+    ("started.html", include_str!("../../emails/started.html")),
+    ("started.txt", include_str!("../../emails/started.txt")),
     ("success.html", include_str!("../../emails/success.html")),
     ("success.txt", include_str!("../../emails/success.txt")),
+    ("issue.html", include_str!("../../emails/issue.html")),
+    ("issue.txt", include_str!("../../emails/issue.txt")),
     (
         "postponement.html",
         include_str!("../../emails/postponement.html"),

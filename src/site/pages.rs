@@ -77,7 +77,7 @@ impl Rendering<'_> {
         );
         // The postponement preview compares with the audience's last email, as
         // `golive email` and `send` do; the ledger then is an input of the release.
-        let postponed = email::guard(email::Kind::Postponement, &loaded.release).is_ok();
+        let postponed = email::guard(email::Kind::Postponement, &loaded.release, &report).is_ok();
         let changes = if postponed {
             let (changes, _warnings) = email::history::postponement_changes(
                 self.shared.root(),
