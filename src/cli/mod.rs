@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod clock;
 mod email;
 mod init;
 mod new;
@@ -54,6 +55,12 @@ pub struct Cli {
     /// Print more: how long each stage of a build took.
     #[arg(long, short, global = true)]
     pub verbose: bool,
+
+    /// The time to judge deadlines at (the warnings, the approval phases), instead
+    /// of the system clock: 2026-12-04, 2026-12-04 09:00 (in the site's zone) or
+    /// RFC 3339. Also GOLIVE_NOW. The go/no-go verdict never depends on it.
+    #[arg(long, global = true, value_name = "DATETIME")]
+    pub now: Option<crate::content::time::When>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -164,7 +171,8 @@ fn compose_email(
     wanted: &str,
     kind: Kind,
 ) -> Result<(LoadedSite, usize, Composed), i32> {
-    let (site, reports) = crate::site::load_and_evaluate(&cli.root).map_err(|invalid| {
+    let clock = clock::clock(cli)?;
+    let (site, reports) = crate::site::load_and_evaluate_at(&cli.root, &clock).map_err(|invalid| {
         print_invalid(&invalid);
         exit::INVALID
     })?;
