@@ -307,12 +307,18 @@ fn the_dashboard_shows_decision_due_owner_and_warnings() {
 }
 
 #[test]
-fn the_report_lists_its_warnings_first_and_none_when_there_are_none() {
+fn the_report_lists_its_warnings_after_the_verdict_and_none_when_there_are_none() {
     let site = site();
     let out = site.run(&["--now", "2026-10-26T09:30:00Z", "build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     let html = page(&site, "public/releases/ledger-1.0.0/index.html");
     let warnings = section(&html, "warnings");
+    let sections: Vec<String> = html
+        .select(&sel("main > section > h2"))
+        .take(2)
+        .map(text)
+        .collect();
+    assert_eq!(sections, ["Go / no-go", "⚠ 2 warnings"]);
     assert_eq!(
         texts(&html, "h2#warnings"),
         ["⚠ 2 warnings"],
