@@ -35,7 +35,13 @@ fn warning_lines(out: &Output) -> Vec<String> {
 
 fn check_json(site: &Site, now: &str, release: &str) -> serde_json::Value {
     let out = site.run(&[
-        "--now", now, "check", "--release", release, "--format", "json",
+        "--now",
+        now,
+        "check",
+        "--release",
+        release,
+        "--format",
+        "json",
     ]);
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{}", out.describe()))
 }
@@ -43,14 +49,28 @@ fn check_json(site: &Site, now: &str, release: &str) -> serde_json::Value {
 #[test]
 fn check_prints_the_warnings_due_at_now_and_keeps_its_exit_code() {
     let site = site();
-    let before = site.run(&["--now", "2026-10-26T08:59:00Z", "check", "-r", "ledger-1.0.0"]);
+    let before = site.run(&[
+        "--now",
+        "2026-10-26T08:59:00Z",
+        "check",
+        "-r",
+        "ledger-1.0.0",
+    ]);
     assert_eq!(before.code, Some(1), "GO-PENDING: {}", before.describe());
     assert_eq!(
         warning_lines(&before),
-        ["Approval phase “Technical review” was due Fri 23 Oct 2026 and is not signed off: DBA (not recorded)"]
+        [
+            "Approval phase “Technical review” was due Fri 23 Oct 2026 and is not signed off: DBA (not recorded)"
+        ]
     );
     // The decision deadline, 09:00 GMT (after the change), is 09:00 UTC.
-    let after = site.run(&["--now", "2026-10-26T09:01:00Z", "check", "-r", "ledger-1.0.0"]);
+    let after = site.run(&[
+        "--now",
+        "2026-10-26T09:01:00Z",
+        "check",
+        "-r",
+        "ledger-1.0.0",
+    ]);
     assert_eq!(after.code, Some(1), "{}", after.describe());
     assert_eq!(
         warning_lines(&after)[1],
@@ -112,7 +132,11 @@ fn check_json_counts_the_warnings_and_lists_them_per_release() {
 #[test]
 fn golive_now_sets_the_clock_and_now_wins_over_it() {
     let site = site();
-    let late = run_with_now(&site, Some("2026-10-27 09:01"), &["check", "-r", "portal-1.0.0"]);
+    let late = run_with_now(
+        &site,
+        Some("2026-10-27 09:01"),
+        &["check", "-r", "portal-1.0.0"],
+    );
     assert_eq!(warning_lines(&late).len(), 1, "{}", late.describe());
     let early = run_with_now(&site, Some("2026-10-01"), &["check", "-r", "portal-1.0.0"]);
     assert!(warning_lines(&early).is_empty(), "{}", early.describe());
@@ -121,7 +145,12 @@ fn golive_now_sets_the_clock_and_now_wins_over_it() {
         Some("2026-10-01"),
         &["--now", "2026-10-27 09:01", "check", "-r", "portal-1.0.0"],
     );
-    assert_eq!(warning_lines(&overridden).len(), 1, "{}", overridden.describe());
+    assert_eq!(
+        warning_lines(&overridden).len(),
+        1,
+        "{}",
+        overridden.describe()
+    );
 }
 
 #[test]
@@ -140,14 +169,19 @@ fn a_bad_clock_is_a_usage_error_naming_the_fix() {
     let out = run_with_now(&site, Some("next tuesday"), &["check"]);
     assert_eq!(out.code, Some(2), "{}", out.describe());
     assert!(
-        out.stderr.contains("error: GOLIVE_NOW: `next tuesday` is not a date")
+        out.stderr
+            .contains("error: GOLIVE_NOW: `next tuesday` is not a date")
             && out.stderr.contains("help:"),
         "{}",
         out.describe()
     );
     let flag = site.run(&["--now", "30/11/2026", "check"]);
     assert_eq!(flag.code, Some(2), "{}", flag.describe());
-    assert!(flag.stderr.contains("`30/11/2026` is not a date"), "{}", flag.describe());
+    assert!(
+        flag.stderr.contains("`30/11/2026` is not a date"),
+        "{}",
+        flag.describe()
+    );
 }
 
 #[test]
@@ -174,7 +208,9 @@ fn evidence_freshness_is_judged_at_go_live_at_its_boundary_whatever_the_clock() 
     );
     assert_eq!(
         stale_reasons(&check_json(&site, "2026-01-01", "ledger-1.0.0")),
-        ["Evidence will be 8 days old at go-live (verified 2026-10-19, limit 7 days): Quality › Load test at 2x peak"]
+        [
+            "Evidence will be 8 days old at go-live (verified 2026-10-19, limit 7 days): Quality › Load test at 2x peak"
+        ]
     );
     // Moving the target a day earlier makes it fresh again.
     site.write(
@@ -196,7 +232,11 @@ fn a_shared_checklist_section_sets_its_own_limit() {
     assert_eq!(json["releases"][0]["verdict"], "GO");
     site.write(
         PORTAL,
-        replace_once(&site.read(PORTAL), "verified: 2026-10-19", "verified: 2026-10-18"),
+        replace_once(
+            &site.read(PORTAL),
+            "verified: 2026-10-19",
+            "verified: 2026-10-18",
+        ),
     );
     let json = check_json(&site, "2026-10-01", "portal-1.0.0");
     assert_eq!(json["releases"][0]["verdict"], "GO-PENDING");
@@ -205,12 +245,26 @@ fn a_shared_checklist_section_sets_its_own_limit() {
         "Evidence will be 4 days old at go-live (verified 2026-10-18, limit 3 days): Deployment checklist › Load test at 2x peak"
     );
     // Already stale on Thu 22 Oct 00:00 BST, before go-live: a warning too.
-    let out = site.run(&["--now", "2026-10-21T23:30:00Z", "check", "-r", "portal-1.0.0"]);
+    let out = site.run(&[
+        "--now",
+        "2026-10-21T23:30:00Z",
+        "check",
+        "-r",
+        "portal-1.0.0",
+    ]);
     assert_eq!(
         warning_lines(&out),
-        ["Evidence for Deployment checklist › Load test at 2x peak is older than 3 days since Thu 22 Oct 2026 (verified 2026-10-18); check it again before go-live"]
+        [
+            "Evidence for Deployment checklist › Load test at 2x peak is older than 3 days since Thu 22 Oct 2026 (verified 2026-10-18); check it again before go-live"
+        ]
     );
-    let out = site.run(&["--now", "2026-10-21T22:59:00Z", "check", "-r", "portal-1.0.0"]);
+    let out = site.run(&[
+        "--now",
+        "2026-10-21T22:59:00Z",
+        "check",
+        "-r",
+        "portal-1.0.0",
+    ]);
     assert!(warning_lines(&out).is_empty(), "{}", out.describe());
 }
 
@@ -219,7 +273,11 @@ fn a_zero_fresh_for_is_a_located_error() {
     let site = site();
     site.write(
         "content/site.yaml",
-        replace_once(&site.read("content/site.yaml"), "fresh_for: 7d", "fresh_for: 0d"),
+        replace_once(
+            &site.read("content/site.yaml"),
+            "fresh_for: 7d",
+            "fresh_for: 0d",
+        ),
     );
     site.write(
         LEDGER,
@@ -236,8 +294,10 @@ fn a_zero_fresh_for_is_a_located_error() {
     for (file, line) in [("content/site.yaml", site_line), (LEDGER, release_line)] {
         let found = common::diagnostics_at(&out.stderr, file, line);
         assert!(
-            found.iter().any(|d| d.contains("a fresh_for of zero would make all evidence stale")
-                && d.contains("help: use a length such as 7d")),
+            found.iter().any(
+                |d| d.contains("a fresh_for of zero would make all evidence stale")
+                    && d.contains("help: use a length such as 7d")
+            ),
             "{file}:{line}: {}",
             out.describe()
         );
@@ -249,7 +309,11 @@ fn a_verified_date_that_does_not_exist_is_a_located_error() {
     let site = site();
     site.write(
         LEDGER,
-        replace_once(&site.read(LEDGER), "verified: 2026-10-20", "verified: 2026-02-30"),
+        replace_once(
+            &site.read(LEDGER),
+            "verified: 2026-10-20",
+            "verified: 2026-02-30",
+        ),
     );
     let out = site.run(&["check"]);
     assert_eq!(out.code, Some(2), "{}", out.describe());
@@ -268,7 +332,10 @@ fn column(html: &scraper::Html, name: &str) -> Vec<String> {
         .iter()
         .position(|h| h == name)
         .unwrap_or_else(|| panic!("no column {name} in {heads:?}"));
-    rows(html.root_element()).into_iter().map(|r| r[i].clone()).collect()
+    rows(html.root_element())
+        .into_iter()
+        .map(|r| r[i].clone())
+        .collect()
 }
 
 #[test]
@@ -280,16 +347,26 @@ fn the_dashboard_shows_decision_due_owner_and_warnings() {
     // Soonest go-live first: billing (20 Oct), portal (22 Oct), ledger (27 Oct).
     assert_eq!(
         column(&html, "Decision due"),
-        ["Mon 19 Oct 2026, 17:00 BST", "—", "Mon 26 Oct 2026, 09:00 GMT"]
+        [
+            "Mon 19 Oct 2026, 17:00 BST",
+            "—",
+            "Mon 26 Oct 2026, 09:00 GMT"
+        ]
     );
-    assert_eq!(column(&html, "Owner"), ["Bo Chen", "Kenji Sato", "Ana Lima"]);
+    assert_eq!(
+        column(&html, "Owner"),
+        ["Bo Chen", "Kenji Sato", "Ana Lima"]
+    );
     let warnings = column(&html, "Warnings");
     assert_eq!(warnings[0], "none");
     assert_eq!(
         warnings[1],
         "⚠ 1 warning Target Thu 22 Oct 2026, 09:00 BST has passed; the release is still scheduled"
     );
-    assert!(warnings[2].starts_with("⚠ 3 warnings Approval phase"), "{warnings:?}");
+    assert!(
+        warnings[2].starts_with("⚠ 3 warnings Approval phase"),
+        "{warnings:?}"
+    );
     let ledger_items: Vec<String> = html
         .select(&sel("tbody tr"))
         .nth(2)
@@ -303,7 +380,10 @@ fn the_dashboard_shows_decision_due_owner_and_warnings() {
         "Target Tue 27 Oct 2026, 09:00 GMT has passed; the release is still scheduled"
     );
     let stats = texts(&html, ".stats li");
-    assert!(stats.contains(&"2 ⚠ with warnings".to_string()), "{stats:?}");
+    assert!(
+        stats.contains(&"2 ⚠ with warnings".to_string()),
+        "{stats:?}"
+    );
 }
 
 #[test]
@@ -358,7 +438,10 @@ fn an_unchanged_release_is_rendered_again_once_a_deadline_passes() {
     assert!(build("2026-10-26T08:30:00Z").starts_with("built 3 releases (0 rendered)"));
     // After it, only ledger has a deadline in between.
     let after = build("2026-10-26T10:00:00Z");
-    assert!(after.starts_with("built 3 releases (1 rendered)"), "{after}");
+    assert!(
+        after.starts_with("built 3 releases (1 rendered)"),
+        "{after}"
+    );
     assert_eq!(texts(&page(&site, ledger), "h2#warnings"), ["⚠ 2 warnings"]);
     let dashboard = page(&site, "public/index.html");
     assert!(column(&dashboard, "Warnings")[2].starts_with("⚠ 2 warnings"));
@@ -366,4 +449,44 @@ fn an_unchanged_release_is_rendered_again_once_a_deadline_passes() {
     let back = build("2026-10-26T08:30:00Z");
     assert!(back.starts_with("built 3 releases (1 rendered)"), "{back}");
     assert_eq!(texts(&page(&site, ledger), "h2#warnings"), ["⚠ 1 warning"]);
+}
+
+#[test]
+fn serve_takes_the_full_build_once_a_deadline_passed() {
+    use golive::clock::Clock;
+    let site = site();
+    let at = |s: &str| Clock::At(s.parse().unwrap());
+    let original = site.read(PORTAL);
+    let retitle = |title: &str| site.write(PORTAL, format!("title: {title}\n{original}"));
+    let mut builder = golive::site::Builder::new(&site.root, &site.path("public"))
+        .with_clock(at("2026-10-26T08:00:00Z"))
+        .serving();
+    builder.build().unwrap();
+    // An edit before ledger's decision deadline (09:00 UTC): the quick path.
+    retitle("First");
+    assert!(
+        builder
+            .rebuild_releases(&[site.path(PORTAL)])
+            .unwrap()
+            .is_some()
+    );
+    // After it, the quick path would leave ledger's page behind: the full build.
+    let mut builder = builder.with_clock(at("2026-10-26T10:00:00Z"));
+    retitle("Second");
+    assert!(
+        builder
+            .rebuild_releases(&[site.path(PORTAL)])
+            .unwrap()
+            .is_none()
+    );
+    let full = builder.build().unwrap();
+    assert_eq!(full.rendered, 2, "portal (edited) and ledger (deadline)");
+    assert_eq!(
+        texts(
+            &page(&site, "public/releases/ledger-1.0.0/index.html"),
+            "h2#warnings"
+        ),
+        ["⚠ 2 warnings"]
+    );
+    builder.persist().unwrap();
 }

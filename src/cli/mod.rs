@@ -172,10 +172,11 @@ fn compose_email(
     kind: Kind,
 ) -> Result<(LoadedSite, usize, Composed), i32> {
     let clock = clock::clock(cli)?;
-    let (site, reports) = crate::site::load_and_evaluate_at(&cli.root, &clock).map_err(|invalid| {
-        print_invalid(&invalid);
-        exit::INVALID
-    })?;
+    let (site, reports) =
+        crate::site::load_and_evaluate_at(&cli.root, &clock).map_err(|invalid| {
+            print_invalid(&invalid);
+            exit::INVALID
+        })?;
     let index = find_release(&cli.root, &site, wanted).map_err(|message| {
         let _ = writeln!(anstream::stderr(), "{message}");
         exit::INVALID

@@ -37,7 +37,8 @@ pub fn stale_from(verified: &When, limit: Span, zone: Tz) -> DateTime<Tz> {
             local(first_stale_day.and_time(NaiveTime::MIN), zone)
         }
         _ => {
-            let last_fresh = verified.instant(zone).naive_local() + TimeDelta::seconds(limit.seconds);
+            let last_fresh =
+                verified.instant(zone).naive_local() + TimeDelta::seconds(limit.seconds);
             local(last_fresh, zone) + TimeDelta::nanoseconds(1)
         }
     }

@@ -149,8 +149,7 @@ pub fn categories(
                         .sections
                         .iter()
                         .map(|section| {
-                            let fresh_for =
-                                entry.fresh_for.or(section.fresh_for).or(fresh_for);
+                            let fresh_for = entry.fresh_for.or(section.fresh_for).or(fresh_for);
                             let items = section
                                 .items
                                 .iter()

@@ -19,8 +19,18 @@ fn a_date_counts_whole_days_and_exactly_the_limit_is_fresh() {
         age(&verified, at("2026-11-27 23:59", zone), zone),
         TimeDelta::days(7)
     );
-    assert!(!is_stale(&verified, week, at("2026-11-27 23:59", zone), zone));
-    assert!(is_stale(&verified, week, at("2026-11-28 00:00", zone), zone));
+    assert!(!is_stale(
+        &verified,
+        week,
+        at("2026-11-27 23:59", zone),
+        zone
+    ));
+    assert!(is_stale(
+        &verified,
+        week,
+        at("2026-11-28 00:00", zone),
+        zone
+    ));
     assert_eq!(
         stale_from(&verified, week, zone),
         at("2026-11-28 00:00", zone)
@@ -34,8 +44,18 @@ fn a_time_counts_wall_clock_time_across_a_daylight_saving_change() {
     let zone: Tz = "Europe/London".parse().unwrap();
     let week = "7d".parse::<Span>().unwrap();
     let verified = when("2026-10-20 09:00");
-    assert!(!is_stale(&verified, week, at("2026-10-27 09:00", zone), zone));
-    assert!(is_stale(&verified, week, at("2026-10-27 09:01", zone), zone));
+    assert!(!is_stale(
+        &verified,
+        week,
+        at("2026-10-27 09:00", zone),
+        zone
+    ));
+    assert!(is_stale(
+        &verified,
+        week,
+        at("2026-10-27 09:01", zone),
+        zone
+    ));
     let from = stale_from(&verified, week, zone);
     assert_eq!(from.to_rfc3339(), "2026-10-27T09:00:00.000000001+00:00");
 }
@@ -118,7 +138,9 @@ readiness:
         assert_eq!(stale_one.verdict, Verdict::GoPending);
         assert_eq!(
             stale(&stale_one),
-            ["Evidence will be 8 days old at go-live (verified 2026-11-26, limit 7 days): Quality › Load test at 2x peak"]
+            [
+                "Evidence will be 8 days old at go-live (verified 2026-11-26, limit 7 days): Quality › Load test at 2x peak"
+            ]
         );
         assert!(!stale_one.reasons[0].blocking);
     }
@@ -128,7 +150,9 @@ readiness:
         assert!(stale(&eval(&release("2026-11-27 09:00", ""))).is_empty());
         assert_eq!(
             stale(&eval(&release("2026-11-27 08:59", ""))),
-            ["Evidence will be 7 days 1 minute old at go-live (verified 2026-11-27 08:59, limit 7 days): Quality › Load test at 2x peak"]
+            [
+                "Evidence will be 7 days 1 minute old at go-live (verified 2026-11-27 08:59, limit 7 days): Quality › Load test at 2x peak"
+            ]
         );
     }
 
@@ -143,13 +167,16 @@ readiness:
         );
         assert_eq!(
             stale(&eval(&postponed)),
-            ["Evidence will be 14 days old at go-live (verified 2026-11-27, limit 7 days): Quality › Load test at 2x peak"]
+            [
+                "Evidence will be 14 days old at go-live (verified 2026-11-27, limit 7 days): Quality › Load test at 2x peak"
+            ]
         );
     }
 
     #[test]
     fn only_done_items_and_only_with_a_limit() {
-        let pending = release("2026-01-01", "").replace("status: done, verified", "status: pending, verified");
+        let pending = release("2026-01-01", "")
+            .replace("status: done, verified", "status: pending, verified");
         assert!(stale(&eval(&pending)).is_empty());
         let no_limit = evaluate_at(
             &loaded(&release("2026-01-01", "")),
@@ -174,7 +201,9 @@ readiness:
         let r = eval(&shared(""));
         assert_eq!(
             stale(&r),
-            ["Evidence will be 6 days old at go-live (verified 2026-11-28, limit 3 days): Deploy › Load test"]
+            [
+                "Evidence will be 6 days old at go-live (verified 2026-11-28, limit 3 days): Deploy › Load test"
+            ]
         );
         let item = &r.categories[1].groups[0].items[0];
         assert_eq!(item.fresh_for.map(|s| s.seconds), Some(3 * 86_400));

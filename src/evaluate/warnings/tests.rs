@@ -83,7 +83,10 @@ fn a_phase_is_late_once_its_due_day_is_over() {
 fn the_decision_deadline_after_the_clocks_go_back_is_judged_in_winter_time() {
     // 09:00 GMT on Mon 26 Oct is 09:00 UTC; in summer time it would be 08:00 UTC.
     let before = at(RELEASE, "2026-10-26T08:59:59Z");
-    assert!(!kinds(&before).contains(&Kind::DecisionOverdue), "{before:?}");
+    assert!(
+        !kinds(&before).contains(&Kind::DecisionOverdue),
+        "{before:?}"
+    );
     let after = at(RELEASE, "2026-10-26T09:00:01Z");
     assert_eq!(
         message(&after, Kind::DecisionOverdue),
