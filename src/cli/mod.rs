@@ -70,10 +70,12 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --out), replacing it only when the build succeeds.
     Build(build::Args),
-    /// Validate the content and print each release's go/no-go verdict.
+    /// Validate the content and print each release's go/no-go verdict and warnings.
     ///
-    /// Exit status: 0 when every checked release is GO, 1 when any is not,
-    /// 2 when the content is invalid.
+    /// Warnings are deadlines passed at the clock's time (--now, GOLIVE_NOW); they
+    /// leave the exit status alone unless --strict is given.
+    /// Exit status: 0 when every checked release is GO (and, with --strict, none
+    /// has a warning), 1 when any is not, 2 when the content is invalid.
     Check(check::Args),
     /// Render one email of a release to stdout or a file.
     ///
