@@ -23,11 +23,15 @@ const INTERRUPTED: i32 = 130;
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
     let out = cli.root.join(&args.out);
+    let clock = match super::clock::clock(cli) {
+        Ok(clock) => clock,
+        Err(code) => return code,
+    };
     if let Err(e) = interrupt::install(|| {}) {
         let _ = writeln!(anstream::stderr(), "warning: {e}");
     }
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        site::build(&cli.root, &out, !cli.quiet)
+        site::build_at(&cli.root, &out, !cli.quiet, clock)
     }));
     let mut err = anstream::stderr();
     match built {

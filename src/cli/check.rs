@@ -1,4 +1,7 @@
-//! `golive check`: validate, then print each release's verdict with its reasons.
+//! `golive check`: validate, then print each release's verdict with its reasons
+//! and its warnings (deadlines passed at the clock's time). Warnings leave the
+//! exit code alone, unless `--strict` makes them fail the check like a verdict
+//! that is not GO (exit 1).
 
 use std::io::Write as _;
 
@@ -18,6 +21,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Fail (exit 1, as for a verdict that is not GO) when any checked release has a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,11 +37,17 @@ pub enum Format {
 #[derive(Serialize)]
 struct Verdicts<'a> {
     go: bool,
+    /// How many warnings the checked releases have in all.
+    warnings: usize,
     releases: Vec<&'a Report>,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
-    let (loaded, reports) = match site::load_and_evaluate(&cli.root) {
+    let clock = match super::clock::clock(cli) {
+        Ok(clock) => clock,
+        Err(code) => return code,
+    };
+    let (loaded, reports) = match site::load_and_evaluate_at(&cli.root, &clock) {
         Ok(ok) => ok,
         Err(invalid) => {
             print_invalid(&invalid);
@@ -62,11 +75,13 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
     };
 
     let all_go = chosen.iter().all(|r| r.verdict == Verdict::Go);
+    let warnings: usize = chosen.iter().map(|r| r.warnings.len()).sum();
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Json => {
             let body = Verdicts {
                 go: all_go,
+                warnings,
                 releases: chosen,
             };
             let _ = writeln!(
@@ -82,7 +97,11 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         }
         Format::Text => {}
     }
-    if all_go { exit::OK } else { exit::NOT_GO }
+    if all_go && (warnings == 0 || !args.strict) {
+        exit::OK
+    } else {
+        exit::NOT_GO
+    }
 }
 
 fn print_report(out: &mut impl std::io::Write, r: &Report) {
@@ -106,5 +125,13 @@ fn print_report(out: &mut impl std::io::Write, r: &Report) {
     for reason in &r.reasons {
         let mark = if reason.blocking { "✗" } else { "…" };
         let _ = writeln!(out, "           {mark} {}", reason.message);
+    }
+    let yellow = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
+    for warning in &r.warnings {
+        let _ = writeln!(
+            out,
+            "           {yellow}warning{yellow:#}: {}",
+            warning.message
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod clock;
 mod email;
 mod init;
 mod new;
@@ -56,6 +57,12 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub verbose: bool,
 
+    /// The time to judge deadlines at (the warnings, the approval phases), instead
+    /// of the system clock: 2026-12-04, 2026-12-04 09:00 (in the site's zone) or
+    /// RFC 3339. Also GOLIVE_NOW. The go/no-go verdict never depends on it.
+    #[arg(long, global = true, value_name = "DATETIME")]
+    pub now: Option<crate::content::time::When>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,10 +71,12 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --out), replacing it only when the build succeeds.
     Build(build::Args),
-    /// Validate the content and print each release's go/no-go verdict.
+    /// Validate the content and print each release's go/no-go verdict and warnings.
     ///
-    /// Exit status: 0 when every checked release is GO, 1 when any is not,
-    /// 2 when the content is invalid.
+    /// Warnings are deadlines passed at the clock's time (--now, GOLIVE_NOW); they
+    /// leave the exit status alone unless --strict is given.
+    /// Exit status: 0 when every checked release is GO (and, with --strict, none
+    /// has a warning), 1 when any is not, 2 when the content is invalid.
     Check(check::Args),
     /// Render one email of a release to stdout or a file.
     ///
@@ -167,10 +176,12 @@ fn compose_email(
     wanted: &str,
     kind: Kind,
 ) -> Result<(LoadedSite, usize, Composed), i32> {
-    let (site, reports) = crate::site::load_and_evaluate(&cli.root).map_err(|invalid| {
-        print_invalid(&invalid);
-        exit::INVALID
-    })?;
+    let clock = clock::clock(cli)?;
+    let (site, reports) =
+        crate::site::load_and_evaluate_at(&cli.root, &clock).map_err(|invalid| {
+            print_invalid(&invalid);
+            exit::INVALID
+        })?;
     let index = find_release(&cli.root, &site, wanted).map_err(|message| {
         let _ = writeln!(anstream::stderr(), "{message}");
         exit::INVALID
@@ -184,7 +195,8 @@ fn compose_email(
     // The postponement email says what changed since the audience's last email,
     // which the send ledger knows: the preview and the send read it alike.
     let changes = if kind == Kind::Postponement && guard(kind, &release.release, report).is_ok() {
-        let today = crate::site::today(site.config.timezone.0);
+        let zone = site.config.timezone.0;
+        let today = crate::site::today(clock.now(zone), zone);
         match postponement_changes(&cli.root, &site, release, report, today) {
             Ok((changes, warnings)) => {
                 for warning in warnings {

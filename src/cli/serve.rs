@@ -33,7 +33,12 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
+    let clock = match super::clock::clock(cli) {
+        Ok(clock) => clock,
+        Err(code) => return code,
+    };
     let options = Options {
+        clock,
         bind: args.bind,
         port: args.port,
         open: args.open,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::time::Zone;
+use crate::content::time::{Span, Zone};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -88,6 +88,10 @@ pub struct Policy {
     /// Every role the approval matrix asks for approved.
     #[serde(default = "yes")]
     pub require_approvals: bool,
+    /// How old an item's evidence (its `verified` date) may be at go-live; older
+    /// evidence defers the verdict. No limit when unset.
+    #[serde(default)]
+    pub fresh_for: Option<Span>,
 }
 
 fn default_threshold() -> f64 {
@@ -104,6 +108,7 @@ impl Default for Policy {
             go_threshold: default_threshold(),
             require_critical: true,
             require_approvals: true,
+            fresh_for: None,
         }
     }
 }

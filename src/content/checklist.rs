@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::time::Span;
+
 /// A reusable checklist, e.g. the production-deployment checklist.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +20,10 @@ pub struct Section {
     /// Referred to by releases as `<section id>.<item id>`.
     pub id: String,
     pub title: String,
+    /// How old evidence (`verified`) of this section's items may be at go-live;
+    /// replaces the site's `readiness.fresh_for` (a release's `fresh_for` replaces this).
+    #[serde(default)]
+    pub fresh_for: Option<Span>,
     pub items: Vec<ChecklistItem>,
 }
 

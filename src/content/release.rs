@@ -220,6 +220,10 @@ pub struct ReadinessEntry {
     /// Statuses of a shared checklist's items, keyed `section.item`; unlisted items are pending.
     #[serde(default)]
     pub status: BTreeMap<String, ItemState>,
+    /// How old evidence (`verified`) may be at go-live in this category, e.g. `3d`;
+    /// replaces the shared checklist's and the site's `readiness.fresh_for`.
+    #[serde(default)]
+    pub fresh_for: Option<Span>,
 }
 
 /// One checklist item.
@@ -240,6 +244,9 @@ pub struct Item {
     /// Link to proof: a test run, a ticket, a document.
     #[serde(default)]
     pub evidence: Option<String>,
+    /// When the evidence was last checked; older than `fresh_for` at go-live defers the verdict.
+    #[serde(default)]
+    pub verified: Option<When>,
     #[serde(default)]
     pub note: Option<String>,
     /// Weight within its category; default 1.
@@ -254,6 +261,7 @@ pub struct ItemState {
     pub owner: Option<String>,
     pub due: Option<When>,
     pub evidence: Option<String>,
+    pub verified: Option<When>,
     pub note: Option<String>,
 }
 
@@ -265,8 +273,12 @@ struct ItemStateDetails {
     owner: Option<String>,
     #[serde(default)]
     due: Option<When>,
+    /// Link to proof: a test run, a ticket, a document.
     #[serde(default)]
     evidence: Option<String>,
+    /// When the evidence was last checked; older than `fresh_for` at go-live defers the verdict.
+    #[serde(default)]
+    verified: Option<When>,
     #[serde(default)]
     note: Option<String>,
 }
@@ -597,14 +609,14 @@ impl<'de> Deserialize<'de> for PersonRef {
     }
 }
 
-/// `done` or `{status: done, owner: dba-team, evidence: ...}`.
+/// `done` or `{status: done, owner: dba-team, evidence: ..., verified: 2026-11-20}`.
 impl<'de> Deserialize<'de> for ItemState {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = ItemState;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a status (done, in-progress, pending, blocked, n/a) or {status, owner, due, evidence, note}")
+                f.write_str("a status (done, in-progress, pending, blocked, n/a) or {status, owner, due, evidence, verified, note}")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ItemState, E> {
                 let status = Status::deserialize(de::value::StrDeserializer::<E>::new(v))?;
@@ -620,6 +632,7 @@ impl<'de> Deserialize<'de> for ItemState {
                     owner: d.owner,
                     due: d.due,
                     evidence: d.evidence,
+                    verified: d.verified,
                     note: d.note,
                 })
             }
@@ -653,7 +666,7 @@ impl JsonSchema for ItemState {
         let status = generator.subschema_for::<Status>();
         let details = generator.subschema_for::<ItemStateDetails>();
         schemars::json_schema!({
-            "description": "A status (done, in-progress, pending, blocked, n/a), or {status, owner, due, evidence, note}",
+            "description": "A status (done, in-progress, pending, blocked, n/a), or {status, owner, due, evidence, verified, note}",
             "anyOf": [status, details]
         })
     }

@@ -13,7 +13,7 @@ use super::Identity;
 use super::checklist::Checklist;
 use super::release::{PersonRef, Release};
 use super::runbook::{self, Runbook};
-use super::time::When;
+use super::time::{Span, When};
 use crate::config::people::People;
 use crate::config::site::{SiteConfig, Tls};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
@@ -110,6 +110,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A limit on the age of evidence: zero would make all evidence stale.
+    fn fresh_for(&mut self, path: &str, limit: Option<Span>) {
+        if limit.is_some_and(|l| l.seconds <= 0) {
+            self.report(
+                path,
+                "a fresh_for of zero would make all evidence stale".to_string(),
+                Some("use a length such as 7d, or leave fresh_for out for no limit".into()),
+            );
+        }
+    }
+
     fn weight(&mut self, path: &str, weight: Option<f64>) {
         if let Some(w) = weight
             && !(w.is_finite() && w > 0.0 && w <= 1000.0)
@@ -137,6 +148,7 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
             Some("use a number from 0 to 100, such as 85".into()),
         );
     }
+    c.fresh_for("readiness.fresh_for", config.readiness.fresh_for);
     for (change_type, roles) in &config.approval_matrix {
         if roles.is_empty() {
             c.report(
@@ -331,6 +343,7 @@ pub fn checklist_problems(
     let mut c = Checker::new(source);
     let mut sections = BTreeSet::new();
     for (s, section) in list.sections.iter().enumerate() {
+        c.fresh_for(&format!("sections[{s}].fresh_for"), section.fresh_for);
         if !sections.insert(&section.id) {
             c.report(
                 &format!("sections[{s}].id"),
@@ -437,6 +450,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
     for (e, entry) in release.readiness.iter().enumerate() {
         let path = format!("readiness[{e}]");
         c.weight(&format!("{path}.weight"), entry.weight);
+        c.fresh_for(&format!("{path}.fresh_for"), entry.fresh_for);
         match (&entry.category, &entry.use_checklist) {
             (Some(_), Some(_)) | (None, None) => c.report(
                 &path,
@@ -460,6 +474,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                         c.link(&format!("{item_path}.evidence"), url);
                     }
                     times.extend(item.due.iter().map(|w| (format!("{item_path}.due"), w)));
+                    times.extend(item.verified.iter().map(|w| (format!("{item_path}.verified"), w)));
                 }
             }
             (None, Some(name)) => {
@@ -481,6 +496,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                                 c.link(&item_path, url);
                             }
                             times.extend(state.due.iter().map(|w| (item_path.clone(), w)));
+                            times.extend(state.verified.iter().map(|w| (item_path.clone(), w)));
                         }
                     }
                 }

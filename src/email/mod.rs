@@ -9,8 +9,8 @@
 //! written for reading (`render`). `message` turns that into an RFC 5322 message.
 
 mod compose;
-pub mod history;
 mod guard;
+pub mod history;
 mod message;
 mod text;
 

@@ -2,19 +2,22 @@
 //!
 //! Pure functions of validated data: no I/O, no templates, no clock. The same
 //! input always gives the same `Report`, which is what `readiness.json` holds and
-//! what every page and email is rendered from.
+//! what every page and email is rendered from. The time, where it matters (the
+//! approval phases and the warnings, never the verdict), is passed in.
 
 pub mod approval;
 pub mod changes;
-pub mod deadline;
 pub mod criteria;
+pub mod deadline;
+pub mod freshness;
 pub mod score;
 pub mod snapshot;
 pub mod verdict;
+pub mod warnings;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -22,11 +25,12 @@ use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
 use crate::content::checklist::Checklist;
 use crate::content::release::{
-    ApprovalStatus, Blocker, BlockerStatus, DeploymentStatus, Release, Severity, Status,
+    ApprovalStatus, Blocker, BlockerStatus, DeploymentStatus, PersonRef, Release, Severity, Status,
 };
 use crate::content::time::{Offset, When};
 pub use score::{CategoryReport, GroupReport, ItemReport, Tally};
 pub use verdict::{Reason, Rule, Verdict};
+pub use warnings::Warning;
 
 /// The evaluated release.
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +77,15 @@ pub struct Report {
     pub criteria: Vec<criteria::CriterionReport>,
     /// How many criteria were missed.
     pub criteria_missed: usize,
+    /// The release owner: a people.yaml key or an inline person.
+    pub owner: PersonRef,
+    /// What has gone overdue at the time of evaluation (see `warnings`); empty
+    /// from `evaluate`, filled in by `evaluate_at`.
+    pub warnings: Vec<Warning>,
+    /// Every moment at which `warnings` changes, whatever the time: pages
+    /// rendered from this report are current until the clock passes the next one.
+    #[serde(skip)]
+    pub deadlines: Vec<DateTime<Utc>>,
 }
 
 /// What pages that list releases show of each: the dashboard and the runbook
@@ -90,6 +103,9 @@ pub struct Summary {
     pub target: Moment,
     pub original_target: Option<Moment>,
     pub open_blockers: usize,
+    pub decision_due: Option<Moment>,
+    pub owner: PersonRef,
+    pub warnings: Vec<Warning>,
 }
 
 impl From<&Report> for Summary {
@@ -106,6 +122,9 @@ impl From<&Report> for Summary {
             target: r.target.clone(),
             original_target: r.original_target.clone(),
             open_blockers: r.open_blockers,
+            decision_due: r.decision_due.clone(),
+            owner: r.owner.clone(),
+            warnings: r.warnings.clone(),
         }
     }
 }
@@ -181,8 +200,31 @@ pub struct BlockerReport {
     pub before_go_live: bool,
 }
 
+/// Evaluates one release under the site's policy at the moment `now`: the
+/// report, with the warnings that hold then. `now` gives the approval phases
+/// their "today" (in the site's zone) and the warnings; never the verdict.
+pub fn evaluate_at(
+    loaded: &LoadedRelease,
+    site: &SiteConfig,
+    checklists: &BTreeMap<String, Checklist>,
+    now: DateTime<Utc>,
+) -> Report {
+    let today = now.with_timezone(&site.timezone.0).date_naive();
+    let mut report = evaluate(loaded, site, checklists, today);
+    let facts = warnings::Facts {
+        release: &loaded.release,
+        report: &report,
+        zone: loaded.release.timezone.unwrap_or(site.timezone).0,
+    };
+    let deadlines = warnings::deadlines(&facts);
+    report.warnings = warnings::at(&deadlines, now);
+    report.deadlines = deadlines.iter().map(|d| d.from).collect();
+    report
+}
+
 /// Evaluates one release under the site's policy. `today` matters only to the
-/// approval phases (which are late); the verdict never depends on it.
+/// approval phases (which are late); the verdict never depends on it. The
+/// report has no warnings: `evaluate_at` adds them.
 pub fn evaluate(
     loaded: &LoadedRelease,
     site: &SiteConfig,
@@ -204,7 +246,7 @@ pub fn evaluate(
         });
     let effective_target = postponed_to.unwrap_or(&release.target);
     let target = effective_target.instant(zone);
-    let categories = score::categories(release, checklists);
+    let categories = score::categories(release, checklists, site.readiness.fresh_for);
     let score = score::overall(&categories);
     let required_roles: &[String] = site
         .approval_matrix
@@ -319,6 +361,9 @@ pub fn evaluate(
         categories,
         criteria,
         criteria_missed,
+        owner: release.owner.clone(),
+        warnings: Vec::new(),
+        deadlines: Vec::new(),
     }
 }
 
@@ -383,6 +428,8 @@ fn approvals(release: &Release, required: &[String], zone: Tz) -> Vec<ApprovalRe
     out
 }
 
+#[cfg(test)]
+mod testing;
 #[cfg(test)]
 mod tests;
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::content::checklist::Checklist;
 use crate::content::release::{Release, Status};
-use crate::content::time::When;
+use crate::content::time::{Span, When};
 
 /// A category of the readiness checklist with its items and score.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +41,11 @@ pub struct ItemReport {
     pub owner: Option<String>,
     pub due: Option<When>,
     pub evidence: Option<String>,
+    /// When the evidence was last checked.
+    pub verified: Option<When>,
+    /// How old that evidence may be at go-live: the category's `fresh_for`, else
+    /// the shared checklist section's, else the site's; `None`: no limit.
+    pub fresh_for: Option<Span>,
     pub note: Option<String>,
     pub weight: f64,
 }
@@ -104,15 +109,18 @@ pub fn round1(x: f64) -> f64 {
 }
 
 /// The release's categories, with shared checklists merged with their statuses.
+/// `fresh_for` is the site's limit on the age of evidence.
 pub fn categories(
     release: &Release,
     checklists: &BTreeMap<String, Checklist>,
+    fresh_for: Option<Span>,
 ) -> Vec<CategoryReport> {
     release
         .readiness
         .iter()
         .map(|entry| {
             let weight = entry.weight.unwrap_or(1.0);
+            let inline_fresh_for = entry.fresh_for.or(fresh_for);
             let (title, checklist, groups) = match (&entry.category, &entry.use_checklist) {
                 (Some(title), _) => {
                     let items = entry
@@ -126,6 +134,8 @@ pub fn categories(
                             owner: i.owner.clone(),
                             due: i.due.clone(),
                             evidence: i.evidence.clone(),
+                            verified: i.verified.clone(),
+                            fresh_for: inline_fresh_for,
                             note: i.note.clone(),
                             weight: i.weight.unwrap_or(1.0),
                         })
@@ -139,6 +149,7 @@ pub fn categories(
                         .sections
                         .iter()
                         .map(|section| {
+                            let fresh_for = entry.fresh_for.or(section.fresh_for).or(fresh_for);
                             let items = section
                                 .items
                                 .iter()
@@ -152,6 +163,8 @@ pub fn categories(
                                         owner: state.owner.or_else(|| i.owner.clone()),
                                         due: state.due,
                                         evidence: state.evidence,
+                                        verified: state.verified,
+                                        fresh_for,
                                         note: state.note,
                                         weight: i.weight.unwrap_or(1.0),
                                         id: Some(id),

@@ -3,13 +3,15 @@
 //! reason blocks, GO-PENDING if some defer, GO when there are none.
 //!
 //! What defers rather than blocks is work with a date that lands before go-live,
-//! and approvals not yet given: things that are expected to resolve themselves in
-//! time. Anything refused, blocked, failed, undated or due after go-live blocks.
+//! approvals not yet given, and evidence that will be too old at go-live: things
+//! that are expected to resolve themselves in time (or by checking again).
+//! Anything refused, blocked, failed, undated or due after go-live blocks.
 
 use chrono::DateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::freshness;
 use super::score::CategoryReport;
 use crate::config::site::Policy;
 use crate::content::release::{ApprovalStatus, BlockerStatus, Release, Severity, Status};
@@ -44,6 +46,7 @@ pub enum Rule {
     CriticalItemBlocked,
     CriticalItemNotDone,
     CriticalItemDueBeforeGoLive,
+    EvidenceStale,
     ApprovalRejected,
     ApprovalMissing,
     ApprovalPending,
@@ -142,6 +145,34 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                         ),
                     ),
                 }
+            }
+        }
+    }
+
+    // Evidence of done items, measured at go-live: moving the target re-judges it.
+    for category in facts.categories {
+        for item in category
+            .groups
+            .iter()
+            .flat_map(|g| &g.items)
+            .filter(|i| i.status == Status::Done)
+        {
+            let (Some(verified), Some(limit)) = (&item.verified, item.fresh_for) else {
+                continue;
+            };
+            if freshness::is_stale(verified, limit, facts.target, facts.zone) {
+                let age = freshness::age(verified, facts.target, facts.zone);
+                add(
+                    Rule::EvidenceStale,
+                    false,
+                    format!(
+                        "Evidence will be {} old at go-live (verified {verified}, limit {}): {} › {}",
+                        freshness::describe(age),
+                        freshness::describe(chrono::TimeDelta::seconds(limit.seconds)),
+                        category.title,
+                        item.check
+                    ),
+                );
             }
         }
     }

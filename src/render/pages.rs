@@ -241,6 +241,8 @@ struct Counts {
     go: usize,
     go_pending: usize,
     no_go: usize,
+    /// Releases with at least one warning.
+    warned: usize,
 }
 
 /// `index.html`: every release, soonest target first.
@@ -264,6 +266,10 @@ pub fn dashboard_page(
         go: with(Verdict::Go),
         go_pending: with(Verdict::GoPending),
         no_go: with(Verdict::NoGo),
+        warned: releases
+            .iter()
+            .filter(|r| !r.summary.warnings.is_empty())
+            .count(),
     };
     let rows: String = sorted.iter().map(|r| r.rows.dashboard.as_str()).collect();
     let mut context = Context::new();

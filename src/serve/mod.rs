@@ -38,6 +38,8 @@ pub struct Options {
     pub out: PathBuf,
     /// Host names or addresses to answer besides this server's own (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// The time the pages are rendered at.
+    pub clock: crate::clock::Clock,
 }
 
 /// What the server shows: the output folder of the last good build, and the
@@ -153,7 +155,9 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     interrupt::install(move || {
         let _ = tx.send(Message::Stop);
     })?;
-    let mut builder = Builder::new(root, &options.out).serving();
+    let mut builder = Builder::new(root, &options.out)
+        .with_clock(options.clock.clone())
+        .serving();
     match builder.lock_output() {
         Ok(()) => {}
         Err(BuildError::Busy(message)) => return Err(message),

@@ -4,8 +4,9 @@
 //! and the files it produced.
 //!
 //! A release whose file has the same stamp, built with the same shared inputs,
-//! theme, date and golive version (the cache `key`), is neither parsed nor
-//! rendered again: its files are kept as they are. Anything else is rebuilt.
+//! theme, date, golive version and cache `VERSION` (the cache `key`), and
+//! with none of its warnings' deadlines passed in between, is neither parsed
+//! nor rendered again: its files are kept as they are. Anything else is rebuilt.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,10 @@ use crate::evaluate::Summary;
 use crate::render::Rows;
 
 pub const FILE: &str = ".golive-cache.json";
+
+/// Part of the cache key: bumped whenever what a cache entry holds changes
+/// meaning (2: summaries with decision due, owner and warnings).
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -39,6 +44,10 @@ pub struct CachedRelease {
     pub rows: Rows,
     /// Output files and the hashes of their bytes.
     pub outputs: Vec<(PathBuf, u64)>,
+    /// The time it was rendered at (seconds since 1970).
+    pub rendered_at: i64,
+    /// The moments (seconds since 1970) at which its warnings come or go.
+    pub deadlines: Vec<i64>,
 }
 
 /// Modification time (nanoseconds since 1970) and size of a file.
@@ -53,6 +62,15 @@ impl CachedRelease {
     /// read from are unchanged too.
     pub fn unchanged(&self, stamp: Option<Stamp>) -> bool {
         Some(self.stamp) == stamp && self.depends.iter().all(|(p, s)| Stamp::of(p) == *s)
+    }
+
+    /// Whether its pages, rendered at `rendered_at`, still show what they would
+    /// show at `now`: no deadline lies between the two times (either way:
+    /// `--now` may go back). A second either side is counted, to be safe.
+    pub fn current_at(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let now = now.timestamp();
+        let (from, to) = (self.rendered_at.min(now) - 1, self.rendered_at.max(now) + 1);
+        !self.deadlines.iter().any(|d| (from..=to).contains(d))
     }
 
     /// What identifies the release in the file `path`, for the duplicate check.

@@ -22,8 +22,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
+use crate::clock::Clock;
 use crate::content::{self, Identity, LoadedSite, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::evaluate::{self, Report};
@@ -97,33 +99,45 @@ impl From<LockError> for BuildError {
     }
 }
 
-/// Loads and evaluates the site in `root`, every release (for `check`, `email`, `send`).
+/// Loads and evaluates the site in `root`, every release, at the system's time.
 pub fn load_and_evaluate(root: &Path) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
+    load_and_evaluate_at(root, &Clock::System)
+}
+
+/// Loads and evaluates the site in `root`, every release, at `clock`'s time
+/// (for `check`, `email`, `send`).
+pub fn load_and_evaluate_at(
+    root: &Path,
+    clock: &Clock,
+) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
     let site = content::load(root)?;
-    let today = today(site.config.timezone.0);
+    let now = clock.now(site.config.timezone.0);
     let reports = site
         .releases
         .par_iter()
-        .map(|r| evaluate::evaluate(r, &site.config, &site.checklists, today))
+        .map(|r| evaluate::evaluate_at(r, &site.config, &site.checklists, now))
         .collect();
     Ok((site, reports))
 }
 
-/// Today's date in the site's zone. `SOURCE_DATE_EPOCH` (seconds since 1970, the
-/// reproducible-builds convention) replaces the clock, so a build can be repeated
-/// exactly.
-pub fn today(zone: chrono_tz::Tz) -> chrono::NaiveDate {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(chrono::Utc::now);
+/// The date at `now` in `zone`.
+pub fn today(now: DateTime<Utc>, zone: chrono_tz::Tz) -> chrono::NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
-/// Builds the site in `root` into `out`.
+/// Builds the site in `root` into `out`, at the system's time.
 pub fn build(root: &Path, out: &Path, progress: bool) -> Result<BuildSummary, BuildError> {
-    let mut builder = Builder::new(root, out);
+    build_at(root, out, progress, Clock::System)
+}
+
+/// Builds the site in `root` into `out`, at `clock`'s time.
+pub fn build_at(
+    root: &Path,
+    out: &Path,
+    progress: bool,
+    clock: Clock,
+) -> Result<BuildSummary, BuildError> {
+    let mut builder = Builder::new(root, out).with_clock(clock);
     if progress {
         builder = builder.with_progress();
     }
@@ -144,6 +158,8 @@ pub struct Builder {
     out: PathBuf,
     progress: bool,
     role: Role,
+    /// The time the pages are rendered at (the approval phases, the warnings).
+    clock: Clock,
     cache: Option<BuildCache>,
     /// What the last good build used, for `rebuild_releases`.
     kept: Option<Kept>,
@@ -164,7 +180,8 @@ pub struct Builder {
 struct Kept {
     shared: Shared,
     theme: Theme,
-    /// The date its pages were rendered for.
+    /// The time its pages were rendered at, and the date then in the site's zone.
+    now: DateTime<Utc>,
     today: chrono::NaiveDate,
 }
 
@@ -194,6 +211,7 @@ impl Builder {
             out: out.to_path_buf(),
             progress: false,
             role: Role::Build,
+            clock: Clock::System,
             cache: None,
             kept: None,
             lock: None,
@@ -206,6 +224,12 @@ impl Builder {
     /// Shows a progress bar while rendering many releases (only on a terminal).
     pub fn with_progress(mut self) -> Builder {
         self.progress = true;
+        self
+    }
+
+    /// Renders at `clock`'s time instead of the system's.
+    pub fn with_clock(mut self, clock: Clock) -> Builder {
+        self.clock = clock;
         self
     }
 
@@ -254,12 +278,14 @@ impl Builder {
         };
         let theme = Theme::load(&root, Arc::new(shared.people.clone()))
             .map_err(|diagnostics| InvalidSite { diagnostics })?;
-        let today = today(shared.config.timezone.0);
+        let now = self.clock.now(shared.config.timezone.0);
+        let today = today(now, shared.config.timezone.0);
         let key = format!(
-            "{:016x}-{:016x}-{today}-{}",
+            "{:016x}-{:016x}-{today}-{}-{}",
             shared.fingerprint,
             theme.fingerprint,
-            env!("CARGO_PKG_VERSION")
+            env!("CARGO_PKG_VERSION"),
+            cache::VERSION
         );
         let previous = self
             .cache
@@ -270,9 +296,9 @@ impl Builder {
         lap("load shared inputs");
 
         let inputs = if usable {
-            self.inputs(&shared, &previous)
+            self.inputs(&shared, &previous, now)
         } else {
-            self.inputs(&shared, &BuildCache::default())
+            self.inputs(&shared, &BuildCache::default(), now)
         };
         // Until the first write, a failure leaves the cache as it was.
         let ready = inputs
@@ -301,6 +327,7 @@ impl Builder {
         let site = Rendering {
             shared: &shared,
             theme: &theme,
+            now,
             today,
             output: &output,
         };
@@ -352,6 +379,7 @@ impl Builder {
         self.kept = Some(Kept {
             shared,
             theme,
+            now,
             today,
         });
         lap("write manifest and cache");
@@ -451,9 +479,15 @@ impl Builder {
         })
     }
 
-    /// Every release file: kept from the cache when unchanged, else parsed and
-    /// checked. All problems of all files come back together.
-    fn inputs(&self, shared: &Shared, cache: &BuildCache) -> Result<Vec<Input>, InvalidSite> {
+    /// Every release file: kept from the cache when unchanged (and its pages
+    /// still current at `now`), else parsed and checked. All problems of all
+    /// files come back together.
+    fn inputs(
+        &self,
+        shared: &Shared,
+        cache: &BuildCache,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Input>, InvalidSite> {
         let root = &self.root;
         let files = content::release_files(root);
         let results: Vec<Result<(Input, Identity), Vec<Diagnostic>>> = files
@@ -463,6 +497,7 @@ impl Builder {
                 let shown = crate::diagnostic::display_path(root, path);
                 if let Some(entry) = cache.releases.get(&shown)
                     && entry.unchanged(stamp)
+                    && entry.current_at(now)
                 {
                     let identity = entry.identity(&shown);
                     return Ok((Input::Kept(shown), identity));

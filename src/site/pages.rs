@@ -54,6 +54,8 @@ pub(super) fn site_pages(
 pub(super) struct Rendering<'a> {
     pub shared: &'a Shared,
     pub theme: &'a Theme,
+    /// The time the pages are rendered at, and the date then in the site's zone.
+    pub now: chrono::DateTime<chrono::Utc>,
     pub today: chrono::NaiveDate,
     pub output: &'a Output,
 }
@@ -69,11 +71,11 @@ impl Rendering<'_> {
         let invalid = |d: Diagnostic| InvalidSite {
             diagnostics: vec![d],
         };
-        let report = evaluate::evaluate(
+        let report = evaluate::evaluate_at(
             loaded,
             &self.shared.config,
             &self.shared.checklists,
-            self.today,
+            self.now,
         );
         // The postponement preview compares with the audience's last email, as
         // `golive email` and `send` do; the ledger then is an input of the release.
@@ -142,6 +144,8 @@ impl Rendering<'_> {
                 rows: render::rows(self.theme, &summary).map_err(invalid)?,
                 summary,
                 outputs,
+                rendered_at: self.now.timestamp(),
+                deadlines: report.deadlines.iter().map(|d| d.timestamp()).collect(),
             },
         ))
     }

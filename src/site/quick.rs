@@ -41,12 +41,19 @@ impl Builder {
         let (Some(kept), Some(cache)) = (self.kept.as_mut(), self.cache.as_mut()) else {
             return Ok(None);
         };
-        // A deleted output folder, a new day (dates on the pages) or anything
-        // but release files: the full build.
+        // A deleted output folder, a new day (dates on the pages), a warning
+        // that came or went since (a deadline passed) or anything but release
+        // files: the full build.
         let output_there = self.out.join(output::MARKER).is_file();
-        if !output_there || today(kept.shared.config.timezone.0) != kept.today {
+        let zone = kept.shared.config.timezone.0;
+        let now = self.clock.now(zone);
+        if !output_there
+            || today(now, zone) != kept.today
+            || cache.releases.values().any(|e| !e.current_at(now))
+        {
             return Ok(None);
         }
+        kept.now = now;
         let mut releases = Vec::with_capacity(changed.len());
         for path in changed {
             if content::is_release_path(&self.root, path) {
@@ -188,6 +195,7 @@ fn draw(
     let site = Rendering {
         shared: &kept.shared,
         theme: &kept.theme,
+        now: kept.now,
         today: kept.today,
         output,
     };
