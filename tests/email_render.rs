@@ -1533,7 +1533,7 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         &site,
         release,
         report,
-        golive::site::today(chrono_tz::UTC),
+        golive::site::today(chrono::Utc::now(), chrono_tz::UTC),
     )
     .unwrap();
     let mut context = golive::render::release_context(&release.release, report);

@@ -139,11 +139,15 @@ fn a_release_that_went_ahead_has_no_warnings() {
 }
 
 #[test]
-fn a_postponed_release_is_warned_about_its_deadlines_but_not_its_old_target() {
+fn a_postponed_release_is_warned_about_its_moved_deadline_but_not_its_old_target_or_deadline() {
     let postponed = format!(
         "{RELEASE}deployment: {{status: postponed}}\npostponement:\n  reasons: [{{issue: Flaky migration, severity: high}}]\n  new_target: 2026-11-10 09:00\n"
     );
+    // The old deadline (Mon 26 Oct) moved with the go-live to Mon 9 Nov 09:00.
     let r = at(&postponed, "2026-10-28T12:00:00Z");
+    assert!(!kinds(&r).contains(&Kind::TargetPassed), "{r:?}");
+    assert!(!kinds(&r).contains(&Kind::DecisionOverdue), "{r:?}");
+    let r = at(&postponed, "2026-11-09T09:00:01Z");
     assert!(!kinds(&r).contains(&Kind::TargetPassed), "{r:?}");
     assert!(kinds(&r).contains(&Kind::DecisionOverdue), "{r:?}");
 }
