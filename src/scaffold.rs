@@ -28,6 +28,7 @@ const REMOVED: &[&str] = &[
     "deployment",
     "metrics",
     "postponement",
+    "expedited",
 ];
 /// Keys a copy keeps that most likely describe the earlier release's content.
 const TO_REVIEW: &[&str] = &[
@@ -254,7 +255,8 @@ impl Hints {
         if let Some(site) = value(content.join("site.yaml")) {
             hints.change_types = keys(site.get("approval_matrix"))
                 .into_iter()
-                .map(|(k, roles)| (k, strings(&roles)))
+                // The list form, or the object form's `roles`.
+                .map(|(k, entry)| (k, strings(entry.get("roles").unwrap_or(&entry))))
                 .collect();
         }
         if let Some(people) = value(content.join("people.yaml")) {

@@ -11,7 +11,8 @@
 //!   `use:` entries' `status:` maps). Due dates, evidence and notes go; owners stay.
 //! - `approvals` keeps each role and its approver (`who`), with `status: pending`
 //!   and without `at` and `note`: the list still says who must sign off.
-//! - `blockers`, `verification`, `deployment`, `metrics` and `postponement` are
+//! - `blockers`, `verification`, `deployment`, `metrics`, `postponement` and
+//!   `expedited` (an emergency change's verbal approvals and deadlines) are
 //!   removed: they describe how the earlier release went.
 //! - Everything else is kept as it was, for the writer to bring up to date.
 //!

@@ -19,6 +19,8 @@ use crate::config::site::{SiteConfig, Tls};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::yaml::{Positions, Source};
 
+mod expedited;
+
 /// What a release may refer to.
 pub struct Context<'a> {
     pub config: &'a SiteConfig,
@@ -135,8 +137,8 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
             Some("use a number from 0 to 100, such as 85".into()),
         );
     }
-    for (change_type, roles) in &config.approval_matrix {
-        if roles.is_empty() {
+    for (change_type, entry) in &config.approval_matrix {
+        if entry.roles.is_empty() {
             c.report(
                 &format!("approval_matrix.{change_type}"),
                 format!("change type `{change_type}` lists no approver roles"),
@@ -540,6 +542,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 .map(|w| (format!("approvals[{i}].at"), w)),
         );
     }
+    expedited::check(&mut c, ctx, release, &mut times);
     for (i, d) in release.dashboards.iter().enumerate() {
         c.link(&format!("dashboards[{i}].url"), &d.url);
     }
