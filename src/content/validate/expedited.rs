@@ -30,7 +30,7 @@ pub(super) fn check<'r>(
                     "use `change_type: {name}` (the expedited path in site.yaml's approval_matrix), or remove `expedited:`"
                 ),
                 None => format!(
-                    "mark the change type in site.yaml, e.g. `approval_matrix: {{{change_type}: {{roles: [CTO], level: Expedited}}}}`, or remove `expedited:`"
+                    "give `{change_type}` the object form with `level: Expedited` in site.yaml's approval_matrix, or remove `expedited:`"
                 ),
             };
             let at = c.positions().key("expedited");
@@ -51,7 +51,7 @@ pub(super) fn check<'r>(
                 "change type `{change_type}` takes the expedited path (`level: Expedited` in site.yaml), but this release has no `expedited:`"
             ),
             Some(
-                "add `expedited: {verbal: [{role: CTO, who: cto, at: <when>}], documented_by: <when>, review_due: <when>}`".into(),
+                "add `expedited:` with the `verbal` approvals (each `{role, who, at}`), `documented_by` and `review_due`".into(),
             ),
         ),
         _ => {}

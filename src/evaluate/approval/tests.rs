@@ -231,3 +231,97 @@ fn verbal_approvals_count_as_the_approvals_of_their_roles() {
     assert_eq!(of(&list, "DevOps Lead").status, "missing");
     assert_eq!(count(&list), ApprovalCount { approved: 1, required: 3, rejected: 0, waiting: 2 });
 }
+
+/// The whole evaluation of a release under a site, on Tue 1 Dec 2026.
+fn evaluated(site: &str, release: &str) -> crate::evaluate::Report {
+    let site: crate::config::site::SiteConfig = serde_yaml::from_str(site).unwrap();
+    let release: Release = serde_yaml::from_str(release).unwrap();
+    let loaded = crate::content::LoadedRelease {
+        slug: crate::content::slug_of(&release),
+        path: "r.yaml".into(),
+        release: std::sync::Arc::new(release),
+        depends: Vec::new(),
+    };
+    crate::evaluate::evaluate(
+        &loaded,
+        &site,
+        &Default::default(),
+        date("2026-12-01"),
+    )
+}
+
+const SITE: &str = "
+title: T
+approval_matrix:
+  hotfix: [CTO, DBA]
+  emergency: {roles: [CTO], level: Expedited}
+";
+
+const READY: &str = "
+product: A
+version: 1.0.0
+target: 2026-12-07 09:00
+owner: priya
+readiness: [{category: C, items: [{check: x, status: done}]}]
+";
+
+fn rules_of(r: &crate::evaluate::Report) -> Vec<(crate::evaluate::Rule, bool)> {
+    r.reasons.iter().map(|x| (x.rule, x.blocking)).collect()
+}
+
+#[test]
+fn the_owners_own_approval_defers_the_verdict_under_four_eyes_only() {
+    let release = format!(
+        "{READY}change_type: hotfix\napprovals: [{{role: CTO, who: priya, status: approved}}, {{role: DBA, who: noor, status: approved}}]\n"
+    );
+    let r = evaluated(SITE, &release);
+    assert_eq!(r.verdict, crate::evaluate::Verdict::GoPending);
+    assert_eq!(
+        rules_of(&r),
+        [(crate::evaluate::Rule::ApprovalByOwner, false)]
+    );
+    assert_eq!(
+        r.reasons[0].message,
+        "Approval by the release owner does not count (four-eyes): CTO (priya)"
+    );
+    let off = evaluated(&format!("{SITE}four_eyes: false\n"), &release);
+    assert_eq!(off.verdict, crate::evaluate::Verdict::Go);
+}
+
+#[test]
+fn an_approval_the_matrix_does_not_ask_for_stands_in_for_no_required_role() {
+    let release = format!(
+        "{READY}change_type: hotfix\napprovals: [{{role: CTO, status: approved}}, {{role: QA Lead, status: approved}}]\n"
+    );
+    let r = evaluated(SITE, &release);
+    assert_eq!(
+        rules_of(&r),
+        [(crate::evaluate::Rule::ApprovalMissing, false)]
+    );
+    assert_eq!(
+        r.approval_count,
+        ApprovalCount { approved: 1, required: 2, rejected: 0, waiting: 1 }
+    );
+}
+
+#[test]
+fn an_emergency_change_is_go_on_its_verbal_approvals_and_has_no_phases() {
+    let release = format!(
+        "{READY}change_type: emergency\nexpedited: {{verbal: [{{role: CTO, who: dana, at: 2026-12-07 08:40}}], documented_by: 2026-12-07 11:00, review_due: 2026-12-08 09:00}}\n"
+    );
+    let r = evaluated(SITE, &release);
+    assert_eq!(r.verdict, crate::evaluate::Verdict::Go, "{:?}", r.reasons);
+    assert!(r.phases.is_empty());
+    let e = r.expedited.as_ref().expect("the expedited path");
+    assert_eq!(e.level.as_deref(), Some("Expedited"));
+    assert_eq!(e.verbal[0].who, "dana");
+    // Without the verbal approval the CTO is missing.
+    let none = evaluated(
+        SITE,
+        &format!("{READY}change_type: emergency\nexpedited: {{documented_by: 2026-12-07 11:00, review_due: 2026-12-08 09:00}}\n"),
+    );
+    assert_eq!(
+        rules_of(&none),
+        [(crate::evaluate::Rule::ApprovalMissing, false)]
+    );
+}
