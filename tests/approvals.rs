@@ -552,3 +552,35 @@ fn expedited_without_an_expedited_change_type_in_the_matrix_says_how_to_add_one(
         ],
     );
 }
+
+// ---------------------------------------------------------------------------
+// The JSON Schema
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_schema_describes_expedited_and_rejects_a_broken_one() {
+    let out = common::golive(&["schema"], std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let described = schema["properties"]["expedited"]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(described.contains("emergency change"), "{described}");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+
+    let good = common::fixture(FIXTURE).join(EMERGENCY);
+    let good = std::fs::read_to_string(good).unwrap();
+    let as_json = |yaml: &str| -> serde_json::Value {
+        serde_json::to_value(serde_yaml::from_str::<serde_yaml::Value>(yaml).unwrap()).unwrap()
+    };
+    assert!(validator.is_valid(&as_json(&good)));
+    for (from, to) in [
+        ("    - {role: CTO, who: dana, at: 2027-03-20 21:05}\n", "    - {role: CTO, who: dana}\n"),
+        ("  review_due: 2027-03-21 21:30\n", ""),
+        ("  documented: 2027-03-20 23:10\n", "  documentd: 2027-03-20 23:10\n"),
+    ] {
+        let broken = common::replace_once(&good, from, to);
+        assert!(!validator.is_valid(&as_json(&broken)), "accepted:\n{broken}");
+    }
+}
