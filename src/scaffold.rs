@@ -253,7 +253,15 @@ impl Hints {
 
         let mut hints = Hints::default();
         if let Some(site) = value(content.join("site.yaml")) {
-            hints.change_types = keys(site.get("approval_matrix"))
+            let mut types = keys(site.get("approval_matrix"));
+            // An expedited (emergency) change type is never the template's default.
+            types.sort_by_key(|(_, entry)| {
+                entry
+                    .get("level")
+                    .and_then(Value::as_str)
+                    .is_some_and(|l| l.trim().eq_ignore_ascii_case("expedited"))
+            });
+            hints.change_types = types
                 .into_iter()
                 // The list form, or the object form's `roles`.
                 .map(|(k, entry)| (k, strings(entry.get("roles").unwrap_or(&entry))))

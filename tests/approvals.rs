@@ -584,3 +584,21 @@ fn the_schema_describes_expedited_and_rejects_a_broken_one() {
         assert!(!validator.is_valid(&as_json(&broken)), "accepted:\n{broken}");
     }
 }
+
+#[test]
+fn a_new_products_template_never_defaults_to_the_expedited_change_type() {
+    let site = Site::copy_of(FIXTURE);
+    // The emergency type first in the matrix.
+    let config = site.read(SITE);
+    let emergency = "  emergency: {roles: [CTO, VP Engineering], level: Expedited}\n";
+    let config = common::replace_once(&config, emergency, "");
+    let config = common::replace_once(&config, "approval_matrix:\n", &format!("approval_matrix:\n{emergency}"));
+    site.write(SITE, config);
+    let out = site.run(&["new", "Billing Hub", "1.0.0"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let text = site.read("content/releases/billing-hub-1.0.0.yaml");
+    assert!(
+        text.lines().any(|l| l.starts_with("change_type: database-schema")),
+        "{text}"
+    );
+}
