@@ -84,7 +84,11 @@ fn class<'a>(e: ElementRef<'a>) -> &'a str {
 }
 
 fn check_json(site: &Site, epoch: &str, slug: &str) -> serde_json::Value {
-    let out = run_on(site, epoch, &["check", "--release", slug, "--format", "json"]);
+    let out = run_on(
+        site,
+        epoch,
+        &["check", "--release", slug, "--format", "json"],
+    );
     assert!(matches!(out.code, Some(0 | 1)), "{}", out.describe());
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("check prints JSON");
     v["releases"][0].clone()
@@ -170,7 +174,11 @@ fn the_owners_own_approval_does_not_count_and_the_page_says_why() {
             .contains("CTO (Priya Sharma), approved by the release owner, which does not count"),
     );
 
-    let check = run_on(&site, TUE_16_MAR_2027, &["check", "--release", "ledger-4.0.0"]);
+    let check = run_on(
+        &site,
+        TUE_16_MAR_2027,
+        &["check", "--release", "ledger-4.0.0"],
+    );
     assert!(
         check
             .stdout
@@ -193,7 +201,11 @@ fn with_four_eyes_off_the_owners_approval_counts() {
     assert!(
         one(&html, "approvers", ".approval-count").starts_with("2 of 3 required approvals in."),
     );
-    let check = run_on(&site, TUE_16_MAR_2027, &["check", "--release", "ledger-4.0.0"]);
+    let check = run_on(
+        &site,
+        TUE_16_MAR_2027,
+        &["check", "--release", "ledger-4.0.0"],
+    );
     assert!(!check.stdout.contains("four-eyes"), "{}", check.describe());
 }
 
@@ -220,7 +232,11 @@ fn approvals_the_matrix_does_not_require_do_not_count_anywhere_n_of_m_is_printed
     let report = report_page(&site, "ledger-4.0.0");
     let summary = section(&report, "summary")
         .select(&sel("tr"))
-        .find(|tr| tr.select(&sel("th")).next().is_some_and(|th| text(th) == "Approvals"))
+        .find(|tr| {
+            tr.select(&sel("th"))
+                .next()
+                .is_some_and(|th| text(th) == "Approvals")
+        })
         .and_then(|tr| tr.select(&sel("td")).next())
         .map(text)
         .expect("an Approvals row in the summary");
@@ -262,7 +278,10 @@ fn approvals_the_matrix_does_not_require_do_not_count_anywhere_n_of_m_is_printed
         .map(text)
         .find(|p| p.contains("Approvals:"))
         .expect("the decision paragraph");
-    assert!(decision.contains("Approvals: 1 of 3 required in."), "{decision}");
+    assert!(
+        decision.contains("Approvals: 1 of 3 required in."),
+        "{decision}"
+    );
     assert!(
         decision.contains("Still needed from: CTO (Priya Sharma), DevOps Lead (Kai Müller)."),
         "{decision}"
@@ -299,7 +318,10 @@ fn rejected_approvals_are_listed_apart_from_pending_ones() {
         );
         let waiting = one(html, id, ".approvals-waiting");
         assert!(waiting.starts_with("Waiting for: "), "#{id}: {waiting}");
-        assert!(waiting.contains("DevOps Lead (Kai Müller), pending"), "#{id}: {waiting}");
+        assert!(
+            waiting.contains("DevOps Lead (Kai Müller), pending"),
+            "#{id}: {waiting}"
+        );
         assert!(!waiting.contains("Security Officer"), "#{id}: {waiting}");
         assert!(!rejected.contains("DevOps Lead"), "#{id}: {rejected}");
     }
@@ -323,7 +345,11 @@ fn an_emergency_change_shows_the_expedited_path_instead_of_the_phases() {
     }
 
     let path = section(&html, "expedited");
-    assert!(text(path).contains("approval level: Expedited"), "{}", path.html());
+    assert!(
+        text(path).contains("approval level: Expedited"),
+        "{}",
+        path.html()
+    );
     let tables: Vec<ElementRef> = path.select(&sel("table")).collect();
     assert_eq!(tables.len(), 2, "verbal approvals, then deadlines");
     assert_eq!(
@@ -352,10 +378,16 @@ fn an_emergency_change_shows_the_expedited_path_instead_of_the_phases() {
     );
 
     // Verbal approvals count as the approvals of their roles.
-    assert!(one(&html, "approvers", ".approval-count").starts_with("2 of 2 required approvals in."));
+    assert!(
+        one(&html, "approvers", ".approval-count").starts_with("2 of 2 required approvals in.")
+    );
     let cto = row(&html, "approvers", "CTO");
     assert!(text(cto).contains("✓ approved (verbal)"), "{}", cto.html());
-    let check = run_on(&site, MON_22_MAR_2027, &["check", "--release", "ledger-4.0.1"]);
+    let check = run_on(
+        &site,
+        MON_22_MAR_2027,
+        &["check", "--release", "ledger-4.0.1"],
+    );
     assert_eq!(check.code, Some(0), "{}", check.describe());
 
     // The ordinary release keeps its phases.
@@ -559,7 +591,10 @@ fn expedited_without_an_expedited_change_type_in_the_matrix_says_how_to_add_one(
 
 #[test]
 fn the_schema_describes_expedited_and_rejects_a_broken_one() {
-    let out = common::golive(&["schema"], std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = common::golive(
+        &["schema"],
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
     assert_eq!(out.code, Some(0), "{}", out.describe());
     let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let described = schema["properties"]["expedited"]["description"]
@@ -576,12 +611,21 @@ fn the_schema_describes_expedited_and_rejects_a_broken_one() {
     };
     assert!(validator.is_valid(&as_json(&good)));
     for (from, to) in [
-        ("    - {role: CTO, who: dana, at: 2027-03-20 21:05}\n", "    - {role: CTO, who: dana}\n"),
+        (
+            "    - {role: CTO, who: dana, at: 2027-03-20 21:05}\n",
+            "    - {role: CTO, who: dana}\n",
+        ),
         ("  review_due: 2027-03-21 21:30\n", ""),
-        ("  documented: 2027-03-20 23:10\n", "  documentd: 2027-03-20 23:10\n"),
+        (
+            "  documented: 2027-03-20 23:10\n",
+            "  documentd: 2027-03-20 23:10\n",
+        ),
     ] {
         let broken = common::replace_once(&good, from, to);
-        assert!(!validator.is_valid(&as_json(&broken)), "accepted:\n{broken}");
+        assert!(
+            !validator.is_valid(&as_json(&broken)),
+            "accepted:\n{broken}"
+        );
     }
 }
 
@@ -592,13 +636,18 @@ fn a_new_products_template_never_defaults_to_the_expedited_change_type() {
     let config = site.read(SITE);
     let emergency = "  emergency: {roles: [CTO, VP Engineering], level: Expedited}\n";
     let config = common::replace_once(&config, emergency, "");
-    let config = common::replace_once(&config, "approval_matrix:\n", &format!("approval_matrix:\n{emergency}"));
+    let config = common::replace_once(
+        &config,
+        "approval_matrix:\n",
+        &format!("approval_matrix:\n{emergency}"),
+    );
     site.write(SITE, config);
     let out = site.run(&["new", "Billing Hub", "1.0.0"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     let text = site.read("content/releases/billing-hub-1.0.0.yaml");
     assert!(
-        text.lines().any(|l| l.starts_with("change_type: database-schema")),
+        text.lines()
+            .any(|l| l.starts_with("change_type: database-schema")),
         "{text}"
     );
 }

@@ -53,11 +53,19 @@ fn the_example_emergency_change_shows_its_expedited_path() {
     let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     let out = site.run(&["build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
-    let html = Html::parse_document(&site.read("public/releases/northwind-erp-2.3.3/approval.html"));
+    let html =
+        Html::parse_document(&site.read("public/releases/northwind-erp-2.3.3/approval.html"));
     let select = |css: &str| -> Vec<String> {
         let css = Selector::parse(css).unwrap();
         html.select(&css)
-            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     };
     assert!(select("h2#phases").is_empty(), "no approval phases");
@@ -68,10 +76,14 @@ fn the_example_emergency_change_shows_its_expedited_path() {
     );
     assert_eq!(
         select("table.deadlines tbody tr td:first-child"),
-        ["Full deployment request written up", "Post-implementation review"]
+        [
+            "Full deployment request written up",
+            "Post-implementation review"
+        ]
     );
     assert_eq!(
-        site.run(&["check", "--release", "northwind-erp-2.3.3"]).code,
+        site.run(&["check", "--release", "northwind-erp-2.3.3"])
+            .code,
         Some(0),
         "GO on its verbal approvals"
     );

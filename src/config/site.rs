@@ -85,7 +85,9 @@ impl<'de> Deserialize<'de> for MatrixEntry {
         impl<'de> Visitor<'de> for V {
             type Value = MatrixEntry;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of roles, such as [CTO, DBA], or {roles: [CTO], level: Expedited}")
+                f.write_str(
+                    "a list of roles, such as [CTO, DBA], or {roles: [CTO], level: Expedited}",
+                )
             }
             fn visit_seq<S: SeqAccess<'de>>(self, s: S) -> Result<MatrixEntry, S::Error> {
                 let roles = Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(s))?;

@@ -125,11 +125,8 @@ pub fn approvals(release: &Release, rules: &Rules) -> Vec<ApprovalReport> {
     let mut out: Vec<ApprovalReport> = rules
         .required
         .iter()
-        .map(|role| {
-            match given
-                .iter()
-                .find(|a| a.role.eq_ignore_ascii_case(role))
-            {
+        .map(
+            |role| match given.iter().find(|a| a.role.eq_ignore_ascii_case(role)) {
                 Some(a) => ApprovalReport {
                     role: role.clone(),
                     required: true,
@@ -149,11 +146,15 @@ pub fn approvals(release: &Release, rules: &Rules) -> Vec<ApprovalReport> {
                     waiting: false,
                     late: None,
                 },
-            }
-        })
+            },
+        )
         .collect();
     for a in given {
-        if !rules.required.iter().any(|r| r.eq_ignore_ascii_case(&a.role)) {
+        if !rules
+            .required
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&a.role))
+        {
             let not_counted = a.not_counted.clone().or_else(|| {
                 (a.status == "approved").then(|| {
                     format!(
@@ -208,7 +209,11 @@ fn given(release: &Release, rules: &Rules) -> Vec<ApprovalReport> {
         ApprovalReport {
             role: v.role.clone(),
             required: false,
-            status: if self_approved { "self-approved" } else { "approved" },
+            status: if self_approved {
+                "self-approved"
+            } else {
+                "approved"
+            },
             who: Some(v.who.clone()),
             at: Some(Moment::of(&v.at, rules.zone)),
             note: Some("verbal approval".into()),

@@ -149,7 +149,10 @@ mod tests {
     const OPEN: &str = "{verbal: [{role: CTO, who: cto, at: 2026-12-04 08:40}], documented_by: 2026-12-04 11:00, review_due: 2026-12-05 09:00}";
 
     fn deadlines(r: &Release, now: &str) -> Vec<&'static str> {
-        missed(r, ZONE, at(now)).iter().map(|m| m.deadline).collect()
+        missed(r, ZONE, at(now))
+            .iter()
+            .map(|m| m.deadline)
+            .collect()
     }
 
     #[test]
@@ -202,12 +205,25 @@ mod tests {
         // Berlin moves to summer time (UTC+2) at 02:00 on Sun 28 Mar 2027; the
         // review is due at 11:00 summer time, which is 09:00 UTC, not 10:00.
         let berlin = chrono_tz::Europe::Berlin;
-        let r = release("{documented_by: 2027-03-27 18:00, documented: 2027-03-27 17:00, review_due: 2027-03-28 11:00}");
-        let utc = |s: &str| s.parse::<DateTime<chrono::Utc>>().unwrap().with_timezone(&berlin);
+        let r = release(
+            "{documented_by: 2027-03-27 18:00, documented: 2027-03-27 17:00, review_due: 2027-03-28 11:00}",
+        );
+        let utc = |s: &str| {
+            s.parse::<DateTime<chrono::Utc>>()
+                .unwrap()
+                .with_timezone(&berlin)
+        };
         assert!(missed(&r, berlin, utc("2027-03-28T08:59:00Z")).is_empty());
         let got = missed(&r, berlin, utc("2027-03-28T09:01:00Z"));
-        assert_eq!(got.iter().map(|m| m.deadline).collect::<Vec<_>>(), ["review"]);
-        assert!(got[0].message.contains("Sun 28 Mar 2027, 11:00 CEST"), "{}", got[0].message);
+        assert_eq!(
+            got.iter().map(|m| m.deadline).collect::<Vec<_>>(),
+            ["review"]
+        );
+        assert!(
+            got[0].message.contains("Sun 28 Mar 2027, 11:00 CEST"),
+            "{}",
+            got[0].message
+        );
     }
 
     #[test]

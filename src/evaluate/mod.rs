@@ -18,9 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
 use crate::content::checklist::Checklist;
-use crate::content::release::{
-    Blocker, BlockerStatus, DeploymentStatus, Severity, Status,
-};
+use crate::content::release::{Blocker, BlockerStatus, DeploymentStatus, Severity, Status};
 use crate::content::time::{Offset, When};
 pub use approval::{ApprovalCount, ApprovalReport};
 pub use expedited::ExpeditedReport;

@@ -181,7 +181,10 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                     false,
                     format!(
                         "Approval by the release owner does not count (four-eyes): {role}{}",
-                        a.who.as_deref().map(|w| format!(" ({w})")).unwrap_or_default()
+                        a.who
+                            .as_deref()
+                            .map(|w| format!(" ({w})"))
+                            .unwrap_or_default()
                     ),
                 ),
                 _ => {}

@@ -78,7 +78,10 @@ pub(super) fn check<'r>(
             c.report(
                 &format!("{path}.role"),
                 format!("role `{}` already has an approval ({first})", v.role),
-                Some("keep one entry per role: a verbal approval counts as the role's approval".into()),
+                Some(
+                    "keep one entry per role: a verbal approval counts as the role's approval"
+                        .into(),
+                ),
             );
         }
         roles.push((v.role.to_lowercase(), path.clone()));
@@ -86,6 +89,10 @@ pub(super) fn check<'r>(
     }
     times.push(("expedited.documented_by".into(), &e.documented_by));
     times.push(("expedited.review_due".into(), &e.review_due));
-    times.extend(e.documented.iter().map(|w| ("expedited.documented".into(), w)));
+    times.extend(
+        e.documented
+            .iter()
+            .map(|w| ("expedited.documented".into(), w)),
+    );
     times.extend(e.reviewed.iter().map(|w| ("expedited.reviewed".into(), w)));
 }

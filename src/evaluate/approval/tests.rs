@@ -32,7 +32,12 @@ fn strings(roles: &[&str]) -> Vec<String> {
 }
 
 /// The approvals of `r` under `configured` phases, going live Mon 7 Dec 2026.
-fn judged(r: &Release, configured: &[ApprovalPhase], required: &[&str], four_eyes: bool) -> Vec<ApprovalReport> {
+fn judged(
+    r: &Release,
+    configured: &[ApprovalPhase],
+    required: &[&str],
+    four_eyes: bool,
+) -> Vec<ApprovalReport> {
     let required = strings(required);
     let schedule = schedule(configured, date("2026-12-07"));
     approvals(
@@ -120,7 +125,11 @@ fn business_days_late_skip_the_weekend() {
     let fri = date("2026-12-04");
     assert_eq!(business_days_late(fri, fri), None, "on the due day");
     assert_eq!(business_days_late(fri, date("2026-12-03")), None);
-    assert_eq!(business_days_late(fri, date("2026-12-07")), Some(1), "Monday");
+    assert_eq!(
+        business_days_late(fri, date("2026-12-07")),
+        Some(1),
+        "Monday"
+    );
     assert_eq!(
         business_days_late(fri, date("2026-12-05")),
         Some(1),
@@ -128,7 +137,10 @@ fn business_days_late_skip_the_weekend() {
     );
     assert_eq!(business_days_late(fri, date("2026-12-08")), Some(2));
     // Due Thursday, given the Monday after: Friday and Monday.
-    assert_eq!(business_days_late(date("2026-12-03"), date("2026-12-07")), Some(2));
+    assert_eq!(
+        business_days_late(date("2026-12-03"), date("2026-12-07")),
+        Some(2)
+    );
 }
 
 #[test]
@@ -142,7 +154,10 @@ fn an_approval_after_its_phases_due_date_is_late_by_business_days() {
         "[{role: CTO, who: dana, status: approved, at: 2026-12-07 08:00}, {role: VP, who: vik, status: approved, at: 2026-12-04 17:00}]",
     );
     let list = judged(&r, &configured, &["CTO", "VP"], true);
-    let late = of(&list, "CTO").late.clone().expect("the CTO signed off late");
+    let late = of(&list, "CTO")
+        .late
+        .clone()
+        .expect("the CTO signed off late");
     assert_eq!(late.business_days, 2, "Friday and Monday");
     assert_eq!(
         late.text,
@@ -151,7 +166,12 @@ fn an_approval_after_its_phases_due_date_is_late_by_business_days() {
     assert_eq!(of(&list, "VP").late, None, "on its due day");
     // A late approval still counts: it is late, not missing.
     assert!(of(&list, "CTO").counted);
-    let p = phases(&list, &configured, &schedule(&configured, date("2026-12-07")), date("2026-12-07"));
+    let p = phases(
+        &list,
+        &configured,
+        &schedule(&configured, date("2026-12-07")),
+        date("2026-12-07"),
+    );
     assert_eq!(p[0].status, "done");
     assert_eq!(p[0].roles[0].late_by, Some(2));
 }
@@ -163,13 +183,18 @@ fn a_rejection_after_its_due_date_is_late_too_but_a_pending_one_is_not() {
         "[{role: CTO, status: rejected, at: 2026-12-07 08:00}, {role: DBA, status: pending, at: 2026-12-07 08:00}]",
     );
     let list = judged(&r, &configured, &["CTO", "DBA"], true);
-    assert_eq!(of(&list, "CTO").late.as_ref().map(|l| l.business_days), Some(1));
+    assert_eq!(
+        of(&list, "CTO").late.as_ref().map(|l| l.business_days),
+        Some(1)
+    );
     assert_eq!(of(&list, "DBA").late, None);
 }
 
 #[test]
 fn four_eyes_the_owners_own_approval_does_not_count() {
-    let r = release("[{role: CTO, who: priya, status: approved}, {role: DBA, who: noor, status: approved}]");
+    let r = release(
+        "[{role: CTO, who: priya, status: approved}, {role: DBA, who: noor, status: approved}]",
+    );
     let on = judged(&r, &[], &["CTO", "DBA"], true);
     let cto = of(&on, "CTO");
     assert_eq!(cto.status, "self-approved");
@@ -178,12 +203,28 @@ fn four_eyes_the_owners_own_approval_does_not_count() {
         cto.not_counted.as_deref(),
         Some("the release owner cannot approve their own release (four-eyes): not counted")
     );
-    assert_eq!(count(&on), ApprovalCount { approved: 1, required: 2, rejected: 0, waiting: 1 });
+    assert_eq!(
+        count(&on),
+        ApprovalCount {
+            approved: 1,
+            required: 2,
+            rejected: 0,
+            waiting: 1
+        }
+    );
 
     let off = judged(&r, &[], &["CTO", "DBA"], false);
     assert_eq!(of(&off, "CTO").status, "approved");
     assert!(of(&off, "CTO").counted);
-    assert_eq!(count(&off), ApprovalCount { approved: 2, required: 2, rejected: 0, waiting: 0 });
+    assert_eq!(
+        count(&off),
+        ApprovalCount {
+            approved: 2,
+            required: 2,
+            rejected: 0,
+            waiting: 0
+        }
+    );
 }
 
 #[test]
@@ -201,7 +242,9 @@ fn approvals_the_matrix_does_not_require_are_listed_but_not_counted() {
     );
     let list = judged(&r, &[], &["CTO", "DBA"], true);
     assert_eq!(
-        list.iter().map(|a| (a.role.as_str(), a.required, a.counted)).collect::<Vec<_>>(),
+        list.iter()
+            .map(|a| (a.role.as_str(), a.required, a.counted))
+            .collect::<Vec<_>>(),
         [
             ("CTO", true, true),
             ("DBA", true, false),
@@ -209,7 +252,15 @@ fn approvals_the_matrix_does_not_require_are_listed_but_not_counted() {
             ("Legal", false, false)
         ]
     );
-    assert_eq!(count(&list), ApprovalCount { approved: 1, required: 2, rejected: 0, waiting: 1 });
+    assert_eq!(
+        count(&list),
+        ApprovalCount {
+            approved: 1,
+            required: 2,
+            rejected: 0,
+            waiting: 1
+        }
+    );
     assert_eq!(
         of(&list, "Legal").not_counted.as_deref(),
         Some("change type `x` does not require Legal: not counted")
@@ -224,12 +275,26 @@ fn verbal_approvals_count_as_the_approvals_of_their_roles() {
     );
     let list = judged(&r, &[], &["CTO", "VP", "DevOps Lead"], true);
     let cto = of(&list, "CTO");
-    assert_eq!((cto.status, cto.verbal, cto.counted), ("approved", true, true));
-    assert_eq!(cto.at.as_ref().unwrap().display, "Mon 7 Dec 2026, 08:40 UTC");
+    assert_eq!(
+        (cto.status, cto.verbal, cto.counted),
+        ("approved", true, true)
+    );
+    assert_eq!(
+        cto.at.as_ref().unwrap().display,
+        "Mon 7 Dec 2026, 08:40 UTC"
+    );
     // Four-eyes holds on the expedited path too.
     assert_eq!(of(&list, "VP").status, "self-approved");
     assert_eq!(of(&list, "DevOps Lead").status, "missing");
-    assert_eq!(count(&list), ApprovalCount { approved: 1, required: 3, rejected: 0, waiting: 2 });
+    assert_eq!(
+        count(&list),
+        ApprovalCount {
+            approved: 1,
+            required: 3,
+            rejected: 0,
+            waiting: 2
+        }
+    );
 }
 
 /// The whole evaluation of a release under a site, on Tue 1 Dec 2026.
@@ -242,12 +307,7 @@ fn evaluated(site: &str, release: &str) -> crate::evaluate::Report {
         release: std::sync::Arc::new(release),
         depends: Vec::new(),
     };
-    crate::evaluate::evaluate(
-        &loaded,
-        &site,
-        &Default::default(),
-        date("2026-12-01"),
-    )
+    crate::evaluate::evaluate(&loaded, &site, &Default::default(), date("2026-12-01"))
 }
 
 const SITE: &str = "
@@ -300,7 +360,12 @@ fn an_approval_the_matrix_does_not_ask_for_stands_in_for_no_required_role() {
     );
     assert_eq!(
         r.approval_count,
-        ApprovalCount { approved: 1, required: 2, rejected: 0, waiting: 1 }
+        ApprovalCount {
+            approved: 1,
+            required: 2,
+            rejected: 0,
+            waiting: 1
+        }
     );
 }
 
@@ -318,7 +383,9 @@ fn an_emergency_change_is_go_on_its_verbal_approvals_and_has_no_phases() {
     // Without the verbal approval the CTO is missing.
     let none = evaluated(
         SITE,
-        &format!("{READY}change_type: emergency\nexpedited: {{documented_by: 2026-12-07 11:00, review_due: 2026-12-08 09:00}}\n"),
+        &format!(
+            "{READY}change_type: emergency\nexpedited: {{documented_by: 2026-12-07 11:00, review_due: 2026-12-08 09:00}}\n"
+        ),
     );
     assert_eq!(
         rules_of(&none),
