@@ -53,10 +53,34 @@ fn utc() -> Zone {
 /// Expedited}`. The level is a label (e.g. `CTO + Security`) shown with the
 /// change type; `Expedited` (any letter case) also selects the expedited path
 /// of an emergency change instead of the approval phases.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MatrixEntry {
     pub roles: Vec<String>,
     pub level: Option<String>,
+    /// Written as `{roles, level}` rather than as a list: it serialises back
+    /// the same way, so that key paths (`approval_matrix.x.roles[0]`, or
+    /// `approval_matrix.x[0]`) match the file's.
+    object_form: bool,
+}
+
+impl Serialize for MatrixEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Object<'a> {
+            roles: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            level: &'a Option<String>,
+        }
+        if self.object_form {
+            Object {
+                roles: &self.roles,
+                level: &self.level,
+            }
+            .serialize(s)
+        } else {
+            self.roles.serialize(s)
+        }
+    }
 }
 
 impl MatrixEntry {
@@ -91,13 +115,18 @@ impl<'de> Deserialize<'de> for MatrixEntry {
             }
             fn visit_seq<S: SeqAccess<'de>>(self, s: S) -> Result<MatrixEntry, S::Error> {
                 let roles = Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(s))?;
-                Ok(MatrixEntry { roles, level: None })
+                Ok(MatrixEntry {
+                    roles,
+                    level: None,
+                    object_form: false,
+                })
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MatrixEntry, M::Error> {
                 let d = MatrixDetails::deserialize(de::value::MapAccessDeserializer::new(m))?;
                 Ok(MatrixEntry {
                     roles: d.roles,
                     level: d.level,
+                    object_form: true,
                 })
             }
         }
