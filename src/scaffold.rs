@@ -23,7 +23,13 @@ const DECISION_TODO: &str = "TODO: when the go/no-go decision is due, e.g. 2027-
 
 /// Keys that record how the earlier release went; a copy leaves them out.
 /// (`metrics` is kept as success criteria, without their measured values.)
-const REMOVED: &[&str] = &["blockers", "verification", "deployment", "postponement"];
+const REMOVED: &[&str] = &[
+    "blockers",
+    "verification",
+    "deployment",
+    "postponement",
+    "expedited",
+];
 /// Keys a copy keeps that most likely describe the earlier release's content.
 const TO_REVIEW: &[&str] = &[
     "title", "summary", "changes", "risks", "timeline", "rollback",
@@ -265,9 +271,18 @@ impl Hints {
 
         let mut hints = Hints::default();
         if let Some(site) = value(content.join("site.yaml")) {
-            hints.change_types = keys(site.get("approval_matrix"))
+            let mut types = keys(site.get("approval_matrix"));
+            // An expedited (emergency) change type is never the template's default.
+            types.sort_by_key(|(_, entry)| {
+                entry
+                    .get("level")
+                    .and_then(Value::as_str)
+                    .is_some_and(|l| l.trim().eq_ignore_ascii_case("expedited"))
+            });
+            hints.change_types = types
                 .into_iter()
-                .map(|(k, roles)| (k, strings(&roles)))
+                // The list form, or the object form's `roles`.
+                .map(|(k, entry)| (k, strings(entry.get("roles").unwrap_or(&entry))))
                 .collect();
         }
         if let Some(people) = value(content.join("people.yaml")) {

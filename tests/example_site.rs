@@ -12,7 +12,7 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
     let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     let out = site.run(&["build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
-    assert!(out.stdout.starts_with("built 6 releases"), "{}", out.stdout);
+    assert!(out.stdout.starts_with("built 7 releases"), "{}", out.stdout);
 
     let html = Html::parse_document(&site.read("public/index.html"));
     let cell = |n: usize| -> Vec<String> {
@@ -23,9 +23,11 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
     };
     let mut states = cell(4);
     states.sort();
+    // 2.3.3 is the emergency change, deployed on verbal approvals.
     assert_eq!(
         states,
         [
+            "deployed",
             "deployed",
             "deployed",
             "in progress",
@@ -47,6 +49,7 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
         "northwind-erp-2.3.0",
         "northwind-erp-2.3.1",
         "northwind-erp-2.3.2",
+        "northwind-erp-2.3.3",
         "northwind-erp-2.4.0",
     ] {
         for file in ["index.html", "checklist.html", "readiness.json"] {
@@ -57,6 +60,47 @@ fn example_site_builds_and_its_dashboard_shows_every_state() {
             );
         }
     }
+}
+
+#[test]
+fn the_example_emergency_change_shows_its_expedited_path() {
+    let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let html =
+        Html::parse_document(&site.read("public/releases/northwind-erp-2.3.3/approval.html"));
+    let select = |css: &str| -> Vec<String> {
+        let css = Selector::parse(css).unwrap();
+        html.select(&css)
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    assert!(select("h2#phases").is_empty(), "no approval phases");
+    assert_eq!(select("h2#expedited"), ["Expedited approval path"]);
+    assert_eq!(
+        select("table.verbal tbody tr td:first-child"),
+        ["CTO", "VP Engineering", "DevOps Lead"]
+    );
+    assert_eq!(
+        select("table.deadlines tbody tr td:first-child"),
+        [
+            "Full deployment request written up",
+            "Post-implementation review"
+        ]
+    );
+    assert_eq!(
+        site.run(&["check", "--release", "northwind-erp-2.3.3"])
+            .code,
+        Some(0),
+        "GO on its verbal approvals"
+    );
 }
 
 #[test]

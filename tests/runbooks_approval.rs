@@ -873,7 +873,8 @@ fn approval_page_shows_missing_and_rejected_approvers_late_phases_and_sign_off()
         .collect();
     assert_eq!(roles, ["DBA", "Tech Lead", "CTO", "DevOps Lead"]);
 
-    // The feature release needs only the submission phase, which is done.
+    // The feature release needs only the submission phase, which is done (its
+    // owner is priya: under four-eyes her own approval would not count).
     let portal = page(&site, "public/releases/ledger-portal-1.2.0/approval.html");
     let classes: Vec<String> = phase_rows(&portal).into_iter().map(|r| r.0).collect();
     assert_eq!(

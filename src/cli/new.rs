@@ -11,8 +11,9 @@
 //!   `use:` entries' `status:` maps). Due dates, evidence and notes go; owners stay.
 //! - `approvals` keeps each role and its approver (`who`), with `status: pending`
 //!   and without `at` and `note`: the list still says who must sign off.
-//! - `blockers`, `verification`, `deployment` and `postponement` are removed:
-//!   they describe how the earlier release went.
+//! - `blockers`, `verification`, `deployment`, `postponement` and `expedited` (an
+//!   emergency change's verbal approvals and deadlines) are removed: they
+//!   describe how the earlier release went.
 //! - `metrics` keeps its success criteria (metrics with a `target`), without
 //!   their measured `value`s; metrics without a target go.
 //! - Everything else is kept as it was, for the writer to bring up to date.

@@ -1,8 +1,10 @@
 //! `content/site.yaml`: the site's title, zone, readiness policy and approval matrix.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::content::time::{Span, Zone};
 
@@ -20,9 +22,14 @@ pub struct SiteConfig {
     pub timezone: Zone,
     #[serde(default)]
     pub readiness: Policy,
-    /// change_type -> roles whose approval is required.
+    /// change_type -> roles whose approval is required: a list of roles, or
+    /// `{roles, level}`.
     #[serde(default)]
-    pub approval_matrix: BTreeMap<String, Vec<String>>,
+    pub approval_matrix: BTreeMap<String, MatrixEntry>,
+    /// Four-eyes: the release owner's own approval does not count. On unless
+    /// set to false.
+    #[serde(default = "yes")]
+    pub four_eyes: bool,
     /// The phases of the approval process, in order, each with its length in
     /// business days and the roles that sign off in it.
     #[serde(default = "default_phases")]
@@ -40,6 +47,91 @@ impl crate::yaml::Document for SiteConfig {
 
 fn utc() -> Zone {
     Zone(chrono_tz::UTC)
+}
+
+/// The approvers of one change type: `[CTO, DBA]`, or `{roles: [CTO], level:
+/// Expedited}`. The level is a label (e.g. `CTO + Security`) shown with the
+/// change type; `Expedited` (any letter case) also selects the expedited path
+/// of an emergency change instead of the approval phases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixEntry {
+    pub roles: Vec<String>,
+    pub level: Option<String>,
+    /// Written as `{roles, level}` rather than as a list: it serialises back
+    /// the same way, so that key paths (`approval_matrix.x.roles[0]`, or
+    /// `approval_matrix.x[0]`) match the file's.
+    object_form: bool,
+}
+
+impl Serialize for MatrixEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Object<'a> {
+            roles: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            level: &'a Option<String>,
+        }
+        if self.object_form {
+            Object {
+                roles: &self.roles,
+                level: &self.level,
+            }
+            .serialize(s)
+        } else {
+            self.roles.serialize(s)
+        }
+    }
+}
+
+impl MatrixEntry {
+    /// Whether this change type takes the expedited path (verbal approvals,
+    /// documentation and review afterwards).
+    pub fn is_expedited(&self) -> bool {
+        self.level
+            .as_deref()
+            .is_some_and(|l| l.trim().eq_ignore_ascii_case("expedited"))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatrixDetails {
+    roles: Vec<String>,
+    #[serde(default)]
+    level: Option<String>,
+}
+
+/// A hand-written visitor keeps serde_yaml's error positions (an untagged enum
+/// would lose them and say only "did not match any variant").
+impl<'de> Deserialize<'de> for MatrixEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MatrixEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a list of roles, such as [CTO, DBA], or {roles: [CTO], level: Expedited}",
+                )
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, s: S) -> Result<MatrixEntry, S::Error> {
+                let roles = Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(s))?;
+                Ok(MatrixEntry {
+                    roles,
+                    level: None,
+                    object_form: false,
+                })
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MatrixEntry, M::Error> {
+                let d = MatrixDetails::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(MatrixEntry {
+                    roles: d.roles,
+                    level: d.level,
+                    object_form: true,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// One phase of the approval process.

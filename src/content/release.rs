@@ -90,6 +90,11 @@ pub struct Release {
     /// Why and until when the go-live is postponed.
     #[serde(default)]
     pub postponement: Option<Postponement>,
+    /// The expedited path of an emergency change: verbal approvals and the
+    /// deadlines for writing the request up and reviewing the change. Goes with
+    /// a `change_type` whose approval_matrix entry has `level: Expedited`.
+    #[serde(default)]
+    pub expedited: Option<Expedited>,
 }
 
 /// Markdown and notes may span lines; every other text is one line.
@@ -408,6 +413,39 @@ pub struct Approval {
     pub at: Option<When>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// The expedited approval path of an emergency change (deploy first on verbal
+/// approval, document and review afterwards).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expedited {
+    /// Approvals given by phone or in person, with their timestamps; each counts
+    /// as the approval of the role it names.
+    #[serde(default)]
+    pub verbal: Vec<VerbalApproval>,
+    /// Deadline for writing up the full deployment request.
+    pub documented_by: When,
+    /// Deadline for the post-implementation review.
+    pub review_due: When,
+    /// When the full deployment request was written up; unset while it is not.
+    #[serde(default)]
+    pub documented: Option<When>,
+    /// When the post-implementation review was held; unset while it was not.
+    #[serde(default)]
+    pub reviewed: Option<When>,
+}
+
+/// A verbal approval: who gave it for which role, and when.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerbalApproval {
+    /// A role from the approval matrix, e.g. `CTO`.
+    pub role: String,
+    /// A person key.
+    pub who: String,
+    /// When the approval was given.
+    pub at: When,
 }
 
 /// approved, pending, rejected.

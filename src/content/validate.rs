@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::yaml::{Positions, Source};
 
 mod metrics;
+mod expedited;
 
 /// What a release may refer to.
 pub struct Context<'a> {
@@ -149,8 +150,8 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
         );
     }
     c.fresh_for("readiness.fresh_for", config.readiness.fresh_for);
-    for (change_type, roles) in &config.approval_matrix {
-        if roles.is_empty() {
+    for (change_type, entry) in &config.approval_matrix {
+        if entry.roles.is_empty() {
             c.report(
                 &format!("approval_matrix.{change_type}"),
                 format!("change type `{change_type}` lists no approver roles"),
@@ -560,6 +561,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
                 .map(|w| (format!("approvals[{i}].at"), w)),
         );
     }
+    expedited::check(&mut c, ctx, release, &mut times);
     for (i, d) in release.dashboards.iter().enumerate() {
         c.link(&format!("dashboards[{i}].url"), &d.url);
     }

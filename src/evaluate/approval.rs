@@ -1,16 +1,24 @@
-//! The approval phases of a deployment request, counted back from go-live in
-//! business days (Monday to Friday; public holidays are not known to golive).
+//! The approvals of a release and the phases of its approval process.
 //!
-//! The last phase is due on the last business day before the go-live date; each
-//! earlier phase is due on the business day before the next one starts. A phase
-//! is done when every role it lists that the release's change type requires has
-//! approved; it is late when it is not done and its due date has passed.
+//! Phases are counted back from go-live in business days (Monday to Friday;
+//! public holidays are not known to golive). The last phase is due on the last
+//! business day before the go-live date; each earlier phase is due on the
+//! business day before the next one starts. A phase is done when every role it
+//! lists that the release's change type requires has approved; it is late when
+//! it is not done and its due date has passed.
+//!
+//! Approvals keep their integrity here: a decision given after its phase's due
+//! date is late by so many business days; under four-eyes (the site's default)
+//! the release owner's own approval does not count; approvals the matrix does
+//! not ask for are listed but never counted toward "N of M approved".
 
 use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
+use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::Moment;
 use crate::config::site::ApprovalPhase;
-use crate::content::release::{ApprovalStatus, Release};
+use crate::content::release::{ApprovalStatus, PersonRef, Release};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseReport {
@@ -32,67 +40,294 @@ pub struct PhaseReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseRole {
     pub role: String,
-    /// approved, pending, rejected or missing.
+    /// approved, pending, rejected, self-approved (not counted) or missing.
     pub status: &'static str,
+    /// Given after the phase's due date, by this many business days.
+    pub late_by: Option<u32>,
 }
 
-/// The phases for a release going live on `go_live`, as they stand on `today`.
-pub fn phases(
-    release: &Release,
-    configured: &[ApprovalPhase],
-    required_roles: &[String],
-    go_live: NaiveDate,
-    today: NaiveDate,
-) -> Vec<PhaseReport> {
+/// A role whose approval is required or was given.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalReport {
+    pub role: String,
+    /// Whether the approval matrix asks for this role.
+    pub required: bool,
+    /// approved, pending, rejected, missing (no entry yet), or self-approved:
+    /// approved by the release owner, which four-eyes does not count.
+    pub status: &'static str,
+    pub who: Option<String>,
+    pub at: Option<Moment>,
+    pub note: Option<String>,
+    /// Given verbally on the expedited path (`expedited.verbal`).
+    pub verbal: bool,
+    /// Counts toward "N of M approved": required, approved, not by the owner.
+    pub counted: bool,
+    /// Why an approval that was given does not count, in a sentence.
+    pub not_counted: Option<String>,
+    /// Still awaited: required, and neither counted nor rejected.
+    pub waiting: bool,
+    /// Decided after its phase's due date.
+    pub late: Option<Late>,
+}
+
+/// An approval (or rejection) given after its phase's SLA.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Late {
+    pub business_days: u32,
+    pub phase: String,
+    pub due: NaiveDate,
+    /// `late by 2 business days (Technical review was due Tue 9 Mar 2027)`.
+    pub text: String,
+}
+
+/// "N of M approved": only roles the matrix requires, only approvals that count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ApprovalCount {
+    /// Required roles whose approval counts.
+    pub approved: usize,
+    pub required: usize,
+    /// Refusals, from any role.
+    pub rejected: usize,
+    /// Required roles neither counted nor rejected: pending, missing, or
+    /// approved by the owner.
+    pub waiting: usize,
+}
+
+/// The start and due day of each configured phase, in order.
+pub fn schedule(configured: &[ApprovalPhase], go_live: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     let mut due = previous_business_day(go_live);
-    let mut out: Vec<PhaseReport> = Vec::with_capacity(configured.len());
+    let mut out = Vec::with_capacity(configured.len());
     for phase in configured.iter().rev() {
-        let length = phase.business_days.max(1);
-        let starts = (1..length).fold(due, |d, _| previous_business_day(d));
-        let roles: Vec<PhaseRole> = phase
-            .roles
-            .iter()
-            .filter(|r| required_roles.iter().any(|q| q.eq_ignore_ascii_case(r)))
-            .map(|role| PhaseRole {
-                role: role.clone(),
-                status: release
-                    .approvals
-                    .iter()
-                    .find(|a| a.role.eq_ignore_ascii_case(role))
-                    .map_or("missing", |a| match a.status {
-                        ApprovalStatus::Approved => "approved",
-                        ApprovalStatus::Pending => "pending",
-                        ApprovalStatus::Rejected => "rejected",
-                    }),
-            })
-            .collect();
-        let status = if roles.is_empty() {
-            "not-required"
-        } else if roles.iter().all(|r| r.status == "approved") {
-            "done"
-        } else if roles.iter().any(|r| r.status == "rejected") {
-            "rejected"
-        } else if today > due {
-            "late"
-        } else if today >= starts {
-            "in-progress"
-        } else {
-            "upcoming"
-        };
-        out.push(PhaseReport {
-            name: phase.name.clone(),
-            business_days: length,
-            starts,
-            due,
-            starts_display: starts.format("%a %-d %b %Y").to_string(),
-            due_display: due.format("%a %-d %b %Y").to_string(),
-            roles,
-            status,
-        });
+        let starts = (1..phase.business_days.max(1)).fold(due, |d, _| previous_business_day(d));
+        out.push((starts, due));
         due = previous_business_day(starts);
     }
     out.reverse();
     out
+}
+
+/// What `approvals` needs to know besides the release.
+pub struct Rules<'a> {
+    pub required: &'a [String],
+    pub zone: Tz,
+    /// The release owner's own approval does not count.
+    pub four_eyes: bool,
+    /// The configured phases with their (start, due) days; empty on the
+    /// expedited path, which has no phases.
+    pub phases: &'a [ApprovalPhase],
+    pub schedule: &'a [(NaiveDate, NaiveDate)],
+}
+
+/// Required roles first, in the matrix's order, then any other approvals given.
+/// Verbal approvals (`expedited.verbal`) count as approvals of their roles.
+pub fn approvals(release: &Release, rules: &Rules) -> Vec<ApprovalReport> {
+    let given = given(release, rules);
+    let mut out: Vec<ApprovalReport> = rules
+        .required
+        .iter()
+        .map(
+            |role| match given.iter().find(|a| a.role.eq_ignore_ascii_case(role)) {
+                Some(a) => ApprovalReport {
+                    role: role.clone(),
+                    required: true,
+                    counted: a.status == "approved",
+                    ..a.clone()
+                },
+                None => ApprovalReport {
+                    role: role.clone(),
+                    required: true,
+                    status: "missing",
+                    who: None,
+                    at: None,
+                    note: None,
+                    verbal: false,
+                    counted: false,
+                    not_counted: None,
+                    waiting: false,
+                    late: None,
+                },
+            },
+        )
+        .collect();
+    for a in given {
+        if !rules
+            .required
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&a.role))
+        {
+            let not_counted = a.not_counted.clone().or_else(|| {
+                (a.status == "approved").then(|| {
+                    format!(
+                        "change type `{}` does not require {}: not counted",
+                        release.change_type, a.role
+                    )
+                })
+            });
+            out.push(ApprovalReport { not_counted, ..a });
+        }
+    }
+    for a in &mut out {
+        a.waiting = a.required && !a.counted && a.status != "rejected";
+    }
+    out
+}
+
+/// Every approval entry of the file, written or verbal, judged on its own.
+fn given(release: &Release, rules: &Rules) -> Vec<ApprovalReport> {
+    let owner = match &release.owner {
+        PersonRef::Key(key) => Some(key.as_str()),
+        PersonRef::Inline(_) => None,
+    };
+    let by_owner = |who: Option<&str>| rules.four_eyes && owner.is_some() && who == owner;
+    let written = release.approvals.iter().map(|a| {
+        let at = a.at.as_ref().map(|w| w.instant(rules.zone));
+        let self_approved = a.status == ApprovalStatus::Approved && by_owner(a.who.as_deref());
+        ApprovalReport {
+            role: a.role.clone(),
+            required: false,
+            status: match a.status {
+                _ if self_approved => "self-approved",
+                ApprovalStatus::Approved => "approved",
+                ApprovalStatus::Pending => "pending",
+                ApprovalStatus::Rejected => "rejected",
+            },
+            who: a.who.clone(),
+            at: a.at.as_ref().map(|w| Moment::of(w, rules.zone)),
+            note: a.note.clone(),
+            verbal: false,
+            counted: false,
+            not_counted: self_approved.then(owner_sentence),
+            waiting: false,
+            late: match (a.status, at) {
+                (ApprovalStatus::Pending, _) | (_, None) => None,
+                (_, Some(at)) => late(&a.role, at.date_naive(), rules),
+            },
+        }
+    });
+    let verbal = release.expedited.iter().flat_map(|e| &e.verbal).map(|v| {
+        let self_approved = by_owner(Some(&v.who));
+        ApprovalReport {
+            role: v.role.clone(),
+            required: false,
+            status: if self_approved {
+                "self-approved"
+            } else {
+                "approved"
+            },
+            who: Some(v.who.clone()),
+            at: Some(Moment::of(&v.at, rules.zone)),
+            note: Some("verbal approval".into()),
+            verbal: true,
+            counted: false,
+            not_counted: self_approved.then(owner_sentence),
+            waiting: false,
+            late: None,
+        }
+    });
+    written.chain(verbal).collect()
+}
+
+fn owner_sentence() -> String {
+    "the release owner cannot approve their own release (four-eyes): not counted".into()
+}
+
+/// How late a decision taken on `on` is for the first phase that lists `role`.
+fn late(role: &str, on: NaiveDate, rules: &Rules) -> Option<Late> {
+    let (i, phase) = rules
+        .phases
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.roles.iter().any(|r| r.eq_ignore_ascii_case(role)))?;
+    let (_, due) = *rules.schedule.get(i)?;
+    let business_days = business_days_late(due, on)?;
+    Some(Late {
+        business_days,
+        phase: phase.name.clone(),
+        due,
+        text: format!(
+            "late by {business_days} business day{} ({} was due {})",
+            if business_days == 1 { "" } else { "s" },
+            phase.name,
+            due.format("%a %-d %b %Y")
+        ),
+    })
+}
+
+/// Business days from `due` to `on`, or `None` when `on` is not after `due`. A
+/// decision on a weekend counts as taken on the Monday after.
+pub fn business_days_late(due: NaiveDate, on: NaiveDate) -> Option<u32> {
+    if on <= due {
+        return None;
+    }
+    let mut day = due;
+    let mut count = 0;
+    while day < on {
+        day = next_business_day(day);
+        count += 1;
+    }
+    Some(count)
+}
+
+/// "N of M approved" of a list made by `approvals`.
+pub fn count(approvals: &[ApprovalReport]) -> ApprovalCount {
+    ApprovalCount {
+        approved: approvals.iter().filter(|a| a.counted).count(),
+        required: approvals.iter().filter(|a| a.required).count(),
+        rejected: approvals.iter().filter(|a| a.status == "rejected").count(),
+        waiting: approvals.iter().filter(|a| a.waiting).count(),
+    }
+}
+
+/// The phases for a release going live on `go_live`, as they stand on `today`.
+pub fn phases(
+    approvals: &[ApprovalReport],
+    configured: &[ApprovalPhase],
+    schedule: &[(NaiveDate, NaiveDate)],
+    today: NaiveDate,
+) -> Vec<PhaseReport> {
+    configured
+        .iter()
+        .zip(schedule)
+        .map(|(phase, &(starts, due))| {
+            let roles: Vec<PhaseRole> = phase
+                .roles
+                .iter()
+                .filter_map(|role| {
+                    let a = approvals
+                        .iter()
+                        .find(|a| a.required && a.role.eq_ignore_ascii_case(role))?;
+                    Some(PhaseRole {
+                        role: role.clone(),
+                        status: a.status,
+                        late_by: a.late.as_ref().map(|l| l.business_days),
+                    })
+                })
+                .collect();
+            let status = if roles.is_empty() {
+                "not-required"
+            } else if roles.iter().all(|r| r.status == "approved") {
+                "done"
+            } else if roles.iter().any(|r| r.status == "rejected") {
+                "rejected"
+            } else if today > due {
+                "late"
+            } else if today >= starts {
+                "in-progress"
+            } else {
+                "upcoming"
+            };
+            PhaseReport {
+                name: phase.name.clone(),
+                business_days: phase.business_days.max(1),
+                starts,
+                due,
+                starts_display: starts.format("%a %-d %b %Y").to_string(),
+                due_display: due.format("%a %-d %b %Y").to_string(),
+                roles,
+                status,
+            }
+        })
+        .collect()
 }
 
 fn previous_business_day(day: NaiveDate) -> NaiveDate {
@@ -103,93 +338,13 @@ fn previous_business_day(day: NaiveDate) -> NaiveDate {
     d
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn phase(name: &str, days: u32, roles: &[&str]) -> ApprovalPhase {
-        ApprovalPhase {
-            name: name.into(),
-            business_days: days,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-        }
+fn next_business_day(day: NaiveDate) -> NaiveDate {
+    let mut d = day + TimeDelta::days(1);
+    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+        d += TimeDelta::days(1);
     }
-
-    fn release(approvals: &str) -> Release {
-        serde_yaml::from_str(&format!(
-            "product: A\nversion: 1.0.0\nchange_type: x\ntarget: 2026-12-07 09:00\nowner: a\napprovals: {approvals}\n"
-        ))
-        .unwrap()
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn phases_are_counted_back_in_business_days_skipping_weekends() {
-        // Go-live Monday 7 Dec: the last phase is due Friday 4 Dec.
-        let configured = [
-            phase("Technical review", 2, &["CTO"]),
-            phase("Executive approval", 1, &["VP"]),
-        ];
-        let p = phases(
-            &release("[]"),
-            &configured,
-            &["CTO".into(), "VP".into()],
-            date("2026-12-07"),
-            date("2026-11-01"),
-        );
-        assert_eq!(
-            (p[1].starts, p[1].due),
-            (date("2026-12-04"), date("2026-12-04"))
-        );
-        assert_eq!(
-            (p[0].starts, p[0].due),
-            (date("2026-12-02"), date("2026-12-03"))
-        );
-        assert_eq!(p[0].due_display, "Thu 3 Dec 2026");
-        assert!(p.iter().all(|x| x.status == "upcoming"));
-    }
-
-    #[test]
-    fn a_phase_is_late_done_in_progress_or_not_required() {
-        let configured = [
-            phase("Technical review", 2, &["CTO", "DBA"]),
-            phase("Staging", 1, &["QA Lead"]),
-            phase("Executive", 1, &["VP"]),
-        ];
-        let required = ["CTO".to_string(), "DBA".to_string(), "VP".to_string()];
-        let r = release(
-            "[{role: cto, status: approved}, {role: DBA, status: pending}, {role: VP, status: approved}]",
-        );
-        let p = phases(
-            &r,
-            &configured,
-            &required,
-            date("2026-12-07"),
-            date("2026-12-04"),
-        );
-        assert_eq!(
-            p[0].status, "late",
-            "due Wed 2 Dec, DBA still pending on Fri 4 Dec"
-        );
-        assert_eq!(
-            p[0].roles.iter().map(|r| r.status).collect::<Vec<_>>(),
-            ["approved", "pending"]
-        );
-        assert_eq!(
-            p[1].status, "not-required",
-            "QA Lead is not required for this change type"
-        );
-        assert_eq!(p[2].status, "done");
-        let early = phases(
-            &r,
-            &configured,
-            &required,
-            date("2026-12-07"),
-            date("2026-12-01"),
-        );
-        assert_eq!(early[0].status, "in-progress");
-    }
+    d
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,7 @@ pub mod approval;
 pub mod changes;
 pub mod criteria;
 pub mod deadline;
+pub mod expedited;
 pub mod freshness;
 pub mod score;
 pub mod snapshot;
@@ -25,9 +26,11 @@ use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
 use crate::content::checklist::Checklist;
 use crate::content::release::{
-    ApprovalStatus, Blocker, BlockerStatus, DeploymentStatus, PersonRef, Release, Severity, Status,
+    Blocker, BlockerStatus, DeploymentStatus, PersonRef, Severity, Status,
 };
 use crate::content::time::{Offset, When};
+pub use approval::{ApprovalCount, ApprovalReport};
+pub use expedited::ExpeditedReport;
 pub use score::{CategoryReport, GroupReport, ItemReport, Tally};
 pub use verdict::{Reason, Rule, Verdict};
 pub use warnings::Warning;
@@ -58,8 +61,12 @@ pub struct Report {
     pub original_target: Option<Moment>,
     /// `postponement.new_target`, whatever the state.
     pub new_target: Option<Moment>,
-    /// The approval phases, counted back from go-live, as they stand today.
+    /// The approval phases, counted back from go-live, as they stand today;
+    /// none on the expedited path.
     pub phases: Vec<approval::PhaseReport>,
+    /// The expedited path of an emergency change: verbal approvals and the
+    /// documentation and review deadlines.
+    pub expedited: Option<ExpeditedReport>,
     /// When the deployment ran, if it did.
     pub deployment: Option<DeploymentReport>,
     /// The go/no-go deadline: `decision_due`, or, for a postponed release whose
@@ -69,6 +76,8 @@ pub struct Report {
     pub original_decision_due: Option<Moment>,
     pub timeline: Vec<TimelineEntry>,
     pub approvals: Vec<ApprovalReport>,
+    /// Required approvals that count, of those required.
+    pub approval_count: ApprovalCount,
     pub blockers: Vec<BlockerReport>,
     pub open_blockers: usize,
     /// The highest severity among the risks.
@@ -176,19 +185,6 @@ pub struct TimelineEntry {
     pub owner: Option<String>,
 }
 
-/// A role whose approval is required or was given.
-#[derive(Debug, Clone, Serialize)]
-pub struct ApprovalReport {
-    pub role: String,
-    /// Whether the approval matrix asks for this role.
-    pub required: bool,
-    /// approved, pending, rejected, or missing (no entry yet).
-    pub status: &'static str,
-    pub who: Option<String>,
-    pub at: Option<Moment>,
-    pub note: Option<String>,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct BlockerReport {
     pub title: String,
@@ -248,10 +244,26 @@ pub fn evaluate(
     let target = effective_target.instant(zone);
     let categories = score::categories(release, checklists, site.readiness.fresh_for);
     let score = score::overall(&categories);
-    let required_roles: &[String] = site
-        .approval_matrix
-        .get(&release.change_type)
-        .map_or(&[], Vec::as_slice);
+    let entry = site.approval_matrix.get(&release.change_type);
+    let required_roles: &[String] = entry.map_or(&[], |e| e.roles.as_slice());
+    // The expedited path has no phases: approvals are verbal, and documented after.
+    let expedited_path = entry.is_some_and(|e| e.is_expedited()) || release.expedited.is_some();
+    let configured: &[_] = if expedited_path {
+        &[]
+    } else {
+        &site.approval_phases
+    };
+    let schedule = approval::schedule(configured, target.date_naive());
+    let approvals = approval::approvals(
+        release,
+        &approval::Rules {
+            required: required_roles,
+            zone,
+            four_eyes: site.four_eyes,
+            phases: configured,
+            schedule: &schedule,
+        },
+    );
 
     let facts = verdict::Facts {
         release,
@@ -260,7 +272,7 @@ pub fn evaluate(
         target,
         categories: &categories,
         score,
-        required_roles,
+        approvals: &approvals,
     };
     let (verdict, reasons) = verdict::decide(&facts);
 
@@ -328,13 +340,11 @@ pub fn evaluate(
             .as_ref()
             .and_then(|p| p.new_target.as_ref())
             .map(|w| Moment::of(w, zone)),
-        phases: approval::phases(
-            release,
-            &site.approval_phases,
-            required_roles,
-            target.date_naive(),
-            today,
-        ),
+        phases: approval::phases(&approvals, configured, &schedule, today),
+        expedited: release
+            .expedited
+            .as_ref()
+            .map(|e| expedited::report(e, entry.and_then(|e| e.level.clone()), zone, today)),
         deployment: release.deployment.as_ref().map(|d| DeploymentReport {
             started: d.started.as_ref().map(|w| Moment::of(w, zone)),
             finished: d.finished.as_ref().map(|w| Moment::of(w, zone)),
@@ -354,7 +364,8 @@ pub fn evaluate(
             deadline::Deadline::AsWritten(_) => None,
         },
         timeline,
-        approvals: approvals(release, required_roles, zone),
+        approval_count: approval::count(&approvals),
+        approvals,
         open_blockers: blockers.iter().filter(|b| b.open).count(),
         blockers,
         risk_level: release.risks.iter().map(|r| r.severity).max(),
@@ -377,55 +388,6 @@ fn blocker_report(b: &Blocker, zone: Tz, target: DateTime<Tz>) -> BlockerReport 
         open,
         before_go_live: open && b.eta.as_ref().is_some_and(|w| w.instant(zone) <= target),
     }
-}
-
-/// Required roles first, in the matrix's order, then any other approvals given.
-fn approvals(release: &Release, required: &[String], zone: Tz) -> Vec<ApprovalReport> {
-    let status_of = |s: ApprovalStatus| match s {
-        ApprovalStatus::Approved => "approved",
-        ApprovalStatus::Pending => "pending",
-        ApprovalStatus::Rejected => "rejected",
-    };
-    let mut out: Vec<ApprovalReport> = required
-        .iter()
-        .map(|role| {
-            match release
-                .approvals
-                .iter()
-                .find(|a| a.role.eq_ignore_ascii_case(role))
-            {
-                Some(a) => ApprovalReport {
-                    role: role.clone(),
-                    required: true,
-                    status: status_of(a.status),
-                    who: a.who.clone(),
-                    at: a.at.as_ref().map(|w| Moment::of(w, zone)),
-                    note: a.note.clone(),
-                },
-                None => ApprovalReport {
-                    role: role.clone(),
-                    required: true,
-                    status: "missing",
-                    who: None,
-                    at: None,
-                    note: None,
-                },
-            }
-        })
-        .collect();
-    for a in &release.approvals {
-        if !required.iter().any(|r| r.eq_ignore_ascii_case(&a.role)) {
-            out.push(ApprovalReport {
-                role: a.role.clone(),
-                required: false,
-                status: status_of(a.status),
-                who: a.who.clone(),
-                at: a.at.as_ref().map(|w| Moment::of(w, zone)),
-                note: a.note.clone(),
-            });
-        }
-    }
-    out
 }
 
 #[cfg(test)]

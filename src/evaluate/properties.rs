@@ -12,6 +12,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::*;
 use crate::content::checklist::Checklist;
+use crate::content::release::Release;
 use crate::content::time::When;
 
 const STATUSES: [&str; 5] = ["done", "in-progress", "pending", "blocked", "n/a"];

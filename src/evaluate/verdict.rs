@@ -11,10 +11,11 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::approval::ApprovalReport;
 use super::freshness;
 use super::score::CategoryReport;
 use crate::config::site::Policy;
-use crate::content::release::{ApprovalStatus, BlockerStatus, Release, Severity, Status};
+use crate::content::release::{BlockerStatus, Release, Severity, Status};
 use crate::content::time::When;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -50,6 +51,8 @@ pub enum Rule {
     ApprovalRejected,
     ApprovalMissing,
     ApprovalPending,
+    /// The owner approved their own release; four-eyes does not count it.
+    ApprovalByOwner,
     BlockerOpen,
     BlockerDueBeforeGoLive,
     CriticalRiskUnmitigated,
@@ -72,7 +75,8 @@ pub struct Facts<'a> {
     pub target: DateTime<Tz>,
     pub categories: &'a [CategoryReport],
     pub score: Option<f64>,
-    pub required_roles: &'a [String],
+    /// Required roles first, then other approvals given (see `approval::approvals`).
+    pub approvals: &'a [ApprovalReport],
 }
 
 pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
@@ -177,11 +181,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
         }
     }
 
-    let approvals = &facts.release.approvals;
-    for approval in approvals
-        .iter()
-        .filter(|a| a.status == ApprovalStatus::Rejected)
-    {
+    for approval in facts.approvals.iter().filter(|a| a.status == "rejected") {
         let by = approval
             .who
             .as_deref()
@@ -194,19 +194,31 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
         );
     }
     if facts.policy.require_approvals {
-        for role in facts.required_roles {
-            match approvals.iter().find(|a| a.role.eq_ignore_ascii_case(role)) {
-                None => add(
+        for a in facts.approvals.iter().filter(|a| a.required) {
+            let role = &a.role;
+            match a.status {
+                "missing" => add(
                     Rule::ApprovalMissing,
                     false,
                     format!("Approval not yet recorded: {role}"),
                 ),
-                Some(a) if a.status == ApprovalStatus::Pending => add(
+                "pending" => add(
                     Rule::ApprovalPending,
                     false,
                     format!("Approval pending: {role}"),
                 ),
-                Some(_) => {}
+                "self-approved" => add(
+                    Rule::ApprovalByOwner,
+                    false,
+                    format!(
+                        "Approval by the release owner does not count (four-eyes): {role}{}",
+                        a.who
+                            .as_deref()
+                            .map(|w| format!(" ({w})"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                _ => {}
             }
         }
     }

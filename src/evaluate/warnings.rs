@@ -35,6 +35,9 @@ pub enum Kind {
     PhaseLate,
     /// A done item's evidence is older than its `fresh_for` limit already.
     EvidenceStale,
+    /// An emergency change's documentation or post-implementation review is
+    /// past its deadline and not recorded as done.
+    ExpeditedOverdue,
 }
 
 /// A warning and the moment from which it holds.
@@ -53,7 +56,7 @@ pub struct Facts<'a> {
 
 /// Every kind of warning, as the deadlines it finds in a release.
 const CHECKS: &[fn(&Facts) -> Vec<Deadline>] =
-    &[target_passed, decision_overdue, phase_late, evidence_stale];
+    &[target_passed, decision_overdue, phase_late, evidence_stale, expedited_overdue];
 
 /// Every deadline of the release, soonest first.
 pub fn deadlines(facts: &Facts) -> Vec<Deadline> {
@@ -99,6 +102,20 @@ fn deadline(from: DateTime<Utc>, kind: Kind, message: String) -> Deadline {
         from,
         warning: Warning { kind, message },
     }
+}
+
+/// Missed only once past the deadline, not at its very second (as `expedited::missed`).
+fn expedited_overdue(f: &Facts) -> Vec<Deadline> {
+    super::expedited::open_steps(f.release, f.zone)
+        .into_iter()
+        .map(|step| {
+            deadline(
+                instant(&step.due) + TimeDelta::seconds(1),
+                Kind::ExpeditedOverdue,
+                step.message,
+            )
+        })
+        .collect()
 }
 
 fn target_passed(f: &Facts) -> Vec<Deadline> {

@@ -205,3 +205,33 @@ fn every_deadline_is_known_whatever_the_time() {
         ]
     );
 }
+
+#[test]
+fn an_emergency_change_is_warned_once_its_documentation_or_review_is_overdue() {
+    // Deployed on verbal approvals Sat 24 Oct (BST); written up by 11:00 BST the
+    // same day; reviewed by Mon 26 Oct 09:00, after the change to GMT.
+    let emergency = format!(
+        "{RELEASE}deployment: {{status: deployed}}\nexpedited:\n  verbal: [{{role: CTO, who: cto, at: 2026-10-24 08:40}}]\n  documented_by: 2026-10-24 11:00\n  review_due: 2026-10-26 09:00\n"
+    );
+    let overdue = |now| -> Vec<Kind> {
+        kinds(&at(&emergency, now))
+            .into_iter()
+            .filter(|k| *k == Kind::ExpeditedOverdue)
+            .collect()
+    };
+    assert_eq!(overdue("2026-10-24T10:00:00Z"), [], "11:00 BST, not past it");
+    assert_eq!(overdue("2026-10-24T10:00:01Z").len(), 1);
+    assert_eq!(overdue("2026-10-26T09:00:00Z").len(), 1, "09:00 GMT, not past it");
+    assert_eq!(overdue("2026-10-26T09:00:01Z").len(), 2);
+    let r = at(&emergency, "2026-10-26T09:00:01Z");
+    assert!(
+        message(&r, Kind::ExpeditedOverdue).contains("Sat 24 Oct 2026, 11:00 BST"),
+        "{:?}",
+        r.warnings
+    );
+    let done = emergency.replace(
+        "  review_due:",
+        "  documented: 2026-10-24 10:30\n  reviewed: 2026-10-26 08:00\n  review_due:",
+    );
+    assert_eq!(kinds(&at(&done, "2026-10-30T12:00:00Z")), []);
+}
