@@ -455,11 +455,11 @@ fn new_finds_the_product_by_slug_or_in_any_letter_case() {
 #[test]
 fn a_patch_of_an_older_line_copies_the_release_before_it() {
     let site = example_site();
-    let out = site.run(&["new", "Northwind ERP", "2.3.3"]);
+    let out = site.run(&["new", "Northwind ERP", "2.3.4"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     assert!(
-        out.stdout.contains("northwind-erp-2.3.2.yaml"),
-        "2.3.3 follows 2.3.2, not 2.4.0: {}",
+        out.stdout.contains("northwind-erp-2.3.3.yaml"),
+        "2.3.4 follows 2.3.3, not 2.4.0: {}",
         out.describe()
     );
 }
