@@ -137,7 +137,7 @@ fn the_report_and_the_runbook_show_each_criterion_and_its_result() {
             "< 200ms",
             "< 300ms",
             "—",
-            "✓ met 180ms meets < 200ms",
+            "✓ met 180ms meets the target < 200ms",
         ],
         vec![
             "Error rate",
@@ -153,7 +153,7 @@ fn the_report_and_the_runbook_show_each_criterion_and_its_result() {
             "< 200ms",
             "<= 250ms",
             "—",
-            "⚠ warning 0.25 s misses < 200ms; within the warning line <= 250ms",
+            "⚠ warning 0.25 s misses the target < 200ms; within the warning line <= 250ms",
         ],
     ];
     let report = page(&site, "public/releases/shop-4.0.0/index.html");

@@ -146,9 +146,9 @@ fn issue_after_failed_checks_says_what_happened_the_impact_rollback_state_next_u
     assert_contains_all(
         &text,
         &[
-            "- API p95: met (180ms meets < 200ms)",
+            "- API p95: met (180ms meets the target < 200ms)",
             "- Error rate: MISSED (1.2% reaches the critical line >= 1%)",
-            "- Queue lag: WARNING (0.25 s misses < 200ms; within the warning line <= 250ms)",
+            "- Queue lag: WARNING (0.25 s misses the target < 200ms; within the warning line <= 250ms)",
         ],
         "issue.txt criteria",
     );

@@ -638,7 +638,7 @@ fn success_says_when_how_long_what_was_verified_and_whom_to_call() {
         "{metric}"
     );
     assert!(
-        text.contains("API p95: met (180ms meets < 200ms)"),
+        text.contains("API p95: met (180ms meets the target < 200ms)"),
         "{text}"
     );
 

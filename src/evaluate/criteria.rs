@@ -41,7 +41,7 @@ pub struct CriterionReport {
     pub warning: Option<String>,
     pub critical: Option<String>,
     pub outcome: Outcome,
-    /// Why, in a few words: "240ms misses < 200ms; within the warning line < 300ms".
+    /// Why, in a few words: "240ms misses the target < 200ms; within the warning line < 300ms".
     pub why: String,
 }
 
@@ -89,22 +89,22 @@ fn decide(metric: &Metric) -> (Outcome, String) {
         );
     }
     if target.holds(value) {
-        return (Outcome::Met, format!("{value_text} meets {target}"));
+        return (Outcome::Met, format!("{value_text} meets the target {target}"));
     }
     match (&metric.warning, &metric.critical) {
         (Some(warning), _) if warning.holds(value) => (
             Outcome::Warning,
-            format!("{value_text} misses {target}; within the warning line {warning}"),
+            format!("{value_text} misses the target {target}; within the warning line {warning}"),
         ),
         (Some(warning), _) => (
             Outcome::Missed,
-            format!("{value_text} misses {target} and the warning line {warning}"),
+            format!("{value_text} misses the target {target} and the warning line {warning}"),
         ),
         (None, Some(critical)) => (
             Outcome::Warning,
-            format!("{value_text} misses {target}; short of the critical line {critical}"),
+            format!("{value_text} misses the target {target}; short of the critical line {critical}"),
         ),
-        (None, None) => (Outcome::Missed, format!("{value_text} misses {target}")),
+        (None, None) => (Outcome::Missed, format!("{value_text} misses the target {target}")),
     }
 }
 
@@ -196,7 +196,7 @@ mod tests {
         let r = judge(&metric(Some("250ms"), "< 200ms", Some("< 300ms"), None));
         assert_eq!(
             r.why,
-            "250ms misses < 200ms; within the warning line < 300ms"
+            "250ms misses the target < 200ms; within the warning line < 300ms"
         );
         let r = judge(&metric(Some("1.2%"), "< 0.1%", None, Some(">= 1%")));
         assert_eq!(r.why, "1.2% reaches the critical line >= 1%");
