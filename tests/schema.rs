@@ -108,6 +108,21 @@ fn broken_releases_are_rejected() {
     }
 }
 
+/// golive reads `value: 37` (a YAML number) as the text `37`; the schema agrees.
+#[test]
+fn a_metric_value_may_be_a_plain_number() {
+    let metrics = "metrics: [{name: Open incidents, value: 37, target: '<= 40'}]\n";
+    let validator = schema();
+    let release = format!("{MINIMAL}{metrics}");
+    assert_eq!(problems(&validator, &release), Vec::<String>::new());
+    let site = common::Site::copy_of("basic");
+    let file = site.root.join("content/releases/billing-1.4.0.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}{metrics}")).unwrap();
+    let out = site.run(&["check"]);
+    assert!(!out.stderr.contains("error"), "{}", out.describe());
+}
+
 #[test]
 fn descriptions_come_from_the_doc_comments() {
     let out = common::golive(&["schema"], Path::new(env!("CARGO_MANIFEST_DIR")));

@@ -556,6 +556,7 @@ pub struct Metric {
     /// The observed value, e.g. `180ms`; none before it is measured. With a
     /// `target` it must be a number with a unit (ms, s, min, %, rows/s or none).
     #[serde(default)]
+    #[schemars(schema_with = "text_or_number")]
     pub value: Option<String>,
     /// The success criterion, e.g. `< 200ms`.
     #[serde(default)]
@@ -677,6 +678,15 @@ impl<'de> Deserialize<'de> for ItemState {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A metric's value: YAML reads `value: 37` as a number, and golive takes it as
+/// the text `37`, so the schema allows both.
+fn text_or_number(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "The observed value, e.g. `180ms` or `37`",
+        "type": ["string", "number", "null"]
+    })
 }
 
 /// A key of people.yaml, or an inline person.
