@@ -42,8 +42,14 @@ for target in "${targets[@]}"; do
   else
     status=1
   fi
-  execs=$(grep -m1 '^stat::number_of_executed_units' "$log" | awk '{print $2}')
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+  # A target that did not build or start has no statistics: say so, go on.
+  execs=$(grep -m1 '^stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+  if [ -z "$execs" ]; then
+    echo "   did not run: see fuzz/$log"
+    status=1
+    continue
+  fi
   crashes=$(find "artifacts/$target" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
   echo "   executions ${execs:-?}, ${cov:-cov: ?}, findings $crashes (log: fuzz/$log)"
   [ "$crashes" -eq 0 ] || status=1
