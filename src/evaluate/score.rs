@@ -1,5 +1,8 @@
 //! Readiness scores: per category, the weighted share of applicable items done;
 //! overall, the categories combined by their weights.
+//!
+//! Each category also gets a standing, the word the scorecard shows beside its
+//! bar (see [`Standing`]).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +22,8 @@ pub struct CategoryReport {
     pub tally: Tally,
     /// Percent done of the applicable weight; `None` when every item is n/a.
     pub score: Option<f64>,
+    /// On track, at risk or blocked (see [`Standing`]).
+    pub standing: Standing,
     /// Inline categories have one group; shared checklists one per section.
     pub groups: Vec<GroupReport>,
 }
@@ -48,6 +53,32 @@ pub struct ItemReport {
     pub fresh_for: Option<Span>,
     pub note: Option<String>,
     pub weight: f64,
+}
+
+/// Where a category stands, in one word beside its score, the first that applies:
+///
+/// 1. `blocked`: an item of the category is blocked;
+/// 2. `at-risk`: its score is below the site's go threshold, or a critical item
+///    is not done (nor n/a);
+/// 3. `on-track`: otherwise (at or above the threshold, every critical item
+///    done; also a category whose items are all n/a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    OnTrack,
+    AtRisk,
+    Blocked,
+}
+
+/// The standing of a category with `tally` and `score`, against `threshold`.
+pub fn standing(tally: &Tally, score: Option<f64>, critical_open: bool, threshold: f64) -> Standing {
+    if tally.blocked > 0 {
+        Standing::Blocked
+    } else if critical_open || score.is_some_and(|s| s < threshold) {
+        Standing::AtRisk
+    } else {
+        Standing::OnTrack
+    }
 }
 
 /// How many items are in each state, and the weights that make the score.
@@ -109,11 +140,13 @@ pub fn round1(x: f64) -> f64 {
 }
 
 /// The release's categories, with shared checklists merged with their statuses.
-/// `fresh_for` is the site's limit on the age of evidence.
+/// `fresh_for` is the site's limit on the age of evidence; `threshold` its go
+/// threshold, which each category's standing is judged against.
 pub fn categories(
     release: &Release,
     checklists: &BTreeMap<String, Checklist>,
     fresh_for: Option<Span>,
+    threshold: f64,
 ) -> Vec<CategoryReport> {
     release
         .readiness
@@ -182,11 +215,16 @@ pub fn categories(
             for g in &groups {
                 tally.merge(&g.tally);
             }
+            let critical_open = groups.iter().flat_map(|g| &g.items).any(|i| {
+                i.critical && !matches!(i.status, Status::Done | Status::NotApplicable)
+            });
+            let score = tally.score();
             CategoryReport {
                 title,
                 checklist,
                 weight,
-                score: tally.score(),
+                score,
+                standing: standing(&tally, score, critical_open, threshold),
                 tally,
                 groups,
             }
