@@ -253,3 +253,44 @@ pub fn overall(categories: &[CategoryReport]) -> Option<f64> {
         .fold((0.0, 0.0), |(a, b), (s, w)| (a + s, b + w));
     (weights > 0.0).then(|| round1(sum / weights))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(done: usize, blocked: usize, pending: usize) -> Tally {
+        let mut t = Tally {
+            total: done + blocked + pending,
+            done,
+            blocked,
+            pending,
+            ..Tally::default()
+        };
+        t.done_weight = done as f64;
+        t.applicable_weight = t.total as f64;
+        t
+    }
+
+    #[test]
+    fn a_blocked_item_blocks_the_category_whatever_its_score() {
+        let t = tally(19, 1, 0);
+        assert_eq!(standing(&t, t.score(), false, 85.0), Standing::Blocked);
+    }
+
+    #[test]
+    fn below_the_threshold_or_with_a_critical_item_open_is_at_risk() {
+        let t = tally(8, 0, 2);
+        assert_eq!(standing(&t, t.score(), false, 85.0), Standing::AtRisk);
+        let t = tally(19, 0, 1);
+        assert_eq!(standing(&t, t.score(), true, 85.0), Standing::AtRisk);
+    }
+
+    #[test]
+    fn at_the_threshold_with_critical_items_done_is_on_track() {
+        let t = tally(17, 0, 3);
+        assert_eq!(t.score(), Some(85.0));
+        assert_eq!(standing(&t, t.score(), false, 85.0), Standing::OnTrack);
+        // Every item n/a: nothing to do.
+        assert_eq!(standing(&Tally::default(), None, false, 85.0), Standing::OnTrack);
+    }
+}
