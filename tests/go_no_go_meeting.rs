@@ -159,10 +159,7 @@ fn the_approval_summary_reads_as_whole_sentences() {
     );
 
     // A rejection is listed apart from what is still awaited.
-    let postponed = page(
-        example(),
-        "public/releases/northwind-erp-2.3.1/index.html",
-    );
+    let postponed = page(example(), "public/releases/northwind-erp-2.3.1/index.html");
     assert_eq!(
         one(&postponed, "approvals", "p.approvals-rejected"),
         "Rejected: DBA (Kenji Watanabe), Tue 10 Nov 2026, 16:20 IST: “14-minute lock on gl_entry is not acceptable during business days”."
@@ -199,7 +196,11 @@ fn artefacts(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for bad in [", .", " ,", "()", "( )", ",,"] {
         for (at, _) in text.match_indices(bad) {
-            let start = text[..at].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .nth(30)
+                .map_or(0, |(i, _)| i);
             let end = text[at..]
                 .char_indices()
                 .nth(30)
@@ -259,9 +260,15 @@ fn the_deployment_request_shows_each_request_key() {
         .collect();
     for (term, value) in [
         ("Date requested", "Fri 20 Nov 2026, 10:00 IST"),
-        ("PR / issue", "PR #1187: row-level security and audit triggersSEC-1290: 2026 assessment findings"),
+        (
+            "PR / issue",
+            "PR #1187: row-level security and audit triggersSEC-1290: 2026 assessment findings",
+        ),
     ] {
-        assert!(facts.contains(&(term.to_string(), value.to_string())), "{facts:?}");
+        assert!(
+            facts.contains(&(term.to_string(), value.to_string())),
+            "{facts:?}"
+        );
     }
     let pr = html
         .select(&sel("header dl.facts a"))
@@ -276,12 +283,21 @@ fn the_deployment_request_shows_each_request_key() {
         "Risk level: critical (the highest of the risks below). Team confidence: medium."
     );
     for (label, value) in [
-        ("Expected user impact", "Every user signed out once at go-live; login unavailable for up to 5 minutes"),
-        ("Scalability and performance impact", "RLS adds 6.8% at p95 on the heaviest queries; Redis session cluster sized for 3x peak"),
+        (
+            "Expected user impact",
+            "Every user signed out once at go-live; login unavailable for up to 5 minutes",
+        ),
+        (
+            "Scalability and performance impact",
+            "RLS adds 6.8% at p95 on the heaviest queries; Redis session cluster sized for 3x peak",
+        ),
         ("Tests passing", "3206"),
         ("Tests failing", "0"),
         ("Test coverage", "88%"),
-        ("Staging validation", "Full regression and the cross-tenant suite on staging, 5 days; back-fill at 62%"),
+        (
+            "Staging validation",
+            "Full regression and the cross-tenant suite on staging, 5 days; back-fill at 62%",
+        ),
         ("Expected duration", "1h30m"),
         ("Maintenance window", "required"),
     ] {
@@ -317,7 +333,10 @@ fn the_deployment_request_shows_the_approval_level_and_what_each_phase_checks() 
         .select(&sel("tbody tr"))
         .find(|tr| text(*tr).starts_with("2. Technical review"))
         .unwrap();
-    let checks: Vec<String> = technical.select(&sel("ul.phase-checks li")).map(text).collect();
+    let checks: Vec<String> = technical
+        .select(&sel("ul.phase-checks li"))
+        .map(text)
+        .collect();
     assert_eq!(
         checks,
         [
@@ -333,16 +352,35 @@ fn the_deployment_request_shows_the_approval_level_and_what_each_phase_checks() 
 #[test]
 fn a_release_without_the_request_keys_shows_none_of_them() {
     // 2.3.0 was written before these keys existed.
-    let html = page(example(), "public/releases/northwind-erp-2.3.0/approval.html");
+    let html = page(
+        example(),
+        "public/releases/northwind-erp-2.3.0/approval.html",
+    );
     let facts = texts(&html, "header dl.facts dt");
-    assert!(!facts.iter().any(|f| f == "Date requested" || f == "PR / issue"), "{facts:?}");
-    for label in ["Tests passing", "Test coverage", "Expected duration", "Expected user impact"] {
+    assert!(
+        !facts
+            .iter()
+            .any(|f| f == "Date requested" || f == "PR / issue"),
+        "{facts:?}"
+    );
+    for label in [
+        "Tests passing",
+        "Test coverage",
+        "Expected duration",
+        "Expected user impact",
+    ] {
         assert_eq!(kv(&html, label), None, "{label}");
     }
     assert!(!visible(&html).contains("Team confidence"));
     assert!(html.select(&sel("h2#communication")).next().is_none());
     let report = page(example(), "public/releases/northwind-erp-2.3.0/index.html");
-    for label in ["Team confidence", "Tests", "Deployment window", "Links", "User impact"] {
+    for label in [
+        "Team confidence",
+        "Tests",
+        "Deployment window",
+        "Links",
+        "User impact",
+    ] {
         assert_eq!(kv(&report, label), None, "{label}");
     }
 }
@@ -366,7 +404,10 @@ fn the_scorecard_says_where_each_category_stands_and_that_the_score_is_weighted(
         ]
     );
     let checklist = kv(&html, "Checklist").unwrap();
-    assert!(checklist.starts_with("43 of 75 items done (1 n/a)"), "{checklist}");
+    assert!(
+        checklist.starts_with("43 of 75 items done (1 n/a)"),
+        "{checklist}"
+    );
     assert!(
         checklist.ends_with(
             "The readiness score weighs each item and category by its weight; this count does not, so the two differ."
@@ -441,19 +482,22 @@ fn bad_request_keys_are_located_errors_that_name_the_fix() {
             "unknown value `sure` at `confidence`",
             "allowed: low, medium, high",
         ),
-        (
-            "requested: last week\n",
-            "requested",
-            "is not a date",
-            "",
-        ),
+        ("requested: last week\n", "requested", "is not a date", ""),
     ] {
         let (out, text) = check_with(extra);
         assert_eq!(out.code, Some(2), "{extra}: {}", out.describe());
         let line = line_of(&text, needle);
         let at = diagnostics_at(&out.stderr, ACME, line).join("\n");
-        assert!(at.contains(message), "{extra}: wanted `{message}` at line {line}:\n{}", out.stderr);
-        assert!(at.contains(help), "{extra}: wanted `{help}`:\n{}", out.stderr);
+        assert!(
+            at.contains(message),
+            "{extra}: wanted `{message}` at line {line}:\n{}",
+            out.stderr
+        );
+        assert!(
+            at.contains(help),
+            "{extra}: wanted `{help}`:\n{}",
+            out.stderr
+        );
         assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     }
 }
@@ -474,15 +518,33 @@ fn the_schema_describes_the_request_keys() {
         validator.is_valid(&r)
     };
     assert!(with("requested", "2026-11-20".into()));
-    assert!(with("links", serde_json::json!([{"title": "PR", "url": "https://x.example"}])));
-    assert!(!with("links", serde_json::json!([{"title": "PR"}])), "url is required");
+    assert!(with(
+        "links",
+        serde_json::json!([{"title": "PR", "url": "https://x.example"}])
+    ));
+    assert!(
+        !with("links", serde_json::json!([{"title": "PR"}])),
+        "url is required"
+    );
     assert!(with("confidence", "high".into()));
     assert!(!with("confidence", "sure".into()));
-    assert!(with("testing", serde_json::json!({"passed": 3, "failed": 0, "coverage": 88, "staging": "ok"})));
+    assert!(with(
+        "testing",
+        serde_json::json!({"passed": 3, "failed": 0, "coverage": 88, "staging": "ok"})
+    ));
     assert!(!with("testing", serde_json::json!({"coverage": 120})));
-    assert!(with("window", serde_json::json!({"duration": "90m", "maintenance": true})));
+    assert!(with(
+        "window",
+        serde_json::json!({"duration": "90m", "maintenance": true})
+    ));
     assert!(with("communication", "Status page".into()));
     assert!(with("oncall", serde_json::json!(["oncall-primary"])));
-    assert!(with("impact", serde_json::json!({"users": "none", "scalability": "none"})));
-    assert!(!with("depends_on", serde_json::json!(["x"])), "not part of this change");
+    assert!(with(
+        "impact",
+        serde_json::json!({"users": "none", "scalability": "none"})
+    ));
+    assert!(
+        !with("depends_on", serde_json::json!(["x"])),
+        "not part of this change"
+    );
 }

@@ -71,7 +71,12 @@ pub enum Standing {
 }
 
 /// The standing of a category with `tally` and `score`, against `threshold`.
-pub fn standing(tally: &Tally, score: Option<f64>, critical_open: bool, threshold: f64) -> Standing {
+pub fn standing(
+    tally: &Tally,
+    score: Option<f64>,
+    critical_open: bool,
+    threshold: f64,
+) -> Standing {
     if tally.blocked > 0 {
         Standing::Blocked
     } else if critical_open || score.is_some_and(|s| s < threshold) {
@@ -215,9 +220,10 @@ pub fn categories(
             for g in &groups {
                 tally.merge(&g.tally);
             }
-            let critical_open = groups.iter().flat_map(|g| &g.items).any(|i| {
-                i.critical && !matches!(i.status, Status::Done | Status::NotApplicable)
-            });
+            let critical_open = groups
+                .iter()
+                .flat_map(|g| &g.items)
+                .any(|i| i.critical && !matches!(i.status, Status::Done | Status::NotApplicable));
             let score = tally.score();
             CategoryReport {
                 title,
@@ -291,6 +297,9 @@ mod tests {
         assert_eq!(t.score(), Some(85.0));
         assert_eq!(standing(&t, t.score(), false, 85.0), Standing::OnTrack);
         // Every item n/a: nothing to do.
-        assert_eq!(standing(&Tally::default(), None, false, 85.0), Standing::OnTrack);
+        assert_eq!(
+            standing(&Tally::default(), None, false, 85.0),
+            Standing::OnTrack
+        );
     }
 }
