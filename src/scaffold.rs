@@ -24,6 +24,8 @@ const DECISION_TODO: &str = "TODO: when the go/no-go decision is due, e.g. 2027-
 /// Keys that record how the earlier release went; a copy leaves them out.
 /// (`metrics` is kept as success criteria, without their measured values.)
 const REMOVED: &[&str] = &[
+    "requested",
+    "testing",
     "blockers",
     "verification",
     "deployment",
@@ -32,7 +34,16 @@ const REMOVED: &[&str] = &[
 ];
 /// Keys a copy keeps that most likely describe the earlier release's content.
 const TO_REVIEW: &[&str] = &[
-    "title", "summary", "changes", "risks", "timeline", "rollback",
+    "title",
+    "summary",
+    "links",
+    "confidence",
+    "changes",
+    "risks",
+    "timeline",
+    "rollback",
+    "window",
+    "communication",
 ];
 
 /// An existing release of the product.

@@ -29,10 +29,11 @@ const FILES: &[&str] = &[
     RUNBOOK,
 ];
 
-/// Texts that may span lines, by file: a release's Markdown summary and its
-/// notes, a checklist's description.
+/// Texts that may span lines, by file: a release's Markdown summary,
+/// communication plan and notes, a checklist's description.
 const MULTILINE: &[(&str, &str)] = &[
     ("content/releases/", "summary"),
+    ("content/releases/", "communication"),
     ("content/releases/", "readiness[].items[].note"),
     ("content/releases/", "readiness[].status.*.note"),
     ("content/releases/", "approvals[].note"),

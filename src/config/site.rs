@@ -144,6 +144,10 @@ pub struct ApprovalPhase {
     /// Roles that approve in this phase.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// What the phase's reviewers check, in a few words each, e.g.
+    /// `Rollback plan is solid`; shown per phase on the deployment request.
+    #[serde(default)]
+    pub checks: Vec<String>,
 }
 
 /// The phases of a formal production approval process: submission, technical
@@ -153,6 +157,7 @@ fn default_phases() -> Vec<ApprovalPhase> {
         name: name.into(),
         business_days,
         roles: roles.iter().map(|r| r.to_string()).collect(),
+        checks: Vec::new(),
     };
     vec![
         phase(

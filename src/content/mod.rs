@@ -7,6 +7,7 @@
 
 pub mod checklist;
 pub mod release;
+pub mod request;
 pub mod runbook;
 pub mod schema;
 pub mod threshold;

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::request::{Confidence, Link, Testing, Window};
 use super::threshold::Threshold;
 use super::time::{Offset, Span, When, Zone};
 
@@ -42,6 +43,27 @@ pub struct Release {
     /// Executive summary, in Markdown.
     #[serde(default)]
     pub summary: Option<String>,
+    /// When the deployment request was filed.
+    #[serde(default)]
+    pub requested: Option<When>,
+    /// The pull requests, issues and documents behind the release.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// How confident the team is: low, medium, high.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// Test results and staging validation.
+    #[serde(default)]
+    pub testing: Option<Testing>,
+    /// Expected duration of the deployment, and whether it needs a maintenance window.
+    #[serde(default)]
+    pub window: Option<Window>,
+    /// How and when people are told, in Markdown.
+    #[serde(default)]
+    pub communication: Option<String>,
+    /// Who is on call during and after go-live: people or groups from people.yaml.
+    #[serde(default)]
+    pub oncall: Vec<String>,
     /// Recipients of each email: people or groups from people.yaml.
     #[serde(default)]
     pub audience: Audience,
@@ -101,6 +123,7 @@ pub struct Release {
 impl crate::yaml::Document for Release {
     const MULTILINE: &'static [&'static str] = &[
         "summary",
+        "communication",
         "readiness[].items[].note",
         "readiness[].status.*.note",
         "approvals[].note",
@@ -167,6 +190,12 @@ pub struct Impact {
     pub customer: Option<Level>,
     #[serde(default)]
     pub visibility: Option<Visibility>,
+    /// What users will notice, e.g. `Login unavailable for up to 5 minutes`.
+    #[serde(default)]
+    pub users: Option<String>,
+    /// Expected effect on traffic and capacity, e.g. `No change expected`.
+    #[serde(default)]
+    pub scalability: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

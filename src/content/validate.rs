@@ -21,6 +21,7 @@ use crate::yaml::{Positions, Source};
 
 mod expedited;
 mod metrics;
+mod request;
 
 /// What a release may refer to.
 pub struct Context<'a> {
@@ -562,6 +563,7 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
         );
     }
     expedited::check(&mut c, ctx, release, &mut times);
+    request::check(&mut c, ctx, release, &mut times);
     for (i, d) in release.dashboards.iter().enumerate() {
         c.link(&format!("dashboards[{i}].url"), &d.url);
     }

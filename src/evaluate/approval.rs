@@ -32,6 +32,8 @@ pub struct PhaseReport {
     pub due_display: String,
     /// The phase's roles that this release needs, with their approval status.
     pub roles: Vec<PhaseRole>,
+    /// What the phase's reviewers check (site.yaml's `approval_phases[].checks`).
+    pub checks: Vec<String>,
     /// done, rejected (a role refused), late, in-progress, upcoming, or
     /// not-required (no role needed here).
     pub status: &'static str,
@@ -324,6 +326,7 @@ pub fn phases(
                 starts_display: starts.format("%a %-d %b %Y").to_string(),
                 due_display: due.format("%a %-d %b %Y").to_string(),
                 roles,
+                checks: phase.checks.clone(),
                 status,
             }
         })

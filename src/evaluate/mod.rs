@@ -31,7 +31,7 @@ use crate::content::release::{
 use crate::content::time::{Offset, When};
 pub use approval::{ApprovalCount, ApprovalReport};
 pub use expedited::ExpeditedReport;
-pub use score::{CategoryReport, GroupReport, ItemReport, Tally};
+pub use score::{CategoryReport, GroupReport, ItemReport, Standing, Tally};
 pub use verdict::{Reason, Rule, Verdict};
 pub use warnings::Warning;
 
@@ -43,6 +43,9 @@ pub struct Report {
     pub version: String,
     pub title: Option<String>,
     pub change_type: String,
+    /// The approval level of the change type (site.yaml's `approval_matrix`
+    /// object form, e.g. `CTO + Security`), if it has one.
+    pub approval_level: Option<String>,
     /// Where the release stands: scheduled, in-progress, deployed, postponed, rolled-back.
     pub state: DeploymentStatus,
     pub verdict: Verdict,
@@ -242,7 +245,12 @@ pub fn evaluate(
         });
     let effective_target = postponed_to.unwrap_or(&release.target);
     let target = effective_target.instant(zone);
-    let categories = score::categories(release, checklists, site.readiness.fresh_for);
+    let categories = score::categories(
+        release,
+        checklists,
+        site.readiness.fresh_for,
+        site.readiness.go_threshold,
+    );
     let score = score::overall(&categories);
     let entry = site.approval_matrix.get(&release.change_type);
     let required_roles: &[String] = entry.map_or(&[], |e| e.roles.as_slice());
@@ -321,6 +329,7 @@ pub fn evaluate(
         version: release.version.to_string(),
         title: release.title.clone(),
         change_type: release.change_type.clone(),
+        approval_level: entry.and_then(|e| e.level.clone()),
         state: release
             .deployment
             .as_ref()

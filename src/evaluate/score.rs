@@ -1,5 +1,8 @@
 //! Readiness scores: per category, the weighted share of applicable items done;
 //! overall, the categories combined by their weights.
+//!
+//! Each category also gets a standing, the word the scorecard shows beside its
+//! bar (see [`Standing`]).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +22,8 @@ pub struct CategoryReport {
     pub tally: Tally,
     /// Percent done of the applicable weight; `None` when every item is n/a.
     pub score: Option<f64>,
+    /// On track, at risk or blocked (see [`Standing`]).
+    pub standing: Standing,
     /// Inline categories have one group; shared checklists one per section.
     pub groups: Vec<GroupReport>,
 }
@@ -48,6 +53,37 @@ pub struct ItemReport {
     pub fresh_for: Option<Span>,
     pub note: Option<String>,
     pub weight: f64,
+}
+
+/// Where a category stands, in one word beside its score, the first that applies:
+///
+/// 1. `blocked`: an item of the category is blocked;
+/// 2. `at-risk`: its score is below the site's go threshold, or a critical item
+///    is not done (nor n/a);
+/// 3. `on-track`: otherwise (at or above the threshold, every critical item
+///    done; also a category whose items are all n/a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    OnTrack,
+    AtRisk,
+    Blocked,
+}
+
+/// The standing of a category with `tally` and `score`, against `threshold`.
+pub fn standing(
+    tally: &Tally,
+    score: Option<f64>,
+    critical_open: bool,
+    threshold: f64,
+) -> Standing {
+    if tally.blocked > 0 {
+        Standing::Blocked
+    } else if critical_open || score.is_some_and(|s| s < threshold) {
+        Standing::AtRisk
+    } else {
+        Standing::OnTrack
+    }
 }
 
 /// How many items are in each state, and the weights that make the score.
@@ -109,11 +145,13 @@ pub fn round1(x: f64) -> f64 {
 }
 
 /// The release's categories, with shared checklists merged with their statuses.
-/// `fresh_for` is the site's limit on the age of evidence.
+/// `fresh_for` is the site's limit on the age of evidence; `threshold` its go
+/// threshold, which each category's standing is judged against.
 pub fn categories(
     release: &Release,
     checklists: &BTreeMap<String, Checklist>,
     fresh_for: Option<Span>,
+    threshold: f64,
 ) -> Vec<CategoryReport> {
     release
         .readiness
@@ -182,11 +220,17 @@ pub fn categories(
             for g in &groups {
                 tally.merge(&g.tally);
             }
+            let critical_open = groups
+                .iter()
+                .flat_map(|g| &g.items)
+                .any(|i| i.critical && !matches!(i.status, Status::Done | Status::NotApplicable));
+            let score = tally.score();
             CategoryReport {
                 title,
                 checklist,
                 weight,
-                score: tally.score(),
+                score,
+                standing: standing(&tally, score, critical_open, threshold),
                 tally,
                 groups,
             }
@@ -214,4 +258,48 @@ pub fn overall(categories: &[CategoryReport]) -> Option<f64> {
         .filter_map(|c| c.score.map(|s| (s * c.weight, c.weight)))
         .fold((0.0, 0.0), |(a, b), (s, w)| (a + s, b + w));
     (weights > 0.0).then(|| round1(sum / weights))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(done: usize, blocked: usize, pending: usize) -> Tally {
+        let mut t = Tally {
+            total: done + blocked + pending,
+            done,
+            blocked,
+            pending,
+            ..Tally::default()
+        };
+        t.done_weight = done as f64;
+        t.applicable_weight = t.total as f64;
+        t
+    }
+
+    #[test]
+    fn a_blocked_item_blocks_the_category_whatever_its_score() {
+        let t = tally(19, 1, 0);
+        assert_eq!(standing(&t, t.score(), false, 85.0), Standing::Blocked);
+    }
+
+    #[test]
+    fn below_the_threshold_or_with_a_critical_item_open_is_at_risk() {
+        let t = tally(8, 0, 2);
+        assert_eq!(standing(&t, t.score(), false, 85.0), Standing::AtRisk);
+        let t = tally(19, 0, 1);
+        assert_eq!(standing(&t, t.score(), true, 85.0), Standing::AtRisk);
+    }
+
+    #[test]
+    fn at_the_threshold_with_critical_items_done_is_on_track() {
+        let t = tally(17, 0, 3);
+        assert_eq!(t.score(), Some(85.0));
+        assert_eq!(standing(&t, t.score(), false, 85.0), Standing::OnTrack);
+        // Every item n/a: nothing to do.
+        assert_eq!(
+            standing(&Tally::default(), None, false, 85.0),
+            Standing::OnTrack
+        );
+    }
 }

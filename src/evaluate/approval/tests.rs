@@ -8,6 +8,7 @@ fn phase(name: &str, days: u32, roles: &[&str]) -> ApprovalPhase {
         name: name.into(),
         business_days: days,
         roles: roles.iter().map(|r| r.to_string()).collect(),
+        checks: Vec::new(),
     }
 }
 
