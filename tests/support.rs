@@ -293,3 +293,35 @@ fn a_tier_listed_twice_in_any_letter_case_is_located_at_the_second() {
         &["tier `p2` is listed twice", "one entry per tier"],
     );
 }
+
+// ---------------------------------------------------------------- JSON Schema
+
+#[test]
+fn the_release_schema_describes_support_and_rejects_bad_values() {
+    let out = common::golive(&["schema"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let described = schema["properties"]["support"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(described.starts_with("Alert tiers and support contacts"), "{described}");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let release = |support: &str| -> serde_json::Value {
+        let yaml = format!(
+            "product: Acme\nversion: 1.0.0\nchange_type: feature\ntarget: 2026-12-04 09:00\nowner: ana\nsupport: {support}\n"
+        );
+        serde_json::to_value(serde_yaml::from_str::<serde_yaml::Value>(&yaml).unwrap()).unwrap()
+    };
+    let good = release(
+        "{alert_tiers: [{tier: P1, respond_within: 5m, page: [ops]}], contacts: [{area: DB, who: dba, respond_within: 30m}], rota: {starts: 2026-09-07 09:00, length: 7d, shifts: [{primary: a, secondary: b}]}}",
+    );
+    assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+    for (bad, why) in [
+        ("{alert_tiers: [{tier: P1, respond_within: 5 minutes}]}", "a response time in words"),
+        ("{alert_tiers: [{tier: P1}]}", "a tier without a response time"),
+        ("{contacts: [{area: DB, who: dba, phone: 123}]}", "an unknown key in a contact"),
+        ("{rota: {starts: 2026-09-07, shifts: []}}", "a rota without a shift length"),
+    ] {
+        assert!(!validator.is_valid(&release(bad)), "the schema accepts {why}");
+    }
+}
