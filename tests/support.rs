@@ -44,21 +44,36 @@ fn the_runbook_shows_each_alert_tier_with_its_triggers_and_response_time() {
     let headers = texts(&html, "section:has(h2#alerts) th");
     assert_eq!(
         headers,
-        ["Tier", "Triggered by", "Who is paged", "Respond within", "How"]
+        [
+            "Tier",
+            "Triggered by",
+            "Who is paged",
+            "Respond within",
+            "How"
+        ]
     );
     let p1 = row(&html, "alerts", "P1");
     assert_eq!(p1[0], "P1 Critical");
-    assert!(p1[1].contains("Error rate above 10% for 5 minutes"), "{p1:?}");
+    assert!(
+        p1[1].contains("Error rate above 10% for 5 minutes"),
+        "{p1:?}"
+    );
     assert_eq!(p1[3], "5 minutes");
     assert!(p1[4].contains("PagerDuty phone call"), "{p1:?}");
     let p2 = row(&html, "alerts", "P2");
     assert_eq!((p2[0].as_str(), p2[3].as_str()), ("P2 Major", "30 minutes"));
     let p3 = row(&html, "alerts", "P3");
-    assert_eq!((p3[0].as_str(), p3[3].as_str()), ("P3 Minor", "1 business day"));
+    assert_eq!(
+        (p3[0].as_str(), p3[3].as_str()),
+        ("P3 Minor", "1 business day")
+    );
     assert!(p3[1].contains("Backup job warnings"), "{p3:?}");
 
     // 2.4.0 replaces the site's P1 with its own; other releases keep the site's.
-    assert!(p1[1].contains("401 rate above 2% after the token change"), "{p1:?}");
+    assert!(
+        p1[1].contains("401 rate above 2% after the token change"),
+        "{p1:?}"
+    );
     let other = runbook(&site, "northwind-erp-2.3.2");
     let p1 = row(&other, "alerts", "P1");
     assert!(!p1[1].contains("401 rate"), "{p1:?}");
@@ -73,7 +88,14 @@ fn the_runbook_shows_the_support_contact_matrix() {
     let headers = texts(&html, "section:has(h2#support) th");
     assert_eq!(
         headers,
-        ["Area", "Who", "How to reach", "Hours", "Respond within", "Escalate to"]
+        [
+            "Area",
+            "Who",
+            "How to reach",
+            "Hours",
+            "Respond within",
+            "Escalate to"
+        ]
     );
     let security = row(&html, "support", "Security incident");
     assert_eq!(security[1], "Sofia Marques (Security Officer)");
@@ -100,7 +122,10 @@ fn the_runbook_shows_the_support_contact_matrix() {
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
-    assert_eq!(areas.last().map(String::as_str), Some("Encryption back-fill"));
+    assert_eq!(
+        areas.last().map(String::as_str),
+        Some("Encryption back-fill")
+    );
     let other = runbook(&site, "northwind-erp-2.3.2");
     assert!(
         !text(section(&other, "support")).contains("Encryption back-fill"),
@@ -116,7 +141,9 @@ fn the_runbook_shows_who_is_on_call_at_go_live_and_the_week_after() {
     let oncall = section(&html, "oncall");
     assert_eq!(
         texts(&html, "section:has(h2#oncall) p.oncall-now"),
-        ["On call at go-live (Fri 4 Dec 2026, 09:00 IST): Tomás Herrera (Site Reliability Engineer), backed by Kenji Watanabe (Database Administrator)."]
+        [
+            "On call at go-live (Fri 4 Dec 2026, 09:00 IST): Tomás Herrera (Site Reliability Engineer), backed by Kenji Watanabe (Database Administrator)."
+        ]
     );
     let shifts = rows(oncall);
     assert_eq!(shifts.len(), 2, "{shifts:?}");
@@ -134,14 +161,15 @@ fn the_runbook_shows_who_is_on_call_at_go_live_and_the_week_after() {
     let october = runbook(&site, "northwind-erp-2.3.0");
     assert_eq!(
         texts(&october, "section:has(h2#oncall) p.oncall-now"),
-        ["On call at go-live (Thu 15 Oct 2026, 09:00 IST): Inês Costa (Backend Engineer), backed by Daniel Okafor (DevOps Lead)."]
+        [
+            "On call at go-live (Thu 15 Oct 2026, 09:00 IST): Inês Costa (Backend Engineer), backed by Daniel Okafor (DevOps Lead)."
+        ]
     );
 
     // Pipelines find the same in readiness.json.
-    let json: serde_json::Value = serde_json::from_str(
-        &site.read("public/releases/northwind-erp-2.4.0/readiness.json"),
-    )
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/releases/northwind-erp-2.4.0/readiness.json"))
+            .unwrap();
     assert_eq!(json["support"]["rota"][0]["primary"], "tomas");
     assert_eq!(json["support"]["rota"][0]["at_go_live"], true);
     assert_eq!(json["support"]["alert_tiers"][0]["response"], "5 minutes");
@@ -153,7 +181,11 @@ fn a_rota_that_starts_after_go_live_is_flagged_on_the_runbook() {
     let text_before = site.read(SITE);
     site.write(
         SITE,
-        replace_once(&text_before, "starts: 2026-09-07 09:00", "starts: 2027-01-04 09:00"),
+        replace_once(
+            &text_before,
+            "starts: 2026-09-07 09:00",
+            "starts: 2027-01-04 09:00",
+        ),
     );
     build(&site);
     let html = runbook(&site, "northwind-erp-2.4.0");
@@ -304,7 +336,10 @@ fn the_release_schema_describes_support_and_rejects_bad_values() {
     let described = schema["properties"]["support"]["description"]
         .as_str()
         .unwrap_or_default();
-    assert!(described.starts_with("Alert tiers and support contacts"), "{described}");
+    assert!(
+        described.starts_with("Alert tiers and support contacts"),
+        "{described}"
+    );
     let validator = jsonschema::validator_for(&schema).unwrap();
     let release = |support: &str| -> serde_json::Value {
         let yaml = format!(
@@ -315,13 +350,35 @@ fn the_release_schema_describes_support_and_rejects_bad_values() {
     let good = release(
         "{alert_tiers: [{tier: P1, respond_within: 5m, page: [ops]}], contacts: [{area: DB, who: dba, respond_within: 30m}], rota: {starts: 2026-09-07 09:00, length: 7d, shifts: [{primary: a, secondary: b}]}}",
     );
-    assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+    assert!(
+        validator.is_valid(&good),
+        "{:?}",
+        validator
+            .iter_errors(&good)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
     for (bad, why) in [
-        ("{alert_tiers: [{tier: P1, respond_within: 5 minutes}]}", "a response time in words"),
-        ("{alert_tiers: [{tier: P1}]}", "a tier without a response time"),
-        ("{contacts: [{area: DB, who: dba, phone: 123}]}", "an unknown key in a contact"),
-        ("{rota: {starts: 2026-09-07, shifts: []}}", "a rota without a shift length"),
+        (
+            "{alert_tiers: [{tier: P1, respond_within: 5 minutes}]}",
+            "a response time in words",
+        ),
+        (
+            "{alert_tiers: [{tier: P1}]}",
+            "a tier without a response time",
+        ),
+        (
+            "{contacts: [{area: DB, who: dba, phone: 123}]}",
+            "an unknown key in a contact",
+        ),
+        (
+            "{rota: {starts: 2026-09-07, shifts: []}}",
+            "a rota without a shift length",
+        ),
     ] {
-        assert!(!validator.is_valid(&release(bad)), "the schema accepts {why}");
+        assert!(
+            !validator.is_valid(&release(bad)),
+            "the schema accepts {why}"
+        );
     }
 }

@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(tiers, [("p1", 120), ("P2", 1800), ("P4", 172_800)]);
         let areas: Vec<&str> = merged.contacts.iter().map(|c| c.area.as_str()).collect();
         assert_eq!(areas, ["Database", "Payments"]);
-        assert_eq!(merged.rota, site.rota, "no rota in the release keeps the site's");
+        assert_eq!(
+            merged.rota, site.rota,
+            "no rota in the release keeps the site's"
+        );
         assert_eq!(Support::merged(&site, None), site);
     }
 }

@@ -154,7 +154,12 @@ fn shifts(rota: &Rota, rota_zone: Tz, target: DateTime<Tz>, zone: Tz) -> Vec<Shi
 pub fn in_words(span: Span, business_hours: bool) -> String {
     let mut left = span.seconds.max(0);
     let mut parts = Vec::new();
-    for (unit, size) in [("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)] {
+    for (unit, size) in [
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+        ("second", 1),
+    ] {
         let n = left / size;
         left %= size;
         if n > 0 {
@@ -235,7 +240,11 @@ mod tests {
         let site = rota("rota: {starts: 2026-03-01, length: 7d, shifts: [{primary: a}]}");
         let target = utc.with_ymd_and_hms(2026, 2, 27, 9, 0, 0).unwrap();
         let r = report(&site, None, target, utc, utc);
-        assert_eq!(r.rota.len(), 1, "the first shift starts within the week after");
+        assert_eq!(
+            r.rota.len(),
+            1,
+            "the first shift starts within the week after"
+        );
         assert!(!r.rota[0].at_go_live);
         assert!(r.rota_gap);
         let long_before = utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();

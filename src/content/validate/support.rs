@@ -21,7 +21,10 @@ pub(super) fn check(c: &mut Checker, at: &str, support: &Support, people: &Peopl
         if tier.respond_within.seconds <= 0 {
             c.report(
                 &format!("{path}.respond_within"),
-                format!("tier `{}` must be answered within some time, not 0", tier.tier),
+                format!(
+                    "tier `{}` must be answered within some time, not 0",
+                    tier.tier
+                ),
                 Some("give the response time, such as 5m, 30m or 1d".into()),
             );
         }
@@ -32,7 +35,13 @@ pub(super) fn check(c: &mut Checker, at: &str, support: &Support, people: &Peopl
     let mut areas: Vec<String> = Vec::new();
     for (i, contact) in support.contacts.iter().enumerate() {
         let path = format!("{at}.contacts[{i}]");
-        named_once(c, &format!("{path}.area"), "area", &contact.area, &mut areas);
+        named_once(
+            c,
+            &format!("{path}.area"),
+            "area",
+            &contact.area,
+            &mut areas,
+        );
         person(c, format!("{path}.who"), &contact.who);
         if let Some(key) = &contact.escalate_to {
             person(c, format!("{path}.escalate_to"), key);
@@ -40,7 +49,10 @@ pub(super) fn check(c: &mut Checker, at: &str, support: &Support, people: &Peopl
         if contact.respond_within.is_some_and(|s| s.seconds <= 0) {
             c.report(
                 &format!("{path}.respond_within"),
-                format!("`{}` must be answered within some time, not 0", contact.area),
+                format!(
+                    "`{}` must be answered within some time, not 0",
+                    contact.area
+                ),
                 Some("give the response time, such as 30m or 4h, or leave it out".into()),
             );
         }
@@ -59,7 +71,10 @@ pub(super) fn check(c: &mut Checker, at: &str, support: &Support, people: &Peopl
             c.report(
                 &format!("{path}.shifts"),
                 "the rota has no shifts".into(),
-                Some("list who is on call in turn, such as [{primary: tomas, secondary: kenji}]".into()),
+                Some(
+                    "list who is on call in turn, such as [{primary: tomas, secondary: kenji}]"
+                        .into(),
+                ),
             );
         }
         for (i, shift) in rota.shifts.iter().enumerate() {
