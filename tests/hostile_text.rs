@@ -232,7 +232,16 @@ fn cases(site: &Site) -> Vec<Case> {
         .map(|(path, _)| path)
         .collect();
     // Outside releases: texts with a type of their own.
-    let typed_keys = ["timezone", "tls", "severity", "fresh_for"];
+    let typed_keys = [
+        "timezone",
+        "tls",
+        "severity",
+        "fresh_for",
+        // site.yaml's `support:`: durations and the rota's start date.
+        "respond_within",
+        "length",
+        "starts",
+    ];
     let mut out = Vec::new();
     let mut turn = 0usize;
     for file in FILES {

@@ -2,3 +2,4 @@
 
 pub mod people;
 pub mod site;
+pub mod support;

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::support::Support;
 use crate::content::time::{Span, Zone};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -34,6 +35,10 @@ pub struct SiteConfig {
     /// business days and the roles that sign off in it.
     #[serde(default = "default_phases")]
     pub approval_phases: Vec<ApprovalPhase>,
+    /// Monitoring and support after go-live: alert tiers, contacts, on-call
+    /// rota; shown on every go-live runbook.
+    #[serde(default)]
+    pub support: Support,
     #[serde(default)]
     pub email: Option<EmailConfig>,
     #[serde(default)]

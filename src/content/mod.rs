@@ -328,6 +328,11 @@ fn load_shared_into(root: &Path, problems: &mut Diagnostics) -> Option<Shared> {
         return None;
     };
     problems.extend(validate::site_problems(&config_source, &config));
+    problems.extend(validate::site_support_problems(
+        &config_source,
+        &config,
+        &people,
+    ));
     problems.extend(validate::people_problems(&people_source, &people));
     for runbook in runbooks.values() {
         problems.extend(validate::runbook_problems(

@@ -117,6 +117,11 @@ pub struct Release {
     /// a `change_type` whose approval_matrix entry has `level: Expedited`.
     #[serde(default)]
     pub expedited: Option<Expedited>,
+    /// Alert tiers and support contacts of this release, on top of the site's
+    /// `support:` (same tier or area: this one replaces it); a `rota` here
+    /// replaces the site's.
+    #[serde(default)]
+    pub support: Option<crate::config::support::Support>,
 }
 
 /// Markdown and notes may span lines; every other text is one line.

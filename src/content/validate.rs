@@ -22,6 +22,7 @@ use crate::yaml::{Positions, Source};
 mod expedited;
 mod metrics;
 mod request;
+mod support;
 
 /// What a release may refer to.
 pub struct Context<'a> {
@@ -191,6 +192,23 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
             Some("write `Name <address@example.com>`".into()),
         );
     }
+    c.found
+}
+
+/// `support:` of site.yaml: the people it names are checked against people.yaml.
+pub fn site_support_problems(
+    source: &Source,
+    config: &SiteConfig,
+    people: &People,
+) -> Vec<Diagnostic> {
+    let mut c = Checker::new(source);
+    support::check(
+        &mut c,
+        "support",
+        &config.support,
+        people,
+        config.timezone.0,
+    );
     c.found
 }
 
@@ -679,6 +697,9 @@ pub fn release_problems(ctx: &Context, source: &Source, release: &Release) -> Ve
         );
     }
     metrics::check(&mut c, &release.metrics);
+    if let Some(own) = &release.support {
+        support::check(&mut c, "support", own, people, zone);
+    }
     for (path, when) in times {
         c.time(&path, when, zone);
     }

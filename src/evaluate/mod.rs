@@ -13,6 +13,7 @@ pub mod expedited;
 pub mod freshness;
 pub mod score;
 pub mod snapshot;
+pub mod support;
 pub mod verdict;
 pub mod warnings;
 
@@ -91,6 +92,9 @@ pub struct Report {
     pub criteria_missed: usize,
     /// The release owner: a people.yaml key or an inline person.
     pub owner: PersonRef,
+    /// Monitoring and support around go-live: the site's `support:` with the
+    /// release's on top, and the on-call shifts of the week after go-live.
+    pub support: support::SupportReport,
     /// What has gone overdue at the time of evaluation (see `warnings`); empty
     /// from `evaluate`, filled in by `evaluate_at`.
     pub warnings: Vec<Warning>,
@@ -382,6 +386,13 @@ pub fn evaluate(
         criteria,
         criteria_missed,
         owner: release.owner.clone(),
+        support: support::report(
+            &site.support,
+            release.support.as_ref(),
+            target,
+            site.timezone.0,
+            zone,
+        ),
         warnings: Vec::new(),
         deadlines: Vec::new(),
     }

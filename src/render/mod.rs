@@ -34,6 +34,7 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         include_str!("../../layouts/checklist.html"),
     ),
     ("runbook.html", include_str!("../../layouts/runbook.html")),
+    ("support.html", include_str!("../../layouts/support.html")),
     ("approval.html", include_str!("../../layouts/approval.html")),
     (
         "troubleshooting.html",
