@@ -104,7 +104,10 @@ pub struct OutputFile {
 
 /// Parsed templates and assets, with the site's overrides applied.
 pub struct Theme {
+    /// The page templates.
     tera: Tera,
+    /// The email templates (`emails/...`).
+    emails: Tera,
     pub assets: Vec<OutputFile>,
     /// A hash of every template, to know when pages must be rendered again.
     pub fingerprint: u64,
@@ -146,30 +149,17 @@ impl Theme {
                 .collect::<Vec<_>>()
                 .join("\u{0}"),
         );
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
-        if let Err(e) = tera.add_raw_templates(sources) {
-            problems.push(template_error(root, &layouts, &e));
-        }
-        tera.register_filter("markdown", markdown_filter);
-        tera.register_filter("percent", percent_filter);
-        tera.register_filter("when", when_filter);
-        tera.register_filter("slug", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(crate::content::slugify(
-                v.as_str().unwrap_or_default(),
-            )))
-        });
-        tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(markdown::to_text(
-                v.as_str().unwrap_or_default(),
-            )))
-        });
-        tera.register_filter("name", name_filter(people.clone()));
-        tera.register_function("person", person_function(people));
+        // Pages and emails are two sets of templates: emails are read across
+        // time zones, so their `when` also gives the time in UTC.
+        let (email_sources, page_sources): (Vec<_>, Vec<_>) = sources
+            .into_iter()
+            .partition(|(name, _)| name.starts_with("emails/"));
+        let tera = templates(page_sources, &people, false, root, &layouts, &mut problems);
+        let emails = templates(email_sources, &people, true, root, &layouts, &mut problems);
         if problems.is_empty() {
             Ok(Theme {
                 tera,
+                emails,
                 assets,
                 fingerprint,
             })
@@ -180,7 +170,12 @@ impl Theme {
 
     /// Renders template `name`; errors name the template the way a writer sees it.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| {
+        let tera = if name.starts_with("emails/") {
+            &self.emails
+        } else {
+            &self.tera
+        };
+        tera.render(name, context).map_err(|e| {
             let file = if name.starts_with("emails/") {
                 PathBuf::from(name)
             } else {
@@ -190,6 +185,44 @@ impl Theme {
                 .with_help("fix the template, or delete the site's copy to use the built-in one")
         })
     }
+}
+
+/// One set of templates (pages, or emails) with golive's filters and functions.
+/// `utc`: times from `when` also in UTC (`Fri 4 Dec 2026, 09:00 IST (03:30 UTC)`).
+fn templates(
+    sources: Vec<(String, String)>,
+    people: &Arc<People>,
+    utc: bool,
+    root: &Path,
+    layouts: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    if let Err(e) = tera.add_raw_templates(sources) {
+        problems.push(template_error(root, layouts, &e));
+    }
+    tera.register_filter("markdown", markdown_filter);
+    tera.register_filter("percent", percent_filter);
+    tera.register_filter("count", count_filter);
+    tera.register_filter(
+        "when",
+        move |v: &Value, args: &HashMap<String, Value>| when_filter(v, args, utc),
+    );
+    tera.register_filter("slug", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(crate::content::slugify(
+            v.as_str().unwrap_or_default(),
+        )))
+    });
+    tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(markdown::to_text(
+            v.as_str().unwrap_or_default(),
+        )))
+    });
+    tera.register_filter("name", name_filter(people.clone()));
+    tera.register_function("person", person_function(people.clone()));
+    tera
 }
 
 /// The site's copy of a template, read like every other file of the site (a
@@ -268,8 +301,9 @@ fn markdown_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result
 }
 
 /// `{{ item.due | when(zone=report.timezone) }}`: a date as the release file has it
-/// becomes `Tue 1 Dec 2026` or `Tue 1 Dec 2026, 09:00 IST`, like every other time.
-fn when_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+/// becomes `Tue 1 Dec 2026` or `Tue 1 Dec 2026, 09:00 IST`, like every other time;
+/// in emails (`utc`) a time also in UTC: `Tue 1 Dec 2026, 09:00 IST (03:30 UTC)`.
+fn when_filter(value: &Value, args: &HashMap<String, Value>, utc: bool) -> tera::Result<Value> {
     let Some(text) = value.as_str() else {
         return Ok(value.clone());
     };
@@ -279,11 +313,55 @@ fn when_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
         .and_then(|z| z.parse().ok())
         .unwrap_or(chrono_tz::UTC);
     Ok(match text.parse::<crate::content::time::When>() {
-        Ok(when) => Value::String(
-            crate::evaluate::Moment::new(when.instant(zone), when.is_date_only()).display,
-        ),
+        Ok(when) => {
+            let moment = crate::evaluate::Moment::new(when.instant(zone), when.is_date_only());
+            Value::String(if utc {
+                moment.with_utc()
+            } else {
+                moment.display
+            })
+        }
         Err(_) => value.clone(),
     })
+}
+
+/// `{{ n | count(word="warning") }}` -> `1 warning`, `2 warnings`, `0 warnings`;
+/// `plural=` for a word that does not take an `s` (`count(word="criterion",
+/// plural="criteria")`).
+fn count_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let word = args
+        .get("word")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("`count` needs `word=\"...\"`"))?;
+    let n = match value {
+        Value::Number(n) => n.as_f64().unwrap_or_default(),
+        Value::Null => 0.0,
+        other => return Err(tera::Error::msg(format!("`count` needs a number, not {other}"))),
+    };
+    let plural = args
+        .get("plural")
+        .and_then(Value::as_str)
+        .map_or_else(|| format!("{word}s"), str::to_string);
+    let shown = if n.fract() == 0.0 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
+    };
+    Ok(Value::String(format!(
+        "{shown} {}",
+        if n == 1.0 { word } else { &plural }
+    )))
+}
+
+/// `count(1, "page")` -> `1 page`, `count(2, "page")` -> `2 pages`: a count
+/// with its noun, for messages (the templates' `count` filter does the same).
+pub fn count(n: impl Into<u64>, word: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// `{{ 72.5 | percent }}` -> `72.5%`, `{{ 85.0 | percent }}` -> `85%`.
@@ -295,26 +373,56 @@ fn percent_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Val
     }))
 }
 
-/// `{{ item.owner | name }}`: a people.yaml key becomes the person's name; an
-/// inline person gives its `name`; anything else is shown as it is.
+/// `{{ item.owner | name }}`: a people.yaml key becomes the person's or the
+/// group's name (see `People::display_name`); an inline person gives its
+/// `name`; anything else is shown as it is.
 fn name_filter(people: Arc<People>) -> impl tera::Filter {
     move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
         Ok(match value {
-            Value::String(key) => Value::String(people.display_name(key).to_string()),
+            Value::String(key) => Value::String(people.display_name(key)),
             Value::Object(map) => map.get("name").cloned().unwrap_or(Value::Null),
             other => other.clone(),
         })
     }
 }
 
-/// `person(key=...)`: the people.yaml entry (name, email, role, phone, chat), or
-/// `{name: key}` for a group or an unknown key.
+/// `person(key=..., at=report.target.iso)`: whom a key names, with the
+/// contacts a reader needs to reach them: for a person the people.yaml entry
+/// (name, email, role, phone, chat, timezone); for a group its name, its own
+/// email, chat and phone, and `members` (names), with `group: true`; for an
+/// inline person the entry as written; for an unknown key `{name: key}`. With
+/// `at` (an RFC 3339 time) and a person's `timezone` other than `zone` (the
+/// release's), `local` is that time in their zone (`Thu 3 Dec 2026, 22:30
+/// EST`), for contact lists.
 fn person_function(people: Arc<People>) -> impl tera::Function {
     move |args: &HashMap<String, Value>| -> tera::Result<Value> {
+        let at = args
+            .get("at")
+            .and_then(Value::as_str)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
         match args.get("key") {
-            Some(Value::String(key)) => Ok(match people.people.get(key) {
-                Some(p) => tera::to_value(p)?,
-                None => serde_json::json!({ "name": key }),
+            Some(Value::String(key)) => Ok(if let Some(p) = people.people.get(key) {
+                let mut value = tera::to_value(p)?;
+                let release_zone = args.get("zone").and_then(Value::as_str);
+                if let (Some(at), Some(zone)) = (at, p.timezone)
+                    && release_zone != Some(zone.0.name())
+                {
+                    value["local"] = Value::String(
+                        crate::evaluate::Moment::new(at.with_timezone(&zone.0), false).display,
+                    );
+                }
+                value
+            } else if let Some(g) = people.groups.get(key) {
+                serde_json::json!({
+                    "name": people.display_name(key),
+                    "email": g.email,
+                    "chat": g.chat,
+                    "phone": g.phone,
+                    "group": true,
+                    "members": people.members(key).iter().map(|p| &p.name).collect::<Vec<_>>(),
+                })
+            } else {
+                serde_json::json!({ "name": key })
             }),
             Some(inline @ Value::Object(_)) => Ok(inline.clone()),
             _ => Ok(Value::Null),

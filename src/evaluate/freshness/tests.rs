@@ -118,6 +118,7 @@ readiness:
             &loaded(yaml),
             &site(SITE),
             &checklists(&[("deploy", DEPLOY)]),
+            &Default::default(),
             utc("2030-01-01T00:00:00Z"),
         )
     }
@@ -182,6 +183,7 @@ readiness:
             &loaded(&release("2026-01-01", "")),
             &site("title: T\n"),
             &checklists(&[]),
+            &Default::default(),
             utc("2030-01-01T00:00:00Z"),
         );
         assert!(stale(&no_limit).is_empty());

@@ -37,7 +37,7 @@ approvals:
 ";
 
 fn at(release: &str, now: &str) -> Report {
-    evaluate_at(&loaded(release), &site(SITE), &checklists(&[]), utc(now))
+    evaluate_at(&loaded(release), &site(SITE), &checklists(&[]), &Default::default(), utc(now))
 }
 
 fn kinds(r: &Report) -> Vec<Kind> {
