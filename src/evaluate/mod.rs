@@ -423,6 +423,8 @@ fn blocker_report(b: &Blocker, zone: Tz, target: DateTime<Tz>) -> BlockerReport 
 mod testing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wording_tests;
 
 #[cfg(test)]
 mod properties;
