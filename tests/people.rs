@@ -88,10 +88,7 @@ fn the_report_names_owners_of_blockers_risks_items_and_steps_with_contacts() {
             .any(|i| i.contains("Pre-release backup taken") && i.contains("· DBA team")),
         "{items:?}"
     );
-    assert!(
-        items.iter().any(|i| i.ends_with("· Support")),
-        "{items:?}"
-    );
+    assert!(items.iter().any(|i| i.ends_with("· Support")), "{items:?}");
     let timeline = rows(section(&html, "timeline"));
     assert!(
         timeline
@@ -227,8 +224,8 @@ fn emails_give_times_in_the_release_zone_and_in_utc() {
     assert!(!visible(&report).contains("UTC)"));
 
     // Dates written in the release file (`when`) too, in the started notice.
-    let raw = std::fs::read(site.path("public/releases/northwind-erp-2.3.2/emails/started.eml"))
-        .unwrap();
+    let raw =
+        std::fs::read(site.path("public/releases/northwind-erp-2.3.2/emails/started.eml")).unwrap();
     let message = MessageParser::default().parse(&raw).expect("a message");
     let text = message.body_text(0).expect("a text part");
     assert!(text.contains(" UTC)"), "{text}");
@@ -253,7 +250,14 @@ fn a_group_with_its_own_address_receives_the_email_there() {
         "leads: {name: Release leads, email: leads@mail.example, chat: \"#leads\", members: [cto, ana]}",
     );
     site.write("content/people.yaml", people);
-    let out = site.run(&["send", "mail-app-3.0.0", "success", "--send", "--timeout", "10"]);
+    let out = site.run(&[
+        "send",
+        "mail-app-3.0.0",
+        "success",
+        "--send",
+        "--timeout",
+        "10",
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     // `everyone: [leads, bo, zoë, ana]`: the leads' list once, then each person.
     let to: Vec<String> = server
@@ -291,10 +295,9 @@ fn people_error(from: &str, to: &str) -> (String, Vec<String>) {
 
 /// The line of the example's people.yaml holding `needle`, counted from 1.
 fn line_of(needle: &str) -> usize {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("content/people.yaml"),
-    )
-    .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/people.yaml"))
+            .unwrap();
     text.lines().position(|l| l.contains(needle)).unwrap() + 1
 }
 
@@ -304,13 +307,19 @@ fn bad_people_entries_are_located_errors_that_name_the_fix() {
     let at = format!("content/people.yaml:{dba}");
 
     let (stderr, places) = people_error("members: [kenji, olu]", "members: [kenji, oluu]");
-    assert_eq!(places, [at.clone()], "{stderr}");
-    assert!(stderr.contains("unknown person or group `oluu`"), "{stderr}");
+    assert_eq!(places, std::slice::from_ref(&at), "{stderr}");
+    assert!(
+        stderr.contains("unknown person or group `oluu`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `olu`?"), "{stderr}");
 
     let (stderr, places) = people_error("email: dba@northwind.example", "email: dba-northwind");
-    assert_eq!(places, [at.clone()], "{stderr}");
-    assert!(stderr.contains("`dba-northwind` is not an email address"), "{stderr}");
+    assert_eq!(places, std::slice::from_ref(&at), "{stderr}");
+    assert!(
+        stderr.contains("`dba-northwind` is not an email address"),
+        "{stderr}"
+    );
 
     let (stderr, places) = people_error("chat: \"#dba\"", "channel: \"#dba\"");
     assert_eq!(places, [at], "{stderr}");
@@ -334,16 +343,25 @@ fn counts_take_the_plural_of_their_number() {
             file,
             release
                 .replace("  warnings: 1\n", &format!("  warnings: {warnings}\n"))
-                .replace("estimated_minutes: 15\n", &format!("estimated_minutes: {minutes}\n")),
+                .replace(
+                    "estimated_minutes: 15\n",
+                    &format!("estimated_minutes: {minutes}\n"),
+                ),
         );
         let out = site.run(&["build"]);
         assert_eq!(out.code, Some(0), "{}", out.describe());
-        visible(&page(&site, "public/releases/northwind-erp-2.3.0/runbook.html"))
+        visible(&page(
+            &site,
+            "public/releases/northwind-erp-2.3.0/runbook.html",
+        ))
     };
     let one = runbook(1, 1);
     assert!(one.contains("48 passed, 0 failed, 1 warning"), "{one}");
     assert!(one.contains("1 minute"), "{one}");
-    assert!(!one.contains("1 warnings") && !one.contains("1 minutes"), "{one}");
+    assert!(
+        !one.contains("1 warnings") && !one.contains("1 minutes"),
+        "{one}"
+    );
     let two = runbook(2, 2);
     assert!(two.contains("48 passed, 0 failed, 2 warnings"), "{two}");
     assert!(two.contains("2 minutes"), "{two}");
@@ -355,5 +373,9 @@ fn the_build_summary_counts_one_release_in_the_singular() {
     site.remove("content/releases/billing-1.4.0.yaml");
     let out = site.run(&["build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
-    assert!(out.stdout.starts_with("built 1 release (1 rendered): "), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("built 1 release (1 rendered): "),
+        "{}",
+        out.stdout
+    );
 }

@@ -9,8 +9,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{Cli, NO_RELEASES_HELP, exit, no_releases, print_invalid};
-use crate::site::{self, BuildError, BuildSummary, interrupt, output};
 use crate::render::count;
+use crate::site::{self, BuildError, BuildSummary, interrupt, output};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -249,7 +249,11 @@ mod tests {
         assert_eq!(readable("all_stakeholders"), "All stakeholders");
         assert_eq!(readable("ux-team"), "UX team");
         assert_eq!(people.groups["dba-team"].chat.as_deref(), Some("#dba"));
-        let names: Vec<String> = people.members("all").iter().map(|p| p.name.clone()).collect();
+        let names: Vec<String> = people
+            .members("all")
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
         assert_eq!(names, ["Kenji", "Olu"]);
     }
 
@@ -280,9 +284,10 @@ mod tests {
             people.people["a"].timezone.map(|z| z.0),
             Some(chrono_tz::Asia::Kolkata)
         );
-        let bad = serde_yaml::from_str::<People>("people:\n  a: {name: A, timezone: Asia/Kolkatta}\n")
-            .unwrap_err()
-            .to_string();
+        let bad =
+            serde_yaml::from_str::<People>("people:\n  a: {name: A, timezone: Asia/Kolkatta}\n")
+                .unwrap_err()
+                .to_string();
         assert!(bad.contains("did you mean `Asia/Kolkata`"), "{bad}");
     }
 }

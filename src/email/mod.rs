@@ -131,7 +131,12 @@ pub fn expand_key(key: &str, people: &People) -> Vec<Address> {
     people
         .recipients(key)
         .into_iter()
-        .filter_map(|r| r.email.map(|email| Address { name: r.name, email }))
+        .filter_map(|r| {
+            r.email.map(|email| Address {
+                name: r.name,
+                email,
+            })
+        })
         .collect()
 }
 
@@ -210,7 +215,10 @@ pub fn render(
 ) -> Result<Rendered, Diagnostic> {
     /// Removes the email's keys when rendering ends, however it ends, and puts
     /// back the page form of the values that `times_in_utc` changed.
-    struct Scoped<'a>(&'a mut tera::Context, Vec<(&'static str, serde_json::Value)>);
+    struct Scoped<'a>(
+        &'a mut tera::Context,
+        Vec<(&'static str, serde_json::Value)>,
+    );
     impl Drop for Scoped<'_> {
         fn drop(&mut self) {
             for key in EMAIL_KEYS {

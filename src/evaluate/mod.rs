@@ -165,12 +165,12 @@ impl Moment {
         let in_utc = at.with_timezone(&Utc);
         let off_utc = chrono::Offset::fix(at.offset()).local_minus_utc() != 0;
         let utc = (!date_only && off_utc).then(|| {
-                if in_utc.date_naive() == at.date_naive() {
-                    in_utc.format("%H:%M UTC").to_string()
-                } else {
-                    in_utc.format("%a %-d %b %Y, %H:%M UTC").to_string()
-                }
-            });
+            if in_utc.date_naive() == at.date_naive() {
+                in_utc.format("%H:%M UTC").to_string()
+            } else {
+                in_utc.format("%a %-d %b %Y, %H:%M UTC").to_string()
+            }
+        });
         Moment {
             iso: at.to_rfc3339(),
             display,

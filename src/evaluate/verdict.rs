@@ -18,8 +18,8 @@ use serde::Serialize;
 use super::Moment;
 use super::approval::ApprovalReport;
 use super::freshness;
-use crate::config::people::People;
 use super::score::CategoryReport;
+use crate::config::people::People;
 use crate::config::site::Policy;
 use crate::content::release::{BlockerStatus, Release, Severity, Status};
 use crate::content::time::When;
@@ -152,10 +152,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                         format!(
                             "Critical item {} (due {}, before go-live): {name}",
                             status.label(),
-                            item.due
-                                .as_ref()
-                                .map(|d| facts.day(d))
-                                .unwrap_or_default()
+                            item.due.as_ref().map(|d| facts.day(d)).unwrap_or_default()
                         ),
                     ),
                     status => add(

@@ -79,7 +79,10 @@ fn reasons_write_dates_as_the_pages_do() {
         "Open blocker, expected resolved by Thu 3 Dec 2026 (before go-live): Lock budget",
         "Open blocker, ETA Wed 9 Dec 2026 is after go-live: HSM ceremony",
     ] {
-        assert!(found.contains(&expected.to_string()), "{expected}\nin {found:?}");
+        assert!(
+            found.contains(&expected.to_string()),
+            "{expected}\nin {found:?}"
+        );
     }
     assert!(
         !found.iter().any(|r| r.contains("2026-12-")),
@@ -92,11 +95,17 @@ fn one_failed_check_is_singular_and_two_are_plural() {
     let one = reasons(&release(
         "approvals:\n  - {role: DBA, who: kenji, status: approved}\n  - {role: CTO, status: approved}\nverification: {passed: 3, failed: 1}\n",
     ));
-    assert!(one.contains(&"Verification: 1 check failed".to_string()), "{one:?}");
+    assert!(
+        one.contains(&"Verification: 1 check failed".to_string()),
+        "{one:?}"
+    );
     let two = reasons(&release(
         "approvals:\n  - {role: DBA, who: kenji, status: approved}\n  - {role: CTO, status: approved}\nverification: {passed: 3, failed: 2}\n",
     ));
-    assert!(two.contains(&"Verification: 2 checks failed".to_string()), "{two:?}");
+    assert!(
+        two.contains(&"Verification: 2 checks failed".to_string()),
+        "{two:?}"
+    );
 }
 
 #[test]
@@ -118,6 +127,11 @@ fn a_moment_gives_utc_beside_its_zone_for_emails() {
     );
     // A day has no time to convert; a time in UTC needs no second form.
     assert_eq!(Moment::new(at, true).with_utc(), "Fri 4 Dec 2026");
-    let utc = chrono_tz::UTC.with_ymd_and_hms(2026, 12, 4, 9, 0, 0).unwrap();
-    assert_eq!(Moment::new(utc, false).with_utc(), "Fri 4 Dec 2026, 09:00 UTC");
+    let utc = chrono_tz::UTC
+        .with_ymd_and_hms(2026, 12, 4, 9, 0, 0)
+        .unwrap();
+    assert_eq!(
+        Moment::new(utc, false).with_utc(),
+        "Fri 4 Dec 2026, 09:00 UTC"
+    );
 }

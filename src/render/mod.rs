@@ -206,10 +206,9 @@ fn templates(
     tera.register_filter("markdown", markdown_filter);
     tera.register_filter("percent", percent_filter);
     tera.register_filter("count", count_filter);
-    tera.register_filter(
-        "when",
-        move |v: &Value, args: &HashMap<String, Value>| when_filter(v, args, utc),
-    );
+    tera.register_filter("when", move |v: &Value, args: &HashMap<String, Value>| {
+        when_filter(v, args, utc)
+    });
     tera.register_filter("slug", |v: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(crate::content::slugify(
             v.as_str().unwrap_or_default(),
@@ -336,7 +335,11 @@ fn count_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Va
     let n = match value {
         Value::Number(n) => n.as_f64().unwrap_or_default(),
         Value::Null => 0.0,
-        other => return Err(tera::Error::msg(format!("`count` needs a number, not {other}"))),
+        other => {
+            return Err(tera::Error::msg(format!(
+                "`count` needs a number, not {other}"
+            )));
+        }
     };
     let plural = args
         .get("plural")
