@@ -41,7 +41,8 @@ pub struct Person {
 }
 
 /// A team: its members, and optionally a name and contacts of its own.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Serialised in the form it was written (text checks locate values by path).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
     pub name: Option<String>,
     /// The team's own address (a mailing list): emails go there, not to each member.
@@ -50,8 +51,29 @@ pub struct Group {
     pub phone: Option<String>,
     pub members: Vec<String>,
     /// Written as `{..., members: [...]}` rather than as a list: where the members are.
-    #[serde(skip)]
     pub object_form: bool,
+}
+
+impl Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if !self.object_form {
+            return self.members.serialize(s);
+        }
+        let mut map = s.serialize_map(None)?;
+        for (key, value) in [
+            ("name", &self.name),
+            ("email", &self.email),
+            ("chat", &self.chat),
+            ("phone", &self.phone),
+        ] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.serialize_entry("members", &self.members)?;
+        map.end()
+    }
 }
 
 /// The object form of a group, as written.
@@ -289,5 +311,23 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(bad.contains("did you mean `Asia/Kolkata`"), "{bad}");
+    }
+
+    #[test]
+    fn a_bad_character_in_a_member_is_located_in_either_form() {
+        for (text, line) in [
+            ("groups:\n  qa:\n    - lena\n    - \"o\\u202Eli\"\n", 4),
+            (
+                "groups:\n  dba:\n    name: DBA\n    members:\n      - \"o\\u202Eli\"\n",
+                5,
+            ),
+        ] {
+            let source = crate::yaml::Source {
+                shown: "people.yaml".into(),
+                text: text.into(),
+            };
+            let d = crate::yaml::parse::<People>(&source, "people").unwrap_err();
+            assert_eq!(d.location.line, line, "{text}: {}", d.message);
+        }
     }
 }
