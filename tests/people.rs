@@ -223,6 +223,17 @@ fn emails_give_times_in_the_release_zone_and_in_utc() {
     let report = page(&site, "public/releases/northwind-erp-2.4.0/index.html");
     assert!(!visible(&report).contains("UTC)"));
 
+    // The postponement notice names remediation owners with the contacts to reach them.
+    let postponement = site.read("public/releases/northwind-erp-2.3.1/emails/postponement.txt");
+    let postponement = postponement
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        postponement.contains("owner DBA team, #dba, dba@northwind.example; ETA Wed 18 Nov 2026"),
+        "{postponement}"
+    );
+
     // Dates written in the release file (`when`) too, in the started notice.
     let raw =
         std::fs::read(site.path("public/releases/northwind-erp-2.3.2/emails/started.eml")).unwrap();
