@@ -180,9 +180,9 @@ fn the_owners_own_approval_does_not_count_and_the_page_says_why() {
         &["check", "--release", "ledger-4.0.0"],
     );
     assert!(
-        check
-            .stdout
-            .contains("Approval by the release owner does not count (four-eyes): CTO (priya)"),
+        check.stdout.contains(
+            "Approval by the release owner does not count (four-eyes): CTO (Priya Sharma)"
+        ),
         "{}",
         check.describe()
     );

@@ -117,12 +117,13 @@ fn readiness_report_has_every_section_of_the_readiness_email_and_scorecard() {
     let timeline = rows(section(&html, "timeline"));
     assert_eq!(
         timeline[0],
-        ["T-24h", "Sat 28 Mar 2026, 11:00 CET", "Freeze", "ops"]
+        ["T-24h", "Sat 28 Mar 2026, 11:00 CET", "Freeze", "Ops"]
     );
     assert_eq!(timeline[1][1], "Sun 29 Mar 2026, 12:00 CEST");
     let verification = text(section(&html, "deployment"));
     assert!(
-        verification.contains("12 passed, 0 failed, 1 warnings"),
+        verification.contains("12 passed, 0 failed, 1 warning")
+            && !verification.contains("1 warnings"),
         "{verification}"
     );
 }
@@ -143,7 +144,10 @@ fn checklist_page_groups_items_with_status_owner_due_and_progress() {
     let cells: Vec<String> = backup.select(&sel("td")).map(text).collect();
     assert_eq!(cells[0], "✓ done");
     assert!(cells[1].contains("critical"));
-    assert_eq!(cells[2], "ops", "default owner from the shared checklist");
+    assert_eq!(
+        cells[2], "Ops",
+        "default owner from the shared checklist (a group, by name)"
+    );
     let evidence: Vec<&str> = html
         .select(&sel("td a"))
         .filter_map(|a| a.value().attr("href"))

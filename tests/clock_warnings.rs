@@ -209,7 +209,7 @@ fn evidence_freshness_is_judged_at_go_live_at_its_boundary_whatever_the_clock() 
     assert_eq!(
         stale_reasons(&check_json(&site, "2026-01-01", "ledger-1.0.0")),
         [
-            "Evidence will be 8 days old at go-live (verified 2026-10-19, limit 7 days): Quality › Load test at 2x peak"
+            "Evidence will be 8 days old at go-live (verified Mon 19 Oct 2026, limit 7 days): Quality › Load test at 2x peak"
         ]
     );
     // Moving the target a day earlier makes it fresh again.
@@ -242,7 +242,7 @@ fn a_shared_checklist_section_sets_its_own_limit() {
     assert_eq!(json["releases"][0]["verdict"], "GO-PENDING");
     assert_eq!(
         json["releases"][0]["reasons"][0]["message"],
-        "Evidence will be 4 days old at go-live (verified 2026-10-18, limit 3 days): Deployment checklist › Load test at 2x peak"
+        "Evidence will be 4 days old at go-live (verified Sun 18 Oct 2026, limit 3 days): Deployment checklist › Load test at 2x peak"
     );
     // Already stale on Thu 22 Oct 00:00 BST, before go-live: a warning too.
     let out = site.run(&[
@@ -255,7 +255,7 @@ fn a_shared_checklist_section_sets_its_own_limit() {
     assert_eq!(
         warning_lines(&out),
         [
-            "Evidence for Deployment checklist › Load test at 2x peak is older than 3 days since Thu 22 Oct 2026 (verified 2026-10-18); check it again before go-live"
+            "Evidence for Deployment checklist › Load test at 2x peak is older than 3 days since Thu 22 Oct 2026 (verified Sun 18 Oct 2026); check it again before go-live"
         ]
     );
     let out = site.run(&[

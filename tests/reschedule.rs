@@ -447,7 +447,7 @@ fn the_example_site_shows_a_rescheduled_release() {
     let email = norm(&site.read(&format!("public/releases/{slug}/emails/postponement.txt")));
     assert!(
         email.contains(
-            "- Decision needed by: Tue 10 Nov 2026, 17:00 IST -> Tue 24 Nov 2026, 17:00 IST"
+            "- Decision needed by: Tue 10 Nov 2026, 17:00 IST (11:30 UTC) -> Tue 24 Nov 2026, 17:00 IST (11:30 UTC)"
         ),
         "{email}"
     );

@@ -9,6 +9,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{Cli, NO_RELEASES_HELP, exit, no_releases, print_invalid};
+use crate::render::count;
 use crate::site::{self, BuildError, BuildSummary, interrupt, output};
 
 #[derive(clap::Args, Debug)]
@@ -110,23 +111,22 @@ fn report(cli: &Cli, out: &Path, summary: &BuildSummary) {
         };
         let _ = writeln!(
             anstream::stderr(),
-            "note: {} {why}; checked all {} files: {} did not match the manifest, {} temporary files deleted; this build rewrote or deleted what differed",
+            "note: {} {why}; checked all {}: {} did not match the manifest, {} deleted; this build rewrote or deleted what differed",
             out.display(),
-            checked.files,
+            count(checked.files as u64, "file"),
             checked.mismatched,
-            checked.temporary
+            count(checked.temporary as u64, "temporary file")
         );
     }
     let _ = writeln!(
         anstream::stdout(),
-        "built {} release{} ({} rendered): {} pages, {} emails; {} of {} files written ({:.1} KiB), {} deleted, in {} ms -> {}",
-        summary.releases,
-        if summary.releases == 1 { "" } else { "s" },
+        "built {} ({} rendered): {}, {}; {} of {} written ({:.1} KiB), {} deleted, in {} ms -> {}",
+        count(summary.releases as u64, "release"),
         summary.rendered,
-        summary.pages,
-        summary.emails,
+        count(summary.pages as u64, "page"),
+        count(summary.emails as u64, "email"),
         summary.written,
-        summary.files,
+        count(summary.files as u64, "file"),
         summary.bytes_written as f64 / 1024.0,
         summary.deleted,
         summary.elapsed.as_millis(),

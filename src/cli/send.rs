@@ -128,9 +128,13 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             .map(|e| format!(" (message {}, {})", e.message_id, e.time))
             .unwrap_or_default();
         return Err(format!(
-            "the {kind} email of {} was already delivered to all {} recipients{last}; use --resend to send it again",
+            "the {kind} email of {} was already delivered to {}{last}; use --resend to send it again",
             release.slug,
-            everyone.len()
+            if everyone.len() == 1 {
+                "its 1 recipient".to_string()
+            } else {
+                format!("all {} recipients", everyone.len())
+            }
         ));
     }
     if !args.resend && plan.earlier_version_sent {

@@ -232,13 +232,35 @@ pub fn people_problems(source: &Source, people: &People) -> Vec<Diagnostic> {
             );
         }
     }
-    for (group, members) in &people.groups {
-        for (i, member) in members.iter().enumerate() {
+    for (group, entry) in &people.groups {
+        // The list form's members sit at `groups.x[i]`, the object form's at `groups.x.members[i]`.
+        let at = if entry.object_form {
+            format!("groups.{group}.members")
+        } else {
+            format!("groups.{group}")
+        };
+        for (i, member) in entry.members.iter().enumerate() {
             c.reference(
-                &format!("groups.{group}[{i}]"),
+                &format!("{at}[{i}]"),
                 member,
                 "person or group",
                 people.keys(),
+            );
+        }
+        if let Some(email) = &entry.email
+            && !email.contains('@')
+        {
+            c.report(
+                &format!("groups.{group}.email"),
+                format!("`{email}` is not an email address"),
+                Some("write the team's address, e.g. dba@example.com, or leave `email:` out to reach each member".into()),
+            );
+        }
+        if entry.members.is_empty() && entry.email.is_none() {
+            c.report(
+                &format!("groups.{group}"),
+                format!("group `{group}` has no members and no email address"),
+                Some("add `members: [...]` (or write the group as a list of keys), or its own `email:`".into()),
             );
         }
         if reaches_itself(people, group) {
@@ -252,13 +274,14 @@ pub fn people_problems(source: &Source, people: &People) -> Vec<Diagnostic> {
     c.found
 }
 
-/// Names of the people behind `key` (a person or a group) who have no email.
+/// Names of whom an email to `key` (a person or a group) reaches that have no
+/// email address; a group with its own address is reached there.
 fn without_email(people: &People, key: &str) -> Vec<String> {
     people
-        .members(key)
+        .recipients(key)
         .into_iter()
-        .filter(|p| p.email.is_none())
-        .map(|p| p.name.clone())
+        .filter(|r| r.email.is_none())
+        .map(|r| r.name)
         .collect()
 }
 
@@ -268,7 +291,7 @@ fn reaches_itself(people: &People, group: &str) -> bool {
         .groups
         .get(group)
         .into_iter()
-        .flatten()
+        .flat_map(|g| &g.members)
         .map(String::as_str)
         .collect();
     while let Some(next) = todo.pop() {
@@ -281,7 +304,7 @@ fn reaches_itself(people: &People, group: &str) -> bool {
                     .groups
                     .get(next)
                     .into_iter()
-                    .flatten()
+                    .flat_map(|g| &g.members)
                     .map(String::as_str),
             );
         }

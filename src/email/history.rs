@@ -71,5 +71,11 @@ fn original_plan(site: &Shared, loaded: &LoadedRelease, today: NaiveDate) -> Rep
         release: Arc::new(release),
         depends: Vec::new(),
     };
-    evaluate::evaluate(&planned, &site.config, &site.checklists, today)
+    evaluate::evaluate(
+        &planned,
+        &site.config,
+        &site.checklists,
+        &site.people,
+        today,
+    )
 }

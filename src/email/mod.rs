@@ -24,6 +24,7 @@ use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
 use crate::content::release::{PersonRef, Recipients, Release};
 use crate::diagnostic::Diagnostic;
+use crate::evaluate::Moment;
 use crate::render::Theme;
 pub use compose::{ComposeError, Composed, compose, preview_files};
 pub use guard::{Refusal, guard};
@@ -124,18 +125,41 @@ pub fn recipients(kind: Kind, release: &Release, people: &People) -> Result<Reso
     Ok(Resolved { to, cc })
 }
 
-/// The people with an email address behind a person or group key, in order.
+/// The addresses an email to a person or group key goes to, in order: see
+/// `People::recipients` (a group with its own `email` receives there as one).
 pub fn expand_key(key: &str, people: &People) -> Vec<Address> {
     people
-        .members(key)
+        .recipients(key)
         .into_iter()
-        .filter_map(|p| {
-            p.email.as_ref().map(|email| Address {
-                name: p.name.clone(),
-                email: email.clone(),
+        .filter_map(|r| {
+            r.email.map(|email| Address {
+                name: r.name,
+                email,
             })
         })
         .collect()
+}
+
+/// Emails are read in every time zone of the audience: each time they show is
+/// given in the release's zone and in UTC (`Fri 4 Dec 2026, 09:00 IST (03:30
+/// UTC)`, `Moment::with_utc`). This swaps the `display` of every `Moment` in a
+/// context value for that form; the templates' `when` filter does the same for
+/// dates written in the release file.
+fn times_in_utc(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("utc").is_some_and(serde_json::Value::is_string)
+                && let Ok(moment) =
+                    serde_json::from_value::<Moment>(serde_json::Value::Object(map.clone()))
+            {
+                map.insert("display".into(), moment.with_utc().into());
+                return;
+            }
+            map.values_mut().for_each(times_in_utc);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(times_in_utc),
+        _ => {}
+    }
 }
 
 /// An email rendered for one release, before addressing.
@@ -189,16 +213,31 @@ pub fn render(
     people: &People,
     context: &mut tera::Context,
 ) -> Result<Rendered, Diagnostic> {
-    /// Removes the email's keys when rendering ends, however it ends.
-    struct Scoped<'a>(&'a mut tera::Context);
+    /// Removes the email's keys when rendering ends, however it ends, and puts
+    /// back the page form of the values that `times_in_utc` changed.
+    struct Scoped<'a>(
+        &'a mut tera::Context,
+        Vec<(&'static str, serde_json::Value)>,
+    );
     impl Drop for Scoped<'_> {
         fn drop(&mut self) {
             for key in EMAIL_KEYS {
                 self.0.remove(key);
             }
+            for (key, value) in self.1.drain(..) {
+                self.0.insert(key, &value);
+            }
         }
     }
-    let scoped = Scoped(context);
+    let mut scoped = Scoped(context, Vec::new());
+    for key in ["report", "changes"] {
+        if let Some(original) = scoped.0.get(key).cloned() {
+            let mut value = original.clone();
+            times_in_utc(&mut value);
+            scoped.0.insert(key, &value);
+            scoped.1.push((key, original));
+        }
+    }
     let context = &mut *scoped.0;
     let release = &loaded.release;
     context.insert("site", site);

@@ -112,6 +112,7 @@ mod tests {
             iso: String::new(),
             display: display.into(),
             unix,
+            utc: None,
         }
     }
 

@@ -23,6 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::config::people::People;
 use crate::config::site::SiteConfig;
 use crate::content::LoadedRelease;
 use crate::content::checklist::Checklist;
@@ -154,6 +155,11 @@ pub struct Moment {
     pub display: String,
     /// Seconds since 1970 UTC, for sorting.
     pub unix: i64,
+    /// The same time in UTC, for readers in other zones: `03:30 UTC`, with the
+    /// day when it differs (`Thu 3 Dec 2026, 21:30 UTC`). None for a day
+    /// without a time, or a time already in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc: Option<String>,
 }
 
 impl Moment {
@@ -163,10 +169,29 @@ impl Moment {
         } else {
             at.format("%a %-d %b %Y, %H:%M %Z").to_string()
         };
+        let in_utc = at.with_timezone(&Utc);
+        let off_utc = chrono::Offset::fix(at.offset()).local_minus_utc() != 0;
+        let utc = (!date_only && off_utc).then(|| {
+            if in_utc.date_naive() == at.date_naive() {
+                in_utc.format("%H:%M UTC").to_string()
+            } else {
+                in_utc.format("%a %-d %b %Y, %H:%M UTC").to_string()
+            }
+        });
         Moment {
             iso: at.to_rfc3339(),
             display,
             unix: at.timestamp(),
+            utc,
+        }
+    }
+
+    /// How emails show a time: `Fri 4 Dec 2026, 09:00 IST (03:30 UTC)`; a day,
+    /// or a time in UTC, as `display`.
+    pub fn with_utc(&self) -> String {
+        match &self.utc {
+            Some(utc) => format!("{} ({utc})", self.display),
+            None => self.display.clone(),
         }
     }
 
@@ -206,14 +231,16 @@ pub struct BlockerReport {
 /// Evaluates one release under the site's policy at the moment `now`: the
 /// report, with the warnings that hold then. `now` gives the approval phases
 /// their "today" (in the site's zone) and the warnings; never the verdict.
+/// `people` names the people and groups that reasons refer to.
 pub fn evaluate_at(
     loaded: &LoadedRelease,
     site: &SiteConfig,
     checklists: &BTreeMap<String, Checklist>,
+    people: &People,
     now: DateTime<Utc>,
 ) -> Report {
     let today = now.with_timezone(&site.timezone.0).date_naive();
-    let mut report = evaluate(loaded, site, checklists, today);
+    let mut report = evaluate(loaded, site, checklists, people, today);
     let facts = warnings::Facts {
         release: &loaded.release,
         report: &report,
@@ -232,6 +259,7 @@ pub fn evaluate(
     loaded: &LoadedRelease,
     site: &SiteConfig,
     checklists: &BTreeMap<String, Checklist>,
+    people: &People,
     today: NaiveDate,
 ) -> Report {
     let release = &loaded.release;
@@ -285,6 +313,7 @@ pub fn evaluate(
         categories: &categories,
         score,
         approvals: &approvals,
+        people,
     };
     let (verdict, reasons) = verdict::decide(&facts);
 
@@ -414,6 +443,8 @@ fn blocker_report(b: &Blocker, zone: Tz, target: DateTime<Tz>) -> BlockerReport 
 mod testing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wording_tests;
 
 #[cfg(test)]
 mod properties;

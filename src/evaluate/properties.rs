@@ -195,7 +195,13 @@ fn evaluate_yaml(release: &Mapping, site: &SiteConfig) -> Report {
         release: std::sync::Arc::new(release),
         depends: Vec::new(),
     };
-    evaluate(&loaded, site, &checklists(), "2026-11-21".parse().unwrap())
+    evaluate(
+        &loaded,
+        site,
+        &checklists(),
+        &Default::default(),
+        "2026-11-21".parse().unwrap(),
+    )
 }
 
 /// Worse verdicts rank higher.

@@ -67,6 +67,7 @@ fn eval_with(site_yaml: &str, edit: impl FnOnce(&mut serde_yaml::Mapping)) -> Re
         &loaded,
         &site(site_yaml),
         &checklists(),
+        &Default::default(),
         "2026-11-21".parse().unwrap(),
     )
 }

@@ -6,14 +6,20 @@
 //! approvals not yet given, and evidence that will be too old at go-live: things
 //! that are expected to resolve themselves in time (or by checking again).
 //! Anything refused, blocked, failed, undated or due after go-live blocks.
+//!
+//! Reasons are read in the go/no-go meeting: people are named as people.yaml
+//! names them (not by key), and dates are written the way pages write them
+//! (`Wed 2 Dec 2026`), not as the release file has them.
 
 use chrono::DateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::Moment;
 use super::approval::ApprovalReport;
 use super::freshness;
 use super::score::CategoryReport;
+use crate::config::people::People;
 use crate::config::site::Policy;
 use crate::content::release::{BlockerStatus, Release, Severity, Status};
 use crate::content::time::When;
@@ -77,6 +83,22 @@ pub struct Facts<'a> {
     pub score: Option<f64>,
     /// Required roles first, then other approvals given (see `approval::approvals`).
     pub approvals: &'a [ApprovalReport],
+    /// To name the people and groups that reasons refer to.
+    pub people: &'a People,
+}
+
+impl Facts<'_> {
+    /// A date of the release file as pages show it: `Wed 2 Dec 2026`, or
+    /// `Wed 2 Dec 2026, 17:00 IST` when it has a time.
+    fn day(&self, when: &When) -> String {
+        Moment::of(when, self.zone).display
+    }
+
+    /// ` (Kenji Watanabe)` for a person or group key, nothing without one.
+    fn by(&self, who: Option<&str>) -> String {
+        who.map(|w| format!(" ({})", self.people.display_name(w)))
+            .unwrap_or_default()
+    }
 }
 
 pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
@@ -130,10 +152,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                         format!(
                             "Critical item {} (due {}, before go-live): {name}",
                             status.label(),
-                            item.due
-                                .as_ref()
-                                .map(|d| d.text.as_str())
-                                .unwrap_or_default()
+                            item.due.as_ref().map(|d| facts.day(d)).unwrap_or_default()
                         ),
                     ),
                     status => add(
@@ -144,7 +163,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                             status.label(),
                             item.due
                                 .as_ref()
-                                .map(|d| format!(", due {d}, after go-live"))
+                                .map(|d| format!(", due {}, after go-live", facts.day(d)))
                                 .unwrap_or_else(|| ", with no due date".into())
                         ),
                     ),
@@ -170,8 +189,9 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                     Rule::EvidenceStale,
                     false,
                     format!(
-                        "Evidence will be {} old at go-live (verified {verified}, limit {}): {} › {}",
+                        "Evidence will be {} old at go-live (verified {}, limit {}): {} › {}",
                         freshness::describe(age),
+                        facts.day(verified),
                         freshness::describe(chrono::TimeDelta::seconds(limit.seconds)),
                         category.title,
                         item.check
@@ -182,11 +202,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
     }
 
     for approval in facts.approvals.iter().filter(|a| a.status == "rejected") {
-        let by = approval
-            .who
-            .as_deref()
-            .map(|w| format!(" ({w})"))
-            .unwrap_or_default();
+        let by = facts.by(approval.who.as_deref());
         add(
             Rule::ApprovalRejected,
             true,
@@ -212,10 +228,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
                     false,
                     format!(
                         "Approval by the release owner does not count (four-eyes): {role}{}",
-                        a.who
-                            .as_deref()
-                            .map(|w| format!(" ({w})"))
-                            .unwrap_or_default()
+                        facts.by(a.who.as_deref())
                     ),
                 ),
                 _ => {}
@@ -233,7 +246,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
             let eta = blocker
                 .eta
                 .as_ref()
-                .map(|e| e.text.as_str())
+                .map(|e| facts.day(e))
                 .unwrap_or_default();
             add(
                 Rule::BlockerDueBeforeGoLive,
@@ -247,7 +260,7 @@ pub fn decide(facts: &Facts) -> (Verdict, Vec<Reason>) {
             let when = blocker
                 .eta
                 .as_ref()
-                .map(|e| format!(", ETA {e} is after go-live"))
+                .map(|e| format!(", ETA {} is after go-live", facts.day(e)))
                 .unwrap_or_else(|| ", with no ETA".into());
             add(
                 Rule::BlockerOpen,

@@ -224,10 +224,11 @@ fn evidence_stale(f: &Facts) -> Vec<Deadline> {
                 from.with_timezone(&Utc),
                 Kind::EvidenceStale,
                 format!(
-                    "Evidence for {} › {} is older than {} since {since} (verified {verified}); check it again before go-live",
+                    "Evidence for {} › {} is older than {} since {since} (verified {}); check it again before go-live",
                     category.title,
                     item.check,
                     freshness::describe(TimeDelta::seconds(limit.seconds)),
+                    Moment::new(verified.instant(f.zone), verified.is_date_only()).display,
                 ),
             ));
         }

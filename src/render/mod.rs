@@ -4,6 +4,7 @@
 //! a site's own `layouts/<name>` replaces the built-in file of the same name, the
 //! way a Hugo or Zola theme is overridden. Templates are parsed once per build.
 
+mod filters;
 pub mod markdown;
 mod pages;
 
@@ -15,6 +16,10 @@ use tera::{Tera, Value};
 
 use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
+pub use filters::count;
+use filters::{
+    count_filter, markdown_filter, name_filter, percent_filter, person_function, when_filter,
+};
 pub use pages::{
     Listed, Rows, dashboard_page, release_pages, rows, runbook_index, runbook_page, runbook_path,
     used_by,
@@ -105,7 +110,10 @@ pub struct OutputFile {
 
 /// Parsed templates and assets, with the site's overrides applied.
 pub struct Theme {
+    /// The page templates.
     tera: Tera,
+    /// The email templates (`emails/...`).
+    emails: Tera,
     pub assets: Vec<OutputFile>,
     /// A hash of every template, to know when pages must be rendered again.
     pub fingerprint: u64,
@@ -147,30 +155,17 @@ impl Theme {
                 .collect::<Vec<_>>()
                 .join("\u{0}"),
         );
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
-        if let Err(e) = tera.add_raw_templates(sources) {
-            problems.push(template_error(root, &layouts, &e));
-        }
-        tera.register_filter("markdown", markdown_filter);
-        tera.register_filter("percent", percent_filter);
-        tera.register_filter("when", when_filter);
-        tera.register_filter("slug", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(crate::content::slugify(
-                v.as_str().unwrap_or_default(),
-            )))
-        });
-        tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(markdown::to_text(
-                v.as_str().unwrap_or_default(),
-            )))
-        });
-        tera.register_filter("name", name_filter(people.clone()));
-        tera.register_function("person", person_function(people));
+        // Pages and emails are two sets of templates: emails are read across
+        // time zones, so their `when` also gives the time in UTC.
+        let (email_sources, page_sources): (Vec<_>, Vec<_>) = sources
+            .into_iter()
+            .partition(|(name, _)| name.starts_with("emails/"));
+        let tera = templates(page_sources, &people, false, root, &layouts, &mut problems);
+        let emails = templates(email_sources, &people, true, root, &layouts, &mut problems);
         if problems.is_empty() {
             Ok(Theme {
                 tera,
+                emails,
                 assets,
                 fingerprint,
             })
@@ -181,7 +176,12 @@ impl Theme {
 
     /// Renders template `name`; errors name the template the way a writer sees it.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| {
+        let tera = if name.starts_with("emails/") {
+            &self.emails
+        } else {
+            &self.tera
+        };
+        tera.render(name, context).map_err(|e| {
             let file = if name.starts_with("emails/") {
                 PathBuf::from(name)
             } else {
@@ -191,6 +191,43 @@ impl Theme {
                 .with_help("fix the template, or delete the site's copy to use the built-in one")
         })
     }
+}
+
+/// One set of templates (pages, or emails) with golive's filters and functions.
+/// `utc`: times from `when` also in UTC (`Fri 4 Dec 2026, 09:00 IST (03:30 UTC)`).
+fn templates(
+    sources: Vec<(String, String)>,
+    people: &Arc<People>,
+    utc: bool,
+    root: &Path,
+    layouts: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    if let Err(e) = tera.add_raw_templates(sources) {
+        problems.push(template_error(root, layouts, &e));
+    }
+    tera.register_filter("markdown", markdown_filter);
+    tera.register_filter("percent", percent_filter);
+    tera.register_filter("count", count_filter);
+    tera.register_filter("when", move |v: &Value, args: &HashMap<String, Value>| {
+        when_filter(v, args, utc)
+    });
+    tera.register_filter("slug", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(crate::content::slugify(
+            v.as_str().unwrap_or_default(),
+        )))
+    });
+    tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(markdown::to_text(
+            v.as_str().unwrap_or_default(),
+        )))
+    });
+    tera.register_filter("name", name_filter(people.clone()));
+    tera.register_function("person", person_function(people.clone()));
+    tera
 }
 
 /// The site's copy of a template, read like every other file of the site (a
@@ -253,72 +290,4 @@ fn error_chain(e: &tera::Error) -> String {
         source = s.source();
     }
     text
-}
-
-/// `{{ release.summary | markdown(runbooks=root ~ "runbooks/") | safe }}`: links
-/// to `other.md` become links to the built runbook under `runbooks`.
-fn markdown_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let prefix = args
-        .get("runbooks")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    Ok(Value::String(markdown::to_html(
-        value.as_str().unwrap_or_default(),
-        prefix,
-    )))
-}
-
-/// `{{ item.due | when(zone=report.timezone) }}`: a date as the release file has it
-/// becomes `Tue 1 Dec 2026` or `Tue 1 Dec 2026, 09:00 IST`, like every other time.
-fn when_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let Some(text) = value.as_str() else {
-        return Ok(value.clone());
-    };
-    let zone = args
-        .get("zone")
-        .and_then(Value::as_str)
-        .and_then(|z| z.parse().ok())
-        .unwrap_or(chrono_tz::UTC);
-    Ok(match text.parse::<crate::content::time::When>() {
-        Ok(when) => Value::String(
-            crate::evaluate::Moment::new(when.instant(zone), when.is_date_only()).display,
-        ),
-        Err(_) => value.clone(),
-    })
-}
-
-/// `{{ 72.5 | percent }}` -> `72.5%`, `{{ 85.0 | percent }}` -> `85%`.
-fn percent_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(match value.as_f64() {
-        Some(x) if x.fract() == 0.0 => format!("{x:.0}%"),
-        Some(x) => format!("{x:.1}%"),
-        None => "—".into(),
-    }))
-}
-
-/// `{{ item.owner | name }}`: a people.yaml key becomes the person's name; an
-/// inline person gives its `name`; anything else is shown as it is.
-fn name_filter(people: Arc<People>) -> impl tera::Filter {
-    move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-        Ok(match value {
-            Value::String(key) => Value::String(people.display_name(key).to_string()),
-            Value::Object(map) => map.get("name").cloned().unwrap_or(Value::Null),
-            other => other.clone(),
-        })
-    }
-}
-
-/// `person(key=...)`: the people.yaml entry (name, email, role, phone, chat), or
-/// `{name: key}` for a group or an unknown key.
-fn person_function(people: Arc<People>) -> impl tera::Function {
-    move |args: &HashMap<String, Value>| -> tera::Result<Value> {
-        match args.get("key") {
-            Some(Value::String(key)) => Ok(match people.people.get(key) {
-                Some(p) => tera::to_value(p)?,
-                None => serde_json::json!({ "name": key }),
-            }),
-            Some(inline @ Value::Object(_)) => Ok(inline.clone()),
-            _ => Ok(Value::Null),
-        }
-    }
 }

@@ -53,6 +53,7 @@ mod tests {
                 iso: String::new(),
                 display: String::new(),
                 unix: 0,
+                utc: None,
             },
             decision_due: None,
             verdict: Verdict::NoGo,

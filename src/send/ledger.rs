@@ -320,6 +320,7 @@ mod tests {
                 iso: "2026-12-04T09:00:00+00:00".into(),
                 display: "Fri 4 Dec 2026, 09:00 UTC".into(),
                 unix: 1_796_374_800,
+                utc: None,
             },
             decision_due: None,
             verdict: crate::evaluate::Verdict::GoPending,

@@ -98,11 +98,11 @@ fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: b
             if !quiet {
                 let _ = writeln!(
                     std::io::stdout(),
-                    "{verb} in {} ms ({} of {} releases rendered, {} files written)",
+                    "{verb} in {} ms ({} of {} rendered, {} written)",
                     summary.elapsed.as_millis(),
                     summary.rendered,
-                    summary.releases,
-                    summary.written
+                    crate::render::count(summary.releases as u64, "release"),
+                    crate::render::count(summary.written as u64, "file")
                 );
             }
         }

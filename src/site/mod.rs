@@ -115,7 +115,7 @@ pub fn load_and_evaluate_at(
     let reports = site
         .releases
         .par_iter()
-        .map(|r| evaluate::evaluate_at(r, &site.config, &site.checklists, now))
+        .map(|r| evaluate::evaluate_at(r, &site.config, &site.checklists, &site.people, now))
         .collect();
     Ok((site, reports))
 }

@@ -75,6 +75,7 @@ impl Rendering<'_> {
             loaded,
             &self.shared.config,
             &self.shared.checklists,
+            &self.shared.people,
             self.now,
         );
         // The postponement preview compares with the audience's last email, as

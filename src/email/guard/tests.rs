@@ -124,6 +124,7 @@ fn judge(yaml: &str, kind: Kind) -> Result<(), Refusal> {
         &loaded,
         &site,
         &BTreeMap::new(),
+        &Default::default(),
         "2026-11-21".parse().unwrap(),
     );
     guard(kind, &loaded.release, &report)

@@ -308,7 +308,13 @@ fn evaluated(site: &str, release: &str) -> crate::evaluate::Report {
         release: std::sync::Arc::new(release),
         depends: Vec::new(),
     };
-    crate::evaluate::evaluate(&loaded, &site, &Default::default(), date("2026-12-01"))
+    crate::evaluate::evaluate(
+        &loaded,
+        &site,
+        &Default::default(),
+        &Default::default(),
+        date("2026-12-01"),
+    )
 }
 
 const SITE: &str = "

@@ -118,6 +118,7 @@ readiness:
             &loaded(yaml),
             &site(SITE),
             &checklists(&[("deploy", DEPLOY)]),
+            &Default::default(),
             utc("2030-01-01T00:00:00Z"),
         )
     }
@@ -139,7 +140,7 @@ readiness:
         assert_eq!(
             stale(&stale_one),
             [
-                "Evidence will be 8 days old at go-live (verified 2026-11-26, limit 7 days): Quality › Load test at 2x peak"
+                "Evidence will be 8 days old at go-live (verified Thu 26 Nov 2026, limit 7 days): Quality › Load test at 2x peak"
             ]
         );
         assert!(!stale_one.reasons[0].blocking);
@@ -151,7 +152,7 @@ readiness:
         assert_eq!(
             stale(&eval(&release("2026-11-27 08:59", ""))),
             [
-                "Evidence will be 7 days 1 minute old at go-live (verified 2026-11-27 08:59, limit 7 days): Quality › Load test at 2x peak"
+                "Evidence will be 7 days 1 minute old at go-live (verified Fri 27 Nov 2026, 08:59 CET, limit 7 days): Quality › Load test at 2x peak"
             ]
         );
     }
@@ -168,7 +169,7 @@ readiness:
         assert_eq!(
             stale(&eval(&postponed)),
             [
-                "Evidence will be 14 days old at go-live (verified 2026-11-27, limit 7 days): Quality › Load test at 2x peak"
+                "Evidence will be 14 days old at go-live (verified Fri 27 Nov 2026, limit 7 days): Quality › Load test at 2x peak"
             ]
         );
     }
@@ -182,6 +183,7 @@ readiness:
             &loaded(&release("2026-01-01", "")),
             &site("title: T\n"),
             &checklists(&[]),
+            &Default::default(),
             utc("2030-01-01T00:00:00Z"),
         );
         assert!(stale(&no_limit).is_empty());
@@ -202,7 +204,7 @@ readiness:
         assert_eq!(
             stale(&r),
             [
-                "Evidence will be 6 days old at go-live (verified 2026-11-28, limit 3 days): Deploy › Load test"
+                "Evidence will be 6 days old at go-live (verified Sat 28 Nov 2026, limit 3 days): Deploy › Load test"
             ]
         );
         let item = &r.categories[1].groups[0].items[0];

@@ -37,7 +37,13 @@ approvals:
 ";
 
 fn at(release: &str, now: &str) -> Report {
-    evaluate_at(&loaded(release), &site(SITE), &checklists(&[]), utc(now))
+    evaluate_at(
+        &loaded(release),
+        &site(SITE),
+        &checklists(&[]),
+        &Default::default(),
+        utc(now),
+    )
 }
 
 fn kinds(r: &Report) -> Vec<Kind> {
@@ -162,7 +168,7 @@ fn evidence_goes_stale_on_the_day_after_its_limit() {
     let after = at(&old, "2026-10-19T23:00:01Z");
     assert_eq!(
         message(&after, Kind::EvidenceStale),
-        "Evidence for Quality › Load test is older than 7 days since Tue 20 Oct 2026 (verified 2026-10-12); check it again before go-live"
+        "Evidence for Quality › Load test is older than 7 days since Tue 20 Oct 2026 (verified Mon 12 Oct 2026); check it again before go-live"
     );
     assert!(
         after
