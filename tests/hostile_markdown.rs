@@ -10,7 +10,7 @@
 mod common;
 
 use common::{Site, replace_once};
-use golive::render::markdown::{MAX_DEPTH, runbook_to_html, to_html, to_text};
+use golive::render::markdown::{Base, MAX_DEPTH, runbook_to_html, to_html, to_text};
 use mail_parser::MessageParser;
 use scraper::Html;
 
@@ -54,13 +54,13 @@ fn words(text: &str) -> Vec<&str> {
 /// HTML nests at most `MAX_DEPTH` deep, and no text line is indented more than
 /// the flattened lists allow.
 fn render_both(source: &str) -> (Html, String) {
-    let html = Html::parse_fragment(&to_html(source, ""));
+    let html = Html::parse_fragment(&to_html(source, &Base::page("")));
     let depth = max_depth(&html);
     assert!(
         depth <= MAX_DEPTH,
         "nested {depth} deep, more than {MAX_DEPTH}"
     );
-    let email_text = to_text(source);
+    let email_text = to_text(source, &Base::Nowhere);
     let widest_indent = email_text
         .lines()
         .map(|l| l.len() - l.trim_start().len())
@@ -233,7 +233,7 @@ fn tables_with_many_columns() {
     );
     // The email text leaves out the header row.
     let html = renders_bounded_html(&source, &["head", "cell"]);
-    assert_eq!(to_text(&source).matches("cell").count(), n);
+    assert_eq!(to_text(&source, &Base::Nowhere).matches("cell").count(), n);
     let cells = html
         .select(&scraper::Selector::parse("td").unwrap())
         .count();
@@ -380,7 +380,7 @@ fn sanitising_still_applies_beyond_the_bound() {
     let source = format!(
         "{deep}text <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"javascript:alert(2)\">y</a> <svg><script>alert(3)</script></svg>"
     );
-    let html = to_html(&source, "");
+    let html = to_html(&source, &Base::page(""));
     for banned in [
         "<script",
         "alert(",

@@ -168,9 +168,11 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
 }
 
 /// The keys an email sets in the release's context besides `release` and `report`.
-const EMAIL_KEYS: [&str; 6] = [
+const EMAIL_KEYS: [&str; 8] = [
     "site",
     "links",
+    "base_url",
+    "decision_day",
     "runbooks_url",
     "sender",
     "subject",
@@ -203,7 +205,10 @@ pub fn render(
     let release = &loaded.release;
     context.insert("site", site);
     context.insert("links", &links(site, &loaded.slug));
-    // Where Markdown links to runbooks (`db-errors.md`) should point.
+    // Where relative links in content Markdown point: `markdown(url=base_url)`
+    // makes them absolute, or plain text when empty (see `markdown::Base`).
+    context.insert("base_url", site.base_url.as_deref().unwrap_or_default());
+    // The older spelling, for a site's own templates: `markdown(runbooks=runbooks_url)`.
     let runbooks_url = site
         .base_url
         .as_deref()
