@@ -179,6 +179,18 @@ const EMAIL_KEYS: [&str; 8] = [
     "preheader",
 ];
 
+/// The go/no-go decision's day for a subject line, `Fri 26 Mar`, in the
+/// release's zone (the report's `decision_due`); empty without one.
+fn decision_day(context: &tera::Context) -> String {
+    context
+        .get("report")
+        .and_then(|r| r.pointer("/decision_due/iso"))
+        .and_then(|v| v.as_str())
+        .and_then(|iso| chrono::DateTime::parse_from_rfc3339(iso).ok())
+        .map(|at| at.format("%a %-d %b").to_string())
+        .unwrap_or_default()
+}
+
 /// Renders `kind` for a release from the theme's `emails/` templates.
 /// `context` is the release's (`render::release_context`); the email's own
 /// keys are set in it for the rendering and removed afterwards, so that the
@@ -223,6 +235,7 @@ pub fn render(
         PersonRef::Inline(p) => p.name.clone(),
     };
     context.insert("sender", &sender);
+    context.insert("decision_day", &decision_day(context));
 
     let text_template = format!("emails/{kind}.txt");
     let raw_text = theme.render(&text_template, context)?;
