@@ -168,23 +168,24 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
 }
 
 /// The keys an email sets in the release's context besides `release` and `report`.
-const EMAIL_KEYS: [&str; 8] = [
+const EMAIL_KEYS: [&str; 9] = [
     "site",
     "links",
     "base_url",
     "decision_day",
+    "new_target_day",
     "runbooks_url",
     "sender",
     "subject",
     "preheader",
 ];
 
-/// The go/no-go decision's day for a subject line, `Fri 26 Mar`, in the
-/// release's zone (the report's `decision_due`); empty without one.
-fn decision_day(context: &tera::Context) -> String {
+/// The day of a moment of the report (`pointer` to its `iso`) for a subject
+/// line, `Fri 26 Mar`, in the release's zone; empty without one.
+fn day_of(context: &tera::Context, pointer: &str) -> String {
     context
         .get("report")
-        .and_then(|r| r.pointer("/decision_due/iso"))
+        .and_then(|r| r.pointer(pointer))
         .and_then(|v| v.as_str())
         .and_then(|iso| chrono::DateTime::parse_from_rfc3339(iso).ok())
         .map(|at| at.format("%a %-d %b").to_string())
@@ -235,7 +236,8 @@ pub fn render(
         PersonRef::Inline(p) => p.name.clone(),
     };
     context.insert("sender", &sender);
-    context.insert("decision_day", &decision_day(context));
+    context.insert("decision_day", &day_of(context, "/decision_due/iso"));
+    context.insert("new_target_day", &day_of(context, "/new_target/iso"));
 
     let text_template = format!("emails/{kind}.txt");
     let raw_text = theme.render(&text_template, context)?;
