@@ -40,7 +40,9 @@ fn previews(site: &Site) -> Vec<(String, String, std::path::PathBuf)> {
 
 fn subject(stem: &Path) -> String {
     let raw = std::fs::read(stem.with_extension("eml")).unwrap();
-    let msg = MessageParser::default().parse(&raw).expect("an RFC 5322 message");
+    let msg = MessageParser::default()
+        .parse(&raw)
+        .expect("an RFC 5322 message");
     msg.subject().unwrap_or_default().to_string()
 }
 
@@ -127,14 +129,12 @@ fn a_readiness_subject_without_a_decision_date_leaves_that_part_out() {
     let file = "content/releases/upcoming.yaml";
     site.write(
         file,
-        site.read(file).replace("decision_due: 2026-12-08 17:00\n", ""),
+        site.read(file)
+            .replace("decision_due: 2026-12-08 17:00\n", ""),
     );
     let raw = email(&site, "mail-app-3.1.0", "readiness", "eml");
     let msg = MessageParser::default().parse(raw.as_bytes()).unwrap();
-    assert_eq!(
-        msg.subject(),
-        Some("[NO-GO] Mail App 3.1.0 — readiness")
-    );
+    assert_eq!(msg.subject(), Some("[NO-GO] Mail App 3.1.0 — readiness"));
 }
 
 #[test]
@@ -169,7 +169,13 @@ fn readiness_gives_the_verdict_the_top_reasons_the_asks_the_key_risks_and_rollba
             assert!(part.contains(want), "missing {want:?} in:\n{part}");
         }
         // The rest is one link away: no checklist, timeline or rollback steps.
-        for gone in ["T-24h", "What's ready", "Checklist status", "[low]", "[medium]"] {
+        for gone in [
+            "T-24h",
+            "What's ready",
+            "Checklist status",
+            "[low]",
+            "[medium]",
+        ] {
             assert!(!part.contains(gone), "{gone:?} is for the report:\n{part}");
         }
     }
@@ -178,13 +184,20 @@ fn readiness_gives_the_verdict_the_top_reasons_the_asks_the_key_risks_and_rollba
         .filter(|l| l.starts_with("- BLOCKS:") || l.starts_with("- Pending:"))
         .collect();
     assert_eq!(reasons.len(), 5, "{text}");
-    let first_pending = reasons.iter().position(|l| l.starts_with("- Pending")).unwrap();
+    let first_pending = reasons
+        .iter()
+        .position(|l| l.starts_with("- Pending"))
+        .unwrap();
     assert!(
-        reasons[first_pending..].iter().all(|l| l.starts_with("- Pending")),
+        reasons[first_pending..]
+            .iter()
+            .all(|l| l.starts_with("- Pending")),
         "blocking reasons come first: {reasons:?}"
     );
     assert!(
-        html.contains("href=\"https://releases.northwind.example/releases/northwind-erp-2.4.0/index.html\""),
+        html.contains(
+            "href=\"https://releases.northwind.example/releases/northwind-erp-2.4.0/index.html\""
+        ),
         "the report is one link away"
     );
     assert!(norm(&text).contains(
@@ -193,8 +206,10 @@ fn readiness_gives_the_verdict_the_top_reasons_the_asks_the_key_risks_and_rollba
 
     // A rehearsal that did not happen and data to restore are said as caveats.
     let other = norm(
-        &std::fs::read_to_string(site.path("public/releases/northwind-erp-2.3.1/emails/readiness.txt"))
-            .unwrap(),
+        &std::fs::read_to_string(
+            site.path("public/releases/northwind-erp-2.3.1/emails/readiness.txt"),
+        )
+        .unwrap(),
     );
     assert!(
         other.contains("Not rehearsed. Data must be restored too."),
@@ -229,15 +244,18 @@ fn words(element: scraper::ElementRef) -> String {
 fn html_and_text_parts_say_the_same_things() {
     let site = example();
     for (slug, kind, stem) in previews(&site) {
-        let text = norm(&std::fs::read_to_string(stem.with_extension("txt")).unwrap())
-            .to_lowercase();
+        let text =
+            norm(&std::fs::read_to_string(stem.with_extension("txt")).unwrap()).to_lowercase();
         let html = std::fs::read_to_string(stem.with_extension("html")).unwrap();
         let doc = Html::parse_document(&html);
         for item in doc.select(&sel(".content li, .content p")) {
             let said = norm(&words(item)).to_lowercase();
             let said = said.trim_end_matches('.');
             // Buttons and badges have words of their own in the text part.
-            if said.is_empty() || said.starts_with("open the") || item.select(&sel("table")).next().is_some() {
+            if said.is_empty()
+                || said.starts_with("open the")
+                || item.select(&sel("table")).next().is_some()
+            {
                 continue;
             }
             let said = said.replace('→', "->");
@@ -311,7 +329,9 @@ fn every_link_of_every_example_email_works_in_a_mail_client() {
 #[test]
 fn the_link_checker_finds_a_relative_link() {
     assert_eq!(
-        bad_email_links("<a href=\"../../runbooks/x.html\">x</a><a href=\"mailto:a@b.example\">m</a><a href=\"javascript:x\">j</a>"),
+        bad_email_links(
+            "<a href=\"../../runbooks/x.html\">x</a><a href=\"mailto:a@b.example\">m</a><a href=\"javascript:x\">j</a>"
+        ),
         [
             "../../runbooks/x.html: relative URL without a base",
             "javascript:x: scheme javascript"
@@ -339,7 +359,11 @@ fn relative_links_in_content_become_absolute_in_emails() {
     let site = Site::copy_of("mail");
     with_linked_summary(&site);
     let html = email(&site, "mail-app-3.1.0", "readiness", "html");
-    assert!(bad_email_links(&html).is_empty(), "{:?}", bad_email_links(&html));
+    assert!(
+        bad_email_links(&html).is_empty(),
+        "{:?}",
+        bad_email_links(&html)
+    );
     let doc = Html::parse_document(&html);
     let href = |text: &str| {
         doc.select(&sel("a"))
@@ -350,12 +374,18 @@ fn relative_links_in_content_become_absolute_in_emails() {
             .map(str::to_string)
     };
     let base = "https://releases.mail.example";
-    assert_eq!(href("runbook").unwrap(), format!("{base}/runbooks/index-rebuild.html"));
+    assert_eq!(
+        href("runbook").unwrap(),
+        format!("{base}/runbooks/index-rebuild.html")
+    );
     assert_eq!(
         href("previous release").unwrap(),
         format!("{base}/releases/mail-app-3.0.0/index.html#top")
     );
-    assert_eq!(href("dashboard").unwrap(), "https://grafana.mail.example/d/search");
+    assert_eq!(
+        href("dashboard").unwrap(),
+        "https://grafana.mail.example/d/search"
+    );
 
     let text = norm(&email(&site, "mail-app-3.1.0", "readiness", "text"));
     for want in [
@@ -378,7 +408,11 @@ fn without_base_url_relative_links_in_emails_are_plain_text() {
             .replace("base_url: https://releases.mail.example\n", ""),
     );
     let html = email(&site, "mail-app-3.1.0", "readiness", "html");
-    assert!(bad_email_links(&html).is_empty(), "{:?}", bad_email_links(&html));
+    assert!(
+        bad_email_links(&html).is_empty(),
+        "{:?}",
+        bad_email_links(&html)
+    );
     let doc = Html::parse_document(&html);
     let body = norm(&text_of(doc.select(&sel("body")).next().unwrap()));
     assert!(

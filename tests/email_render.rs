@@ -342,7 +342,11 @@ fn message_ids_differ_between_emails_and_change_with_content() {
     let yaml = site.read(READY_FILE);
     site.write(
         READY_FILE,
-        replace_once(&yaml, "Disk quota increase", "Disk quota increase for search"),
+        replace_once(
+            &yaml,
+            "Disk quota increase",
+            "Disk quota increase for search",
+        ),
     );
     assert_ne!(id(READY, "readiness"), readiness);
 }
@@ -513,7 +517,10 @@ fn readiness_says_what_an_executive_needs_and_leaves_the_rest_to_the_report() {
             "Switch back to the old index",
             "T-24h",
         ] {
-            assert!(!part.contains(gone), "{gone:?} belongs to the report:\n{part}");
+            assert!(
+                !part.contains(gone),
+                "{gone:?} belongs to the report:\n{part}"
+            );
         }
     }
 

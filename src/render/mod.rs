@@ -160,12 +160,15 @@ impl Theme {
                 v.as_str().unwrap_or_default(),
             )))
         });
-        tera.register_filter("markdown_text", |v: &Value, args: &HashMap<String, Value>| {
-            Ok(Value::String(markdown::to_text(
-                v.as_str().unwrap_or_default(),
-                &link_base(args),
-            )))
-        });
+        tera.register_filter(
+            "markdown_text",
+            |v: &Value, args: &HashMap<String, Value>| {
+                Ok(Value::String(markdown::to_text(
+                    v.as_str().unwrap_or_default(),
+                    &link_base(args),
+                )))
+            },
+        );
         tera.register_filter("name", name_filter(people.clone()));
         tera.register_function("person", person_function(people));
         if problems.is_empty() {

@@ -70,7 +70,9 @@ fn sanitizer_for(base: &Base) -> ammonia::Builder<'static> {
         }
     }
     let mut b = sanitizer();
-    b.url_relative(ammonia::UrlRelative::Custom(Box::new(Resolve(base.clone()))));
+    b.url_relative(ammonia::UrlRelative::Custom(Box::new(Resolve(
+        base.clone(),
+    ))));
     b
 }
 
