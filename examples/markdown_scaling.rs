@@ -197,7 +197,10 @@ fn main() {
             .map(|s| median(|| drop(to_html(s, &Base::page("../../")))))
             .collect();
         print_row(name, "html", &html);
-        let text: Vec<Duration> = inputs.iter().map(|s| median(|| drop(to_text(s, &Base::Nowhere)))).collect();
+        let text: Vec<Duration> = inputs
+            .iter()
+            .map(|s| median(|| drop(to_text(s, &Base::Nowhere))))
+            .collect();
         print_row("", "text", &text);
         let scanned: Vec<Duration> = inputs.iter().map(|s| median(|| drop(scan(s, 1)))).collect();
         print_row("", "scan", &scanned);

@@ -17,8 +17,10 @@
 /// Where the site root is, seen from the output a link is rendered into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Base {
-    /// A page: the relative path from the page to the site root (`""`, `"../"`, `"../../"`).
-    Page(String),
+    /// A page: the relative path from the page to the site root (`""`, `"../"`,
+    /// `"../../"`), and the page's folder from the root (`"runbooks/"`), whose
+    /// pages it links to directly (`other.html` rather than `../runbooks/other.html`).
+    Page { root: String, dir: String },
     /// An email of a site with a `base_url`: the root's absolute address, ending in `/`.
     Url(String),
     /// An email of a site without a `base_url`: relative links become plain text.
@@ -28,11 +30,22 @@ pub enum Base {
 impl Base {
     /// A page `prefix` (`root` in the layouts) away from the site root.
     pub fn page(prefix: &str) -> Self {
-        let mut p = prefix.to_string();
-        if !p.is_empty() && !p.ends_with('/') {
-            p.push('/');
+        Base::page_in(prefix, "")
+    }
+
+    /// A page in folder `dir` of the site, `prefix` away from its root.
+    pub fn page_in(prefix: &str, dir: &str) -> Self {
+        let folder = |s: &str| {
+            let mut p = s.to_string();
+            if !p.is_empty() && !p.ends_with('/') {
+                p.push('/');
+            }
+            p
+        };
+        Base::Page {
+            root: folder(prefix),
+            dir: folder(dir),
         }
-        Base::Page(p)
     }
 
     /// An email: absolute against `base_url`, or plain text without one.
@@ -55,14 +68,14 @@ impl Base {
         if let Some(rest) = dest.strip_prefix("//") {
             // A host without a scheme: a page keeps it; an email needs the scheme.
             return Some(match self {
-                Base::Page(_) => dest.to_string(),
+                Base::Page { .. } => dest.to_string(),
                 _ => format!("https://{rest}"),
             });
         }
         if dest.starts_with('#') || dest.is_empty() {
             // A place on the same page: meaningless once the text is in an email.
             return match self {
-                Base::Page(_) => Some(dest.to_string()),
+                Base::Page { .. } => Some(dest.to_string()),
                 _ => None,
             };
         }
@@ -70,7 +83,10 @@ impl Base {
         let (path, tail) = dest.split_at(split);
         let path = normalise(path);
         match self {
-            Base::Page(prefix) => Some(format!("{prefix}{path}{tail}")),
+            Base::Page { root, dir } => Some(match path.strip_prefix(dir.as_str()) {
+                Some(here) if !dir.is_empty() && !here.is_empty() => format!("{here}{tail}"),
+                _ => format!("{root}{path}{tail}"),
+            }),
             Base::Url(url) => Some(format!("{url}{path}{tail}")),
             Base::Nowhere => None,
         }
@@ -130,6 +146,20 @@ mod tests {
         );
         assert_eq!(page.resolve("#top").as_deref(), Some("#top"));
         assert_eq!(Base::page("").resolve("x.html").as_deref(), Some("x.html"));
+        // A page links to its own folder's pages directly.
+        let runbook = Base::page_in("../", "runbooks");
+        assert_eq!(
+            runbook.resolve("runbooks/x.html#a").as_deref(),
+            Some("x.html#a")
+        );
+        assert_eq!(
+            runbook.resolve("releases/a/index.html").as_deref(),
+            Some("../releases/a/index.html")
+        );
+        assert_eq!(
+            runbook.resolve("runbooks/").as_deref(),
+            Some("../runbooks/")
+        );
     }
 
     #[test]

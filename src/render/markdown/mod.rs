@@ -46,7 +46,7 @@ pub fn to_html(source: &str, base: &Base) -> String {
 /// (`runbooks/<name>.html`): headings get the ids of `headings` (from
 /// `runbook::scan`, so links checked at load time land) and an anchor link.
 pub fn runbook_to_html(body: &str, headings: &[Heading]) -> String {
-    render(body, Some(headings), &Base::page("../"))
+    render(body, Some(headings), &Base::page_in("../", "runbooks/"))
 }
 
 fn render(source: &str, headings: Option<&[Heading]>, base: &Base) -> String {
@@ -324,8 +324,8 @@ pub(super) mod tests {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let (headings, _) = crate::content::runbook::scan(&text, 1);
                 assert_eq!(
-                    render(&text, Some(&headings), &Base::page("../")),
-                    unbounded(&text, Some(&headings), &Base::page("../")),
+                    render(&text, Some(&headings), &Base::page_in("../", "runbooks/")),
+                    unbounded(&text, Some(&headings), &Base::page_in("../", "runbooks/")),
                     "{}",
                     path.display()
                 );

@@ -23,7 +23,7 @@ fn address(dest: &str, base: &Base) -> Option<String> {
         let web = ["http://", "https://", "mailto:"]
             .iter()
             .any(|s| lower.starts_with(s));
-        web || matches!(base, Base::Page(_))
+        web || matches!(base, Base::Page { .. })
     })
 }
 
