@@ -124,18 +124,8 @@ fn each_kind_is_delivered_to_its_recipients_as_a_proper_mime_message() {
         })
         .collect();
     assert_eq!(parts, ["text/plain", "text/html"], "text first, then HTML");
-    assert!(
-        readiness
-            .body_text(0)
-            .unwrap()
-            .contains("NEEDED FROM YOU")
-    );
-    assert!(
-        readiness
-            .body_html(0)
-            .unwrap()
-            .contains("Needed from you")
-    );
+    assert!(readiness.body_text(0).unwrap().contains("NEEDED FROM YOU"));
+    assert!(readiness.body_html(0).unwrap().contains("Needed from you"));
     assert!(readiness.date().is_some(), "Date header");
     let id = readiness.message_id().expect("Message-ID header");
     assert!(
