@@ -19,8 +19,8 @@ use crate::config::site::{SiteConfig, Tls};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::yaml::{Positions, Source};
 
-mod expedited;
 mod metrics;
+mod expedited;
 
 /// What a release may refer to.
 pub struct Context<'a> {

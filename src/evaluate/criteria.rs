@@ -89,10 +89,7 @@ fn decide(metric: &Metric) -> (Outcome, String) {
         );
     }
     if target.holds(value) {
-        return (
-            Outcome::Met,
-            format!("{value_text} meets the target {target}"),
-        );
+        return (Outcome::Met, format!("{value_text} meets the target {target}"));
     }
     match (&metric.warning, &metric.critical) {
         (Some(warning), _) if warning.holds(value) => (
@@ -105,14 +102,9 @@ fn decide(metric: &Metric) -> (Outcome, String) {
         ),
         (None, Some(critical)) => (
             Outcome::Warning,
-            format!(
-                "{value_text} misses the target {target}; short of the critical line {critical}"
-            ),
+            format!("{value_text} misses the target {target}; short of the critical line {critical}"),
         ),
-        (None, None) => (
-            Outcome::Missed,
-            format!("{value_text} misses the target {target}"),
-        ),
+        (None, None) => (Outcome::Missed, format!("{value_text} misses the target {target}")),
     }
 }
 

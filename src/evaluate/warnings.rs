@@ -55,13 +55,8 @@ pub struct Facts<'a> {
 }
 
 /// Every kind of warning, as the deadlines it finds in a release.
-const CHECKS: &[fn(&Facts) -> Vec<Deadline>] = &[
-    target_passed,
-    decision_overdue,
-    phase_late,
-    evidence_stale,
-    expedited_overdue,
-];
+const CHECKS: &[fn(&Facts) -> Vec<Deadline>] =
+    &[target_passed, decision_overdue, phase_late, evidence_stale, expedited_overdue];
 
 /// Every deadline of the release, soonest first.
 pub fn deadlines(facts: &Facts) -> Vec<Deadline> {

@@ -219,17 +219,9 @@ fn an_emergency_change_is_warned_once_its_documentation_or_review_is_overdue() {
             .filter(|k| *k == Kind::ExpeditedOverdue)
             .collect()
     };
-    assert_eq!(
-        overdue("2026-10-24T10:00:00Z"),
-        [],
-        "11:00 BST, not past it"
-    );
+    assert_eq!(overdue("2026-10-24T10:00:00Z"), [], "11:00 BST, not past it");
     assert_eq!(overdue("2026-10-24T10:00:01Z").len(), 1);
-    assert_eq!(
-        overdue("2026-10-26T09:00:00Z").len(),
-        1,
-        "09:00 GMT, not past it"
-    );
+    assert_eq!(overdue("2026-10-26T09:00:00Z").len(), 1, "09:00 GMT, not past it");
     assert_eq!(overdue("2026-10-26T09:00:01Z").len(), 2);
     let r = at(&emergency, "2026-10-26T09:00:01Z");
     assert!(
