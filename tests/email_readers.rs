@@ -414,6 +414,13 @@ fn without_base_url_relative_links_in_emails_are_plain_text() {
         bad_email_links(&html)
     );
     let doc = Html::parse_document(&html);
+    // Not a link, and not styled as one.
+    let runbook = doc
+        .select(&sel("a"))
+        .find(|a| text_of(*a) == "runbook")
+        .expect("the link's text");
+    assert_eq!(runbook.value().attr("href"), None);
+    assert_eq!(runbook.value().attr("style"), None, "{}", runbook.html());
     let body = norm(&text_of(doc.select(&sel("body")).next().unwrap()));
     assert!(
         body.contains("see the runbook, the previous release and the dashboard."),
