@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use golive::content::runbook::scan;
-use golive::render::markdown::{runbook_to_html, to_html, to_text};
+use golive::render::markdown::{Base, runbook_to_html, to_html, to_text};
 
 const SIZES_KB: [usize; 4] = [50, 100, 200, 400];
 
@@ -194,10 +194,13 @@ fn main() {
         let inputs: Vec<String> = SIZES_KB.iter().map(|kb| input(kb * 1000)).collect();
         let html: Vec<Duration> = inputs
             .iter()
-            .map(|s| median(|| drop(to_html(s, ""))))
+            .map(|s| median(|| drop(to_html(s, &Base::page("../../")))))
             .collect();
         print_row(name, "html", &html);
-        let text: Vec<Duration> = inputs.iter().map(|s| median(|| drop(to_text(s)))).collect();
+        let text: Vec<Duration> = inputs
+            .iter()
+            .map(|s| median(|| drop(to_text(s, &Base::Nowhere))))
+            .collect();
         print_row("", "text", &text);
         let scanned: Vec<Duration> = inputs.iter().map(|s| median(|| drop(scan(s, 1)))).collect();
         print_row("", "scan", &scanned);

@@ -109,7 +109,7 @@ fn each_kind_is_delivered_to_its_recipients_as_a_proper_mime_message() {
     let readiness = parse(0);
     assert_eq!(
         readiness.subject(),
-        Some("Mail App 3.1.0 — go-live readiness summary")
+        Some("[NO-GO] Mail App 3.1.0 — readiness; decision by Tue 8 Dec")
     );
     let ct = readiness.content_type().unwrap();
     assert_eq!(
@@ -124,18 +124,8 @@ fn each_kind_is_delivered_to_its_recipients_as_a_proper_mime_message() {
         })
         .collect();
     assert_eq!(parts, ["text/plain", "text/html"], "text first, then HTML");
-    assert!(
-        readiness
-            .body_text(0)
-            .unwrap()
-            .contains("DECISION REQUIRED")
-    );
-    assert!(
-        readiness
-            .body_html(0)
-            .unwrap()
-            .contains("Decision required")
-    );
+    assert!(readiness.body_text(0).unwrap().contains("NEEDED FROM YOU"));
+    assert!(readiness.body_html(0).unwrap().contains("Needed from you"));
     assert!(readiness.date().is_some(), "Date header");
     let id = readiness.message_id().expect("Message-ID header");
     assert!(
@@ -167,7 +157,7 @@ fn each_kind_is_delivered_to_its_recipients_as_a_proper_mime_message() {
     let postponement = parse(7);
     assert_eq!(
         postponement.subject(),
-        Some("⏸️ Mail App 2.9.0 — go-live postponed")
+        Some("⏸️ Mail App 2.9.0 — go-live postponed to Thu 8 Oct")
     );
     let names: Vec<&str> = postponement
         .to()
@@ -434,14 +424,14 @@ fn the_dry_run_connects_to_nothing_and_writes_the_eml() {
     assert!(out.stdout.contains("Dana Kim <cto@mail.example>"));
     assert!(
         out.stdout
-            .contains("Mail App 3.1.0 — go-live readiness summary")
+            .contains("[NO-GO] Mail App 3.1.0 — readiness; decision by Tue 8 Dec")
     );
     assert!(server.messages().is_empty());
     let eml = std::fs::read(site.path(".golive/outbox/mail-app-3.1.0-readiness.eml")).unwrap();
     let parsed = MessageParser::default().parse(&eml).unwrap();
     assert_eq!(
         parsed.subject(),
-        Some("Mail App 3.1.0 — go-live readiness summary")
+        Some("[NO-GO] Mail App 3.1.0 — readiness; decision by Tue 8 Dec")
     );
     assert!(
         !site.path(".golive/sent.jsonl").exists(),

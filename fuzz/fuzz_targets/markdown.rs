@@ -7,8 +7,8 @@ use golive::yaml::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = markdown::to_html(text, "../../runbooks/");
-    let _ = markdown::to_text(text);
+    let _ = markdown::to_html(text, &markdown::Base::page("../../"));
+    let _ = markdown::to_text(text, &markdown::Base::Nowhere);
     let source = Source {
         shown: "content/runbooks/fuzzed.md".into(),
         text: text.to_string(),

@@ -192,14 +192,29 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
 }
 
 /// The keys an email sets in the release's context besides `release` and `report`.
-const EMAIL_KEYS: [&str; 6] = [
+const EMAIL_KEYS: [&str; 9] = [
     "site",
     "links",
+    "base_url",
+    "decision_day",
+    "new_target_day",
     "runbooks_url",
     "sender",
     "subject",
     "preheader",
 ];
+
+/// The day of a moment of the report (`pointer` to its `iso`) for a subject
+/// line, `Fri 26 Mar`, in the release's zone; empty without one.
+fn day_of(context: &tera::Context, pointer: &str) -> String {
+    context
+        .get("report")
+        .and_then(|r| r.pointer(pointer))
+        .and_then(|v| v.as_str())
+        .and_then(|iso| chrono::DateTime::parse_from_rfc3339(iso).ok())
+        .map(|at| at.format("%a %-d %b").to_string())
+        .unwrap_or_default()
+}
 
 /// Renders `kind` for a release from the theme's `emails/` templates.
 /// `context` is the release's (`render::release_context`); the email's own
@@ -242,7 +257,10 @@ pub fn render(
     let release = &loaded.release;
     context.insert("site", site);
     context.insert("links", &links(site, &loaded.slug));
-    // Where Markdown links to runbooks (`db-errors.md`) should point.
+    // Where relative links in content Markdown point: `markdown(url=base_url)`
+    // makes them absolute, or plain text when empty (see `markdown::Base`).
+    context.insert("base_url", site.base_url.as_deref().unwrap_or_default());
+    // The older spelling, for a site's own templates: `markdown(runbooks=runbooks_url)`.
     let runbooks_url = site
         .base_url
         .as_deref()
@@ -257,6 +275,8 @@ pub fn render(
         PersonRef::Inline(p) => p.name.clone(),
     };
     context.insert("sender", &sender);
+    context.insert("decision_day", &day_of(context, "/decision_due/iso"));
+    context.insert("new_target_day", &day_of(context, "/new_target/iso"));
 
     let text_template = format!("emails/{kind}.txt");
     let raw_text = theme.render(&text_template, context)?;

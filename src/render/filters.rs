@@ -9,17 +9,53 @@ use tera::Value;
 use super::markdown;
 use crate::config::people::People;
 
-/// `{{ release.summary | markdown(runbooks=root ~ "runbooks/") | safe }}`: links
-/// to `other.md` become links to the built runbook under `runbooks`.
+/// `{{ release.summary | markdown(root=root) | safe }}` on a page,
+/// `{{ release.summary | markdown(url=base_url) | safe }}` in an email: relative
+/// links in the Markdown are relative to the site root (`markdown::Base`), and
+/// links to `other.md` go to the built runbook.
 pub(super) fn markdown_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let prefix = args
-        .get("runbooks")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
     Ok(Value::String(markdown::to_html(
         value.as_str().unwrap_or_default(),
-        prefix,
+        &link_base(args),
     )))
+}
+
+/// `{{ release.summary | markdown_text(url=base_url) }}`: the Markdown as plain
+/// text for an email's text part, links resolved as `markdown` does.
+pub(super) fn markdown_text_filter(
+    value: &Value,
+    args: &HashMap<String, Value>,
+) -> tera::Result<Value> {
+    Ok(Value::String(markdown::to_text(
+        value.as_str().unwrap_or_default(),
+        &link_base(args),
+    )))
+}
+
+/// Where the site root is for the `markdown` filters: `root="../../"` on a
+/// page; `url=` in an email (the site's `base_url`, empty when it has none);
+/// `runbooks=` is the older spelling of `root` with `runbooks/` added (an
+/// absolute one, or an empty one, came from an email). Without any: an email
+/// without `base_url`.
+fn link_base(args: &HashMap<String, Value>) -> markdown::Base {
+    let arg = |k: &str| args.get(k).map(|v| v.as_str().unwrap_or_default());
+    if let Some(root) = arg("root") {
+        return markdown::Base::page(root);
+    }
+    if let Some(url) = arg("url") {
+        return markdown::Base::email(Some(url));
+    }
+    match arg("runbooks") {
+        Some(r) if !r.is_empty() => {
+            let root = r.trim_end_matches('/').trim_end_matches("runbooks");
+            if root.contains("://") {
+                markdown::Base::email(Some(root))
+            } else {
+                markdown::Base::page(root)
+            }
+        }
+        _ => markdown::Base::Nowhere,
+    }
 }
 
 /// `{{ item.due | when(zone=report.timezone) }}`: a date as the release file has it

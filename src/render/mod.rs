@@ -18,7 +18,8 @@ use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
 pub use filters::count;
 use filters::{
-    count_filter, markdown_filter, name_filter, percent_filter, person_function, when_filter,
+    count_filter, markdown_filter, markdown_text_filter, name_filter, percent_filter,
+    person_function, when_filter,
 };
 pub use pages::{
     Listed, Rows, dashboard_page, release_pages, rows, runbook_index, runbook_page, runbook_path,
@@ -220,11 +221,7 @@ fn templates(
             v.as_str().unwrap_or_default(),
         )))
     });
-    tera.register_filter("markdown_text", |v: &Value, _: &HashMap<String, Value>| {
-        Ok(Value::String(markdown::to_text(
-            v.as_str().unwrap_or_default(),
-        )))
-    });
+    tera.register_filter("markdown_text", markdown_text_filter);
     tera.register_filter("name", name_filter(people.clone()));
     tera.register_function("person", person_function(people.clone()));
     tera

@@ -8,17 +8,20 @@
 //! the bound on what the sanitiser returns.
 
 mod depth;
+mod links;
 mod long_values;
 mod nesting;
 mod raw_html;
 mod text;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
 use crate::content::runbook::{Heading, markdown_options, runbook_target};
+pub use links::Base;
 use long_values::MAX_ATTRIBUTE;
 pub use nesting::MAX_DEPTH;
 use nesting::Nesting;
@@ -31,27 +34,46 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer)
 /// before parsing (see [`raw_html`]).
 static RAW_HTML_TAGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SANITIZER.clone_tags());
 
-/// Renders `source` as sanitised HTML. Links to runbooks by source name
-/// (`db-errors.md#fix`) point at the built page under `runbook_prefix`.
-pub fn to_html(source: &str, runbook_prefix: &str) -> String {
-    render(source, None, runbook_prefix)
+/// Renders `source` as sanitised HTML. Relative links, in Markdown or raw
+/// HTML, are relative to the site root and point there from `base` (see
+/// [`links`]); links to runbooks by source name (`db-errors.md#fix`) point at
+/// the built page `runbooks/db-errors.html#fix`.
+pub fn to_html(source: &str, base: &Base) -> String {
+    render(source, None, base)
 }
 
-/// Renders a runbook body: headings get the ids of `headings` (from
+/// Renders a runbook body, a page one folder below the root
+/// (`runbooks/<name>.html`): headings get the ids of `headings` (from
 /// `runbook::scan`, so links checked at load time land) and an anchor link.
 pub fn runbook_to_html(body: &str, headings: &[Heading]) -> String {
-    render(body, Some(headings), "")
+    render(body, Some(headings), &Base::page_in("../", "runbooks/"))
 }
 
-fn render(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> String {
+fn render(source: &str, headings: Option<&[Heading]>, base: &Base) -> String {
     let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
     let events = Nesting::new(events, &RAW_HTML_TAGS);
-    let events = decorate(events, headings.is_some(), runbook_prefix);
+    let events = decorate(events, headings.is_some());
     let events = long_values::limit(events);
     let mut raw = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut raw, events);
-    let clean = SANITIZER.clean(&raw).to_string();
+    let clean = sanitizer_for(base).clean(&raw).to_string();
     depth::flatten_below(&clean, MAX_DEPTH)
+}
+
+/// The sanitiser, resolving relative addresses from `base`: one that cannot
+/// point anywhere (`Base::Nowhere`) loses its `href`, leaving the link's text.
+fn sanitizer_for(base: &Base) -> ammonia::Builder<'static> {
+    struct Resolve(Base);
+    impl<'a> ammonia::UrlRelativeEvaluate<'a> for Resolve {
+        fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+            self.0.resolve(url).map(Cow::Owned)
+        }
+    }
+    let mut b = sanitizer();
+    b.url_relative(ammonia::UrlRelative::Custom(Box::new(Resolve(
+        base.clone(),
+    ))));
+    b
 }
 
 /// Gives runbook headings the ids of `headings`. Done before nesting is
@@ -83,12 +105,12 @@ fn with_heading_ids<'a>(
 }
 
 /// What golive adds to pulldown-cmark's rendering: anchors after runbook
-/// headings (`anchors`), runbook links pointing at built pages, named task-list
-/// boxes and footnote ids of their own.
+/// headings (`anchors`), runbook links pointing at built pages (relative to
+/// the site root, like every relative link), named task-list boxes and
+/// footnote ids of their own.
 fn decorate<'a>(
     events: impl Iterator<Item = Event<'a>>,
     anchors: bool,
-    runbook_prefix: &str,
 ) -> impl Iterator<Item = Event<'a>> {
     let mut current_id: Option<String> = None;
     events.flat_map(move |event| {
@@ -110,11 +132,8 @@ fn decorate<'a>(
                 out.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = match runbook_target(&dest_url) {
-                    Some((name, anchor)) => {
-                        let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-                        CowStr::from(format!("{runbook_prefix}{name}.html{anchor}"))
-                    }
+                let dest_url = match runbook_page(&dest_url) {
+                    Some(page) => CowStr::from(page),
                     None => dest_url,
                 };
                 out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
@@ -137,6 +156,14 @@ fn decorate<'a>(
             other => out.push(other),
         }
         out
+    })
+}
+
+/// `db-errors.md#fix` -> `runbooks/db-errors.html#fix`, from the site root.
+pub(crate) fn runbook_page(dest: &str) -> Option<String> {
+    runbook_target(dest).map(|(name, anchor)| {
+        let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+        format!("runbooks/{name}.html{anchor}")
     })
 }
 
@@ -190,7 +217,7 @@ pub(super) mod tests {
     fn renders_markdown_and_strips_script() {
         let html = to_html(
             "**bold** <script>alert(1)</script> [x](javascript:alert(1))\n\n- [x] done\n",
-            "",
+            &Base::page(""),
         );
         assert!(html.contains("<strong>bold</strong>"));
         assert!(!html.contains("<script"));
@@ -198,15 +225,39 @@ pub(super) mod tests {
         assert!(html.contains("checkbox"));
     }
 
+    #[test]
+    fn relative_links_resolve_from_the_site_root_in_markdown_and_raw_html() {
+        let source = "[runbook](../../runbooks/x.html), [fix](db-errors.md#fix), <a href=\"releases/a/index.html\">raw</a>, [out](https://x.example/) and [top](#top).\n";
+        let page = to_html(source, &Base::page("../../"));
+        for href in [
+            "href=\"../../runbooks/x.html\"",
+            "href=\"../../runbooks/db-errors.html#fix\"",
+            "href=\"../../releases/a/index.html\"",
+            "href=\"https://x.example/\"",
+            "href=\"#top\"",
+        ] {
+            assert!(page.contains(href), "{href} in {page}");
+        }
+        let mail = to_html(source, &Base::email(Some("https://hub.example")));
+        for href in [
+            "href=\"https://hub.example/runbooks/x.html\"",
+            "href=\"https://hub.example/runbooks/db-errors.html#fix\"",
+            "href=\"https://hub.example/releases/a/index.html\"",
+        ] {
+            assert!(mail.contains(href), "{href} in {mail}");
+        }
+        assert!(mail.contains("<a>top</a>"), "{mail}");
+        let plain = to_html(source, &Base::Nowhere);
+        assert_eq!(plain.matches("href=").count(), 1, "{plain}");
+        assert!(plain.contains("<a>runbook</a>"), "{plain}");
+    }
+
     /// The pipeline without any bound on nesting, as golive rendered before.
-    fn unbounded(source: &str, headings: Option<&[Heading]>, runbook_prefix: &str) -> String {
+    fn unbounded(source: &str, headings: Option<&[Heading]>, base: &Base) -> String {
         let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
         let mut raw = String::new();
-        html::push_html(
-            &mut raw,
-            decorate(events, headings.is_some(), runbook_prefix),
-        );
-        SANITIZER.clean(&raw).to_string()
+        html::push_html(&mut raw, decorate(events, headings.is_some()));
+        sanitizer_for(base).clean(&raw).to_string()
     }
 
     /// Documents as writers write them, raw HTML included, with long
@@ -258,8 +309,8 @@ pub(super) mod tests {
     fn normal_documents_render_exactly_as_without_the_bound() {
         for source in normal_documents() {
             assert_eq!(
-                render(&source, None, "runbooks/"),
-                unbounded(&source, None, "runbooks/"),
+                render(&source, None, &Base::page("../../")),
+                unbounded(&source, None, &Base::page("../../")),
                 "{source}"
             );
         }
@@ -273,8 +324,8 @@ pub(super) mod tests {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let (headings, _) = crate::content::runbook::scan(&text, 1);
                 assert_eq!(
-                    render(&text, Some(&headings), ""),
-                    unbounded(&text, Some(&headings), ""),
+                    render(&text, Some(&headings), &Base::page_in("../", "runbooks/")),
+                    unbounded(&text, Some(&headings), &Base::page_in("../", "runbooks/")),
                     "{}",
                     path.display()
                 );
@@ -301,11 +352,11 @@ pub(super) mod tests {
     fn an_unclosed_raw_tag_ends_with_its_block() {
         let source = "Text with <b>unclosed bold\n\nnext paragraph\n";
         assert_eq!(
-            unbounded(source, None, ""),
+            unbounded(source, None, &Base::page("")),
             "<p>Text with <b>unclosed bold</b></p><b>\n<p>next paragraph</p>\n</b>"
         );
         assert_eq!(
-            to_html(source, ""),
+            to_html(source, &Base::page("")),
             "<p>Text with <b>unclosed bold</b></p>\n<p>next paragraph</p>\n"
         );
     }

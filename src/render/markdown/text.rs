@@ -2,23 +2,38 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::{RAW_HTML_TAGS, nesting::Nesting};
+use super::{Base, RAW_HTML_TAGS, nesting::Nesting, runbook_page};
 use crate::content::runbook::markdown_options;
 
 /// Renders `source` as plain text for the text part of emails: paragraphs on
 /// one line each (the email wraps them), `- ` lists, table rows as list items,
-/// links as `text (url)`, code indented by four spaces.
-pub fn to_text(source: &str) -> String {
+/// links as `text (url)`, code indented by four spaces. Relative links are
+/// resolved from `base` (see [`Base`]); one that cannot point anywhere, or
+/// that is neither web nor mail, keeps only its text.
+pub fn to_text(source: &str, base: &Base) -> String {
     let events = Parser::new_ext(source, markdown_options());
-    flatten(Nesting::new(events, &RAW_HTML_TAGS))
+    flatten(Nesting::new(events, &RAW_HTML_TAGS), base)
+}
+
+/// The address a reader can use for a link to `dest`, if any.
+fn address(dest: &str, base: &Base) -> Option<String> {
+    let dest = runbook_page(dest).unwrap_or_else(|| dest.to_string());
+    base.resolve(&dest).filter(|url| {
+        let lower = url.to_ascii_lowercase();
+        let web = ["http://", "https://", "mailto:"]
+            .iter()
+            .any(|s| lower.starts_with(s));
+        web || matches!(base, Base::Page { .. })
+    })
 }
 
 /// The text of Markdown `events`.
-fn flatten<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
+fn flatten<'a>(events: impl Iterator<Item = Event<'a>>, base: &Base) -> String {
     let mut out = String::new();
     let mut line = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut link: Option<String> = None;
+    // The address of the open link, and where its text starts in `line`.
+    let mut link: Option<(Option<String>, usize)> = None;
     let mut in_code = false;
     let mut cells: Vec<String> = Vec::new();
     let flush = |line: &mut String, out: &mut String| {
@@ -69,10 +84,16 @@ fn flatten<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
                 in_code = true;
             }
             Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((address(&dest_url, base), line.len()))
+            }
             Event::End(TagEnd::Link) => {
-                if let Some(url) = link.take() {
-                    line.push_str(&format!(" ({url})"));
+                if let Some((Some(url), start)) = link.take() {
+                    // An autolink's text is its address already.
+                    let text = line.get(start..).unwrap_or_default().trim();
+                    if text != url && text.strip_prefix("mailto:").is_none_or(|t| t != url) {
+                        line.push_str(&format!(" ({url})"));
+                    }
                 }
             }
             Event::Start(Tag::TableRow | Tag::TableHead) => cells.clear(),
@@ -123,6 +144,7 @@ mod tests {
     fn reflows_paragraphs_and_flattens_tables_and_links() {
         let text = to_text(
             "First line\nsecond **line**.\n\n| Area | Change |\n| --- | --- |\n| DB | RLS on 42 tables |\n\n- one\n- [docs](https://x.example)\n",
+            &Base::Nowhere,
         );
         assert_eq!(
             text,
@@ -143,8 +165,22 @@ mod tests {
             }
         }
         for source in &sources {
-            let unbounded = flatten(Parser::new_ext(source, markdown_options()));
-            assert_eq!(to_text(source), unbounded, "{source}");
+            let base = Base::email(Some("https://x.example"));
+            let unbounded = flatten(Parser::new_ext(source, markdown_options()), &base);
+            assert_eq!(to_text(source, &base), unbounded, "{source}");
         }
+    }
+
+    #[test]
+    fn relative_links_are_absolute_or_left_as_text() {
+        let source = "See the [runbook](../../runbooks/x.html), [fix](db-errors.md#fix), <https://a.example> and [top](#top).\n";
+        assert_eq!(
+            to_text(source, &Base::email(Some("https://hub.example/"))),
+            "See the runbook (https://hub.example/runbooks/x.html), fix (https://hub.example/runbooks/db-errors.html#fix), https://a.example and top.\n"
+        );
+        assert_eq!(
+            to_text(source, &Base::Nowhere),
+            "See the runbook, fix, https://a.example and top.\n"
+        );
     }
 }
