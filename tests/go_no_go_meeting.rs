@@ -93,7 +93,7 @@ fn before_deployment_the_report_shows_escalation_and_on_call_contacts_and_dashbo
         [
             "On call",
             "Tomás Herrera (Site Reliability Engineer)",
-            "+91 80 5550 0131",
+            "+34 91 555 0131",
             "@tomas.sre",
             "tomas.herrera@northwind.example"
         ]

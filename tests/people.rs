@@ -206,9 +206,10 @@ fn emails_give_times_in_the_release_zone_and_in_utc() {
         text.contains("Fri 4 Dec 2026, 09:00 IST (03:30 UTC)"),
         "{text}"
     );
-    // A time whose UTC day is the day before says so.
+    // The decision deadline too (a UTC day that differs is named: see
+    // evaluate::wording_tests).
     assert!(
-        text.contains("Fri 4 Dec 2026, 03:00 IST (Thu 3 Dec 2026, 21:30 UTC)"),
+        text.contains("decision needed by Wed 2 Dec 2026, 17:00 IST (11:30 UTC)"),
         "{text}"
     );
     let html = message.body_html(0).expect("an HTML part");
