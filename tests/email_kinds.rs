@@ -98,7 +98,7 @@ fn started_says_what_is_happening_the_expected_end_and_whom_to_contact() {
     let msg = parse(raw.as_bytes());
     assert_eq!(
         msg.subject(),
-        Some("🔄 Shop 4.1.0 — deployment in progress")
+        Some("🔄 Shop 4.1.0 — deployment in progress, expected to end by 10:30 GMT")
     );
     assert_eq!(
         addresses(&msg, false),
@@ -337,7 +337,7 @@ fn started_and_issue_are_delivered_once_to_a_real_smtp_server() {
     let started = parse(&messages[0].data);
     assert_eq!(
         started.subject(),
-        Some("🔄 Shop 4.1.0 — deployment in progress")
+        Some("🔄 Shop 4.1.0 — deployment in progress, expected to end by 10:30 GMT")
     );
     assert!(
         started

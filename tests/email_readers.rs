@@ -107,7 +107,7 @@ fn subjects_say_what_happened_and_what_is_due() {
     );
     assert_eq!(
         of("northwind-erp-2.3.2 started"),
-        "🔄 Northwind ERP 2.3.2 — deployment in progress"
+        "🔄 Northwind ERP 2.3.2 — deployment in progress, expected to end by 10:30 IST"
     );
     assert_eq!(
         of("northwind-erp-2.3.0 success"),

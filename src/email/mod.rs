@@ -192,12 +192,13 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
 }
 
 /// The keys an email sets in the release's context besides `release` and `report`.
-const EMAIL_KEYS: [&str; 9] = [
+const EMAIL_KEYS: [&str; 10] = [
     "site",
     "links",
     "base_url",
     "decision_day",
     "new_target_day",
+    "expected_end_time",
     "runbooks_url",
     "sender",
     "subject",
@@ -214,6 +215,30 @@ fn day_of(context: &tera::Context, pointer: &str) -> String {
         .and_then(|iso| chrono::DateTime::parse_from_rfc3339(iso).ok())
         .map(|at| at.format("%a %-d %b").to_string())
         .unwrap_or_default()
+}
+
+/// When a running deployment should end, for the `started` subject line:
+/// `10:30 IST` in the release's zone, with the day when it is not the day it
+/// started (`Sat 5 Dec, 01:30 IST`); empty without `deployment.expected_end`.
+fn expected_end_time(release: &Release, site: &SiteConfig) -> String {
+    let zone = release.timezone.unwrap_or(site.timezone).0;
+    let Some(deployment) = &release.deployment else {
+        return String::new();
+    };
+    let Some(end) = deployment.expected_end.as_ref().map(|w| w.instant(zone)) else {
+        return String::new();
+    };
+    let start_day = deployment
+        .started
+        .as_ref()
+        .unwrap_or(&release.target)
+        .instant(zone)
+        .date_naive();
+    if end.date_naive() == start_day {
+        end.format("%H:%M %Z").to_string()
+    } else {
+        end.format("%a %-d %b, %H:%M %Z").to_string()
+    }
 }
 
 /// Renders `kind` for a release from the theme's `emails/` templates.
@@ -277,6 +302,7 @@ pub fn render(
     context.insert("sender", &sender);
     context.insert("decision_day", &day_of(context, "/decision_due/iso"));
     context.insert("new_target_day", &day_of(context, "/new_target/iso"));
+    context.insert("expected_end_time", &expected_end_time(release, site));
 
     let text_template = format!("emails/{kind}.txt");
     let raw_text = theme.render(&text_template, context)?;
@@ -314,4 +340,33 @@ pub fn render(
         })?,
         text: text::wrap(body, 72),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expected_end_time;
+    use crate::config::site::SiteConfig;
+    use crate::content::release::Release;
+
+    fn release(deployment: &str) -> Release {
+        serde_yaml::from_str(&format!(
+            "product: A\nversion: 1.0.0\nchange_type: x\ntarget: 2026-12-04 22:00\ntimezone: Asia/Kolkata\nowner: a\ndeployment: {deployment}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_expected_end_names_its_day_only_when_it_is_not_the_start_day() {
+        let site: SiteConfig = serde_yaml::from_str("title: T\n").unwrap();
+        let same = release(
+            "{status: in-progress, started: 2026-12-04 22:05, expected_end: 2026-12-04 23:30}",
+        );
+        assert_eq!(expected_end_time(&same, &site), "23:30 IST");
+        let next = release(
+            "{status: in-progress, started: 2026-12-04 22:05, expected_end: 2026-12-05 01:30}",
+        );
+        assert_eq!(expected_end_time(&next, &site), "Sat 5 Dec, 01:30 IST");
+        let none = release("{status: in-progress}");
+        assert_eq!(expected_end_time(&none, &site), "");
+    }
 }
