@@ -333,9 +333,14 @@ pub fn phases(
         .collect()
 }
 
-fn previous_business_day(day: NaiveDate) -> NaiveDate {
+/// Monday to Friday; public holidays are not known to golive.
+pub(super) fn is_business_day(d: NaiveDate) -> bool {
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+pub(super) fn previous_business_day(day: NaiveDate) -> NaiveDate {
     let mut d = day - TimeDelta::days(1);
-    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+    while !is_business_day(d) {
         d -= TimeDelta::days(1);
     }
     d
@@ -343,7 +348,7 @@ fn previous_business_day(day: NaiveDate) -> NaiveDate {
 
 fn next_business_day(day: NaiveDate) -> NaiveDate {
     let mut d = day + TimeDelta::days(1);
-    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+    while !is_business_day(d) {
         d += TimeDelta::days(1);
     }
     d

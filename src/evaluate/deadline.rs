@@ -17,9 +17,10 @@
 //!
 //! Business days are Monday to Friday, like the approval phases (`approval`).
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
 use chrono_tz::Tz;
 
+use super::approval::{is_business_day, previous_business_day};
 use crate::content::release::{DeploymentStatus, Release};
 use crate::content::time::{When, WhenValue};
 
@@ -126,18 +127,6 @@ fn business_days_between(from: NaiveDate, to: NaiveDate) -> u32 {
         d += TimeDelta::days(1);
     }
     n
-}
-
-fn is_business_day(d: NaiveDate) -> bool {
-    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-fn previous_business_day(day: NaiveDate) -> NaiveDate {
-    let mut d = day - TimeDelta::days(1);
-    while !is_business_day(d) {
-        d -= TimeDelta::days(1);
-    }
-    d
 }
 
 #[cfg(test)]
