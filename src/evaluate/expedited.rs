@@ -4,11 +4,11 @@
 //! (`review_due`). golive knows a step happened when the release file says when
 //! it did (`documented`, `reviewed`).
 //!
-//! `report` is what the approval page shows; `missed` is the time-based warning
-//! for the deadlines that have passed with the step not done. Both are pure: the
-//! clock is an argument.
+//! `report` is what the approval page shows; `open_steps` gives the steps not
+//! yet done with their deadlines, from which `warnings` makes the time-based
+//! warning once a deadline has passed. Both are pure.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -89,16 +89,6 @@ pub struct Missed {
     pub message: String,
 }
 
-/// The deadlines of `release`'s expedited path that have passed at `now` with
-/// the step not recorded as done. Empty for a release without `expedited`. A
-/// deadline is missed only once `now` is past it, not at the very instant.
-pub fn missed(release: &Release, zone: Tz, now: DateTime<Tz>) -> Vec<Missed> {
-    open_steps(release, zone)
-        .into_iter()
-        .filter(|m| now.timestamp() > m.due.unix)
-        .collect()
-}
-
 /// The steps of `release`'s expedited path not yet recorded as done, with the
 /// sentence each will warn with once its deadline has passed, whatever the time:
 /// the warnings (and the build cache) need every deadline in advance.
@@ -141,6 +131,17 @@ pub fn open_steps(release: &Release, zone: Tz) -> Vec<Missed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
+
+    /// The deadlines of `release`'s expedited path that have passed at `now` with
+    /// the step not recorded as done. Empty for a release without `expedited`. A
+    /// deadline is missed only once `now` is past it, not at the very instant.
+    fn missed(release: &Release, zone: Tz, now: DateTime<Tz>) -> Vec<Missed> {
+        open_steps(release, zone)
+            .into_iter()
+            .filter(|m| now.timestamp() > m.due.unix)
+            .collect()
+    }
     use chrono::TimeZone;
 
     const ZONE: Tz = chrono_tz::Asia::Kolkata;

@@ -109,7 +109,7 @@ fn deadline(from: DateTime<Utc>, kind: Kind, message: String) -> Deadline {
     }
 }
 
-/// Missed only once past the deadline, not at its very second (as `expedited::missed`).
+/// A step is missed only once past its deadline, not at its very second.
 fn expedited_overdue(f: &Facts) -> Vec<Deadline> {
     super::expedited::open_steps(f.release, f.zone)
         .into_iter()
