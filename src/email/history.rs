@@ -15,7 +15,7 @@ use crate::evaluate::changes::{Changes, Since, diff};
 use crate::evaluate::snapshot::Snapshot;
 use crate::evaluate::{self, Moment, Report};
 use crate::send::baseline::last_told;
-use crate::send::ledger::Ledger;
+use crate::send::ledger::{Ledger, Reading};
 
 /// The changes the postponement email of `loaded` shows, and the ledger's
 /// warnings (lines it skipped). `root` is the site folder, which holds the ledger.
@@ -26,10 +26,28 @@ pub fn postponement_changes(
     report: &Report,
     today: NaiveDate,
 ) -> Result<(Changes, Vec<String>), String> {
+    let reading = read_ledger(root)?;
+    let changes = changes_since(&reading, site, loaded, report, today);
+    Ok((changes, reading.warnings))
+}
+
+/// The site's send ledger, read whole; a build reads it once for all its
+/// postponed releases.
+pub fn read_ledger(root: &Path) -> Result<Reading, String> {
     let ledger = Ledger::in_site(root);
-    let reading = ledger
+    ledger
         .read()
-        .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
+        .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))
+}
+
+/// The changes the postponement email of `loaded` shows, given the ledger.
+pub fn changes_since(
+    reading: &Reading,
+    site: &Shared,
+    loaded: &LoadedRelease,
+    report: &Report,
+    today: NaiveDate,
+) -> Changes {
     let now = Snapshot::from(report);
     // Without recipients there is nobody whose last email counts.
     let audience: Vec<String> = recipients(Kind::Postponement, &loaded.release, &site.people)
@@ -54,7 +72,7 @@ pub fn postponement_changes(
             Since::OriginalPlan,
         ),
     };
-    Ok((diff(&before, &now, since), reading.warnings))
+    diff(&before, &now, since)
 }
 
 /// The release evaluated as it was planned: at its original target, without the

@@ -330,6 +330,7 @@ impl Builder {
             now,
             today,
             output: &output,
+            ledger: Default::default(),
         };
         let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
             Ok(drawn) => drawn,

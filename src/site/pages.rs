@@ -58,6 +58,9 @@ pub(super) struct Rendering<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
     pub today: chrono::NaiveDate,
     pub output: &'a Output,
+    /// The send ledger, read the first time a postponed release needs it and
+    /// then shared by every release of the build.
+    pub ledger: std::sync::OnceLock<Result<crate::send::ledger::Reading, String>>,
 }
 
 impl Rendering<'_> {
@@ -82,15 +85,18 @@ impl Rendering<'_> {
         // `golive email` and `send` do; the ledger then is an input of the release.
         let postponed = email::guard(email::Kind::Postponement, &loaded.release, &report).is_ok();
         let changes = if postponed {
-            let (changes, _warnings) = email::history::postponement_changes(
-                self.shared.root(),
+            let reading = self
+                .ledger
+                .get_or_init(|| email::history::read_ledger(self.shared.root()))
+                .as_ref()
+                .map_err(|e| BuildError::Io(std::io::Error::other(e.clone())))?;
+            Some(email::history::changes_since(
+                reading,
                 self.shared,
                 loaded,
                 &report,
                 self.today,
-            )
-            .map_err(|e| BuildError::Io(std::io::Error::other(e)))?;
-            Some(changes)
+            ))
         } else {
             None
         };

@@ -198,6 +198,7 @@ fn draw(
         now: kept.now,
         today: kept.today,
         output,
+        ledger: Default::default(),
     };
     let mut lists_changed = !removed.is_empty();
     for (loaded, stamp) in fresh {
