@@ -176,7 +176,8 @@ fn compose_email(
     wanted: &str,
     kind: Kind,
 ) -> Result<(LoadedSite, usize, Composed), i32> {
-    let clock = clock::clock(cli)?;
+    // One instant for the report and the postponement's original plan.
+    let clock = clock::clock(cli)?.frozen();
     let (site, reports) =
         crate::site::load_and_evaluate_at(&cli.root, &clock).map_err(|invalid| {
             print_invalid(&invalid);

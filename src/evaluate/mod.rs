@@ -239,7 +239,7 @@ pub fn evaluate_at(
     people: &People,
     now: DateTime<Utc>,
 ) -> Report {
-    let today = now.with_timezone(&site.timezone.0).date_naive();
+    let today = crate::clock::today(now, site.timezone.0);
     let mut report = evaluate(loaded, site, checklists, people, today);
     let facts = warnings::Facts {
         release: &loaded.release,

@@ -120,10 +120,7 @@ pub fn load_and_evaluate_at(
     Ok((site, reports))
 }
 
-/// The date at `now` in `zone`.
-pub fn today(now: DateTime<Utc>, zone: chrono_tz::Tz) -> chrono::NaiveDate {
-    now.with_timezone(&zone).date_naive()
-}
+pub use crate::clock::today;
 
 /// Builds the site in `root` into `out`, at the system's time.
 pub fn build(root: &Path, out: &Path, progress: bool) -> Result<BuildSummary, BuildError> {
