@@ -750,6 +750,12 @@ fn check_fails_on_a_site_without_releases_and_says_where_it_looked() {
     let out = b.site.run(&["check"]);
     assert_eq!(out.code, Some(2), "{}", out.describe());
     assert!(out.stderr.contains("does not exist"), "{}", out.describe());
+    // A file where the folder should be is named as such.
+    b.site.write("content/releases", "not a folder");
+    let out = b.site.run(&["check"]);
+    assert_eq!(out.code, Some(2), "{}", out.describe());
+    assert!(out.stderr.contains("is not a folder"), "{}", out.describe());
+    b.site.remove("content/releases");
     // An empty site still builds, with a warning that says the same.
     let out = b.site.run(&["build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());

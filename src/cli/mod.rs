@@ -156,8 +156,13 @@ fn no_releases(root: &Path) -> String {
             patterns.join(" and ")
         )
     } else {
+        let what = if dir.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         format!(
-            "no release files: {} does not exist (releases are {} files in it)",
+            "no release files: {} {what} (releases are {} files in it)",
             dir.display(),
             patterns.join(" and ")
         )
