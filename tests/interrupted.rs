@@ -341,3 +341,34 @@ fn a_second_build_waits_for_the_first_then_has_nothing_to_do() {
     );
     assert_eq!(temporary_files(&site.path("public")), Vec::<String>::new());
 }
+
+/// A build stopped while it waits for another one wrote nothing: it says so,
+/// whatever state the other build has the folder in at that moment.
+#[test]
+fn a_build_stopped_while_waiting_says_it_wrote_nothing() {
+    let site = built();
+    retitle(&site, "Retitled Fixture");
+    let first = Running::start(&site, &[("GOLIVE_FAULT_AFTER_WRITES", "3:pause")]);
+    first.wait_for("paused after 3 writes");
+    let second = Running::start(&site, &[]);
+    second.wait_for("waiting for");
+    second.signal("TERM");
+    let (code, stdout, stderr) = second.finish();
+    let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
+    assert_eq!(code, Some(130), "{context}");
+    assert!(
+        stderr.contains("interrupted while waiting for the other build; this build wrote nothing"),
+        "{context}"
+    );
+    assert!(!stderr.contains("partly written"), "{context}");
+    let mut first = first;
+    first
+        .child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"go on\n")
+        .unwrap();
+    let (code, stdout, stderr) = first.finish();
+    assert_eq!(code, Some(0), "first build\n{stdout}\n{stderr}");
+}

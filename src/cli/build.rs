@@ -62,7 +62,16 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
             let _ = writeln!(err, "error: {message}");
             exit::FAILED
         }
-        Ok(Err(BuildError::Interrupted)) => {
+        // While it waited, the folder was another build's: say only what this one did.
+        Ok(Err(BuildError::Interrupted { waiting: true })) => {
+            let _ = writeln!(
+                err,
+                "interrupted while waiting for the other build; this build wrote nothing to {}",
+                out.display()
+            );
+            INTERRUPTED
+        }
+        Ok(Err(BuildError::Interrupted { waiting: false })) => {
             let _ = writeln!(err, "interrupted; {}", left(&out));
             INTERRUPTED
         }

@@ -122,7 +122,7 @@ fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: b
             s.error = Some(message);
         }
         // Stopping: the watch loop ends next.
-        Err(BuildError::Interrupted) => {}
+        Err(BuildError::Interrupted { .. }) => {}
     }
     drop(s);
     let _ = std::io::stdout().flush();
@@ -161,7 +161,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     match builder.lock_output() {
         Ok(()) => {}
         Err(BuildError::Busy(message)) => return Err(message),
-        Err(BuildError::Interrupted) => return Ok(()),
+        Err(BuildError::Interrupted { .. }) => return Ok(()),
         Err(BuildError::Io(e)) => {
             return Err(format!("cannot lock {}: {e}", options.out.display()));
         }

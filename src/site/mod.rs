@@ -67,8 +67,9 @@ pub enum BuildError {
     Invalid(InvalidSite),
     /// The output could not be written.
     Io(std::io::Error),
-    /// The user asked the build to stop (Ctrl-C, SIGTERM).
-    Interrupted,
+    /// The user asked the build to stop (Ctrl-C, SIGTERM); `waiting` when it
+    /// was still waiting for another build's lock and had written nothing.
+    Interrupted { waiting: bool },
     /// Another golive process holds the output folder and keeps it (`serve`).
     Busy(String),
 }
@@ -83,7 +84,7 @@ impl From<std::io::Error> for BuildError {
     fn from(e: std::io::Error) -> Self {
         // std retries the kernel's EINTR itself: this is the user's interrupt.
         if e.kind() == std::io::ErrorKind::Interrupted {
-            BuildError::Interrupted
+            BuildError::Interrupted { waiting: false }
         } else {
             BuildError::Io(e)
         }
@@ -94,6 +95,9 @@ impl From<LockError> for BuildError {
     fn from(e: LockError) -> Self {
         match e {
             LockError::Busy(message) => BuildError::Busy(message),
+            LockError::Io(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                BuildError::Interrupted { waiting: true }
+            }
             LockError::Io(e) => e.into(),
         }
     }
