@@ -11,11 +11,13 @@ pub mod criteria;
 pub mod deadline;
 pub mod expedited;
 pub mod freshness;
+pub mod relations;
 pub mod score;
 pub mod snapshot;
 pub mod support;
 pub mod verdict;
 pub mod warnings;
+pub mod window;
 
 use std::collections::BTreeMap;
 
@@ -33,9 +35,11 @@ use crate::content::release::{
 use crate::content::time::{Offset, When};
 pub use approval::{ApprovalCount, ApprovalReport};
 pub use expedited::ExpeditedReport;
+pub use relations::{Collision, CollisionKind, Dependency};
 pub use score::{CategoryReport, GroupReport, ItemReport, Standing, Tally};
 pub use verdict::{Reason, Rule, Verdict};
 pub use warnings::Warning;
+pub use window::DeploymentWindow;
 
 /// The evaluated release.
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +107,12 @@ pub struct Report {
     /// rendered from this report are current until the clock passes the next one.
     #[serde(skip)]
     pub deadlines: Vec<DateTime<Utc>>,
+    /// When the release is planned to occupy production.
+    pub window: DeploymentWindow,
+    /// The releases it depends on (`depends_on`), as they stand.
+    pub dependencies: Vec<Dependency>,
+    /// Its collisions on the release calendar.
+    pub collisions: Vec<Collision>,
 }
 
 /// What pages that list releases show of each: the dashboard and the runbook
@@ -123,6 +133,8 @@ pub struct Summary {
     pub decision_due: Option<Moment>,
     pub owner: PersonRef,
     pub warnings: Vec<Warning>,
+    pub window: DeploymentWindow,
+    pub collisions: Vec<Collision>,
 }
 
 impl From<&Report> for Summary {
@@ -142,6 +154,8 @@ impl From<&Report> for Summary {
             decision_due: r.decision_due.clone(),
             owner: r.owner.clone(),
             warnings: r.warnings.clone(),
+            window: r.window.clone(),
+            collisions: r.collisions.clone(),
         }
     }
 }
@@ -424,6 +438,14 @@ pub fn evaluate(
         ),
         warnings: Vec::new(),
         deadlines: Vec::new(),
+        window: window::deployment_window(
+            target,
+            effective_target.is_date_only(),
+            release.window.as_ref(),
+            zone,
+        ),
+        dependencies: Vec::new(),
+        collisions: Vec::new(),
     }
 }
 
