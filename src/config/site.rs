@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::calendar::{BusinessHours, Freeze};
 use super::support::Support;
 use crate::content::time::{Span, Zone};
 
@@ -39,6 +40,12 @@ pub struct SiteConfig {
     /// rota; shown on every go-live runbook.
     #[serde(default)]
     pub support: Support,
+    /// Change freezes: no go-live inside one unless the change is an emergency.
+    #[serde(default)]
+    pub freezes: Vec<Freeze>,
+    /// When go-lives are expected; one outside them is a warning.
+    #[serde(default)]
+    pub business_hours: Option<BusinessHours>,
     #[serde(default)]
     pub email: Option<EmailConfig>,
     #[serde(default)]

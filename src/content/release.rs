@@ -64,6 +64,9 @@ pub struct Release {
     /// Who is on call during and after go-live: people or groups from people.yaml.
     #[serde(default)]
     pub oncall: Vec<String>,
+    /// Slugs of releases that must be GO (or deployed) before this one goes live.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
     /// Recipients of each email: people or groups from people.yaml.
     #[serde(default)]
     pub audience: Audience,

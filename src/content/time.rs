@@ -295,6 +295,7 @@ macro_rules! display_serialize {
     )*};
 }
 display_serialize!(When, Offset, Span);
+pub(crate) use {display_serialize, text_serde};
 
 /// JSON Schema: each of these is a string of a known shape, so editors can
 /// check it as the writer types.
