@@ -35,7 +35,7 @@ use crate::content::release::{
 use crate::content::time::{Offset, When};
 pub use approval::{ApprovalCount, ApprovalReport};
 pub use expedited::ExpeditedReport;
-pub use relations::{Collision, CollisionKind, Dependency};
+pub use relations::{ChainLink, Collision, CollisionKind, Dependency, Footprint, Related};
 pub use score::{CategoryReport, GroupReport, ItemReport, Standing, Tally};
 pub use verdict::{Reason, Rule, Verdict};
 pub use warnings::Warning;
@@ -111,6 +111,8 @@ pub struct Report {
     pub window: DeploymentWindow,
     /// The releases it depends on (`depends_on`), as they stand.
     pub dependencies: Vec<Dependency>,
+    /// The whole chain below it (its dependencies' dependencies too), depth first.
+    pub dependency_chain: Vec<relations::ChainLink>,
     /// Its collisions on the release calendar.
     pub collisions: Vec<Collision>,
 }
@@ -445,6 +447,7 @@ pub fn evaluate(
             zone,
         ),
         dependencies: Vec::new(),
+        dependency_chain: Vec::new(),
         collisions: Vec::new(),
     }
 }

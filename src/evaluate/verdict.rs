@@ -45,7 +45,7 @@ impl Verdict {
 }
 
 /// Which rule a reason comes from; stable names for pipelines reading readiness.json.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
     NothingToScore,
@@ -63,9 +63,15 @@ pub enum Rule {
     BlockerDueBeforeGoLive,
     CriticalRiskUnmitigated,
     VerificationFailed,
+    /// A release it depends on (`depends_on`) is not GO, or goes live later
+    /// (see `relations`); defers.
+    DependencyNotReady,
+    /// Its window falls inside a change freeze and it is not an emergency
+    /// change (see `relations`); blocks.
+    ChangeFreeze,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Reason {
     pub rule: Rule,
     /// True when this reason alone makes the verdict NO-GO.
