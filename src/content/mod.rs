@@ -6,6 +6,7 @@
 //! can trust: references resolve, times exist in their zone, slugs are unique.
 
 pub mod checklist;
+mod depends;
 pub mod release;
 pub mod request;
 pub mod runbook;
@@ -15,6 +16,7 @@ pub mod time;
 mod validate;
 mod verification;
 
+pub use depends::dependency_problems;
 pub use validate::{duplicate_slugs, slugs_clash};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -182,6 +184,7 @@ pub fn load(root: &Path) -> Result<LoadedSite, InvalidSite> {
     }
     let identities: Vec<Identity> = releases.iter().map(Identity::of).collect();
     problems.extend(validate::duplicate_slugs(root, &identities));
+    problems.extend(depends::dependency_problems(root, &identities));
     match shared {
         Some(shared) if problems.is_empty() => Ok(LoadedSite::new(root, shared, releases)),
         _ => Err(InvalidSite {
@@ -220,12 +223,15 @@ pub fn is_release_path(root: &Path, path: &Path) -> bool {
     is_listed(&releases_dir(root), path, RELEASE_EXTENSIONS)
 }
 
-/// What identifies a release file, for the check that no two describe the same release.
+/// What identifies a release file, for the check that no two describe the
+/// same release, and what it depends on.
 pub struct Identity {
     pub slug: String,
     pub path: PathBuf,
     pub product: String,
     pub version: String,
+    /// Its `depends_on`, for the check that each names another release.
+    pub depends_on: Vec<String>,
 }
 
 impl Identity {
@@ -235,6 +241,7 @@ impl Identity {
             path: r.path.clone(),
             product: r.release.product.clone(),
             version: r.release.version.to_string(),
+            depends_on: r.release.depends_on.clone(),
         }
     }
 }

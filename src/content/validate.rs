@@ -173,6 +173,18 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
             );
         }
     }
+    for (i, freeze) in config.freezes.iter().enumerate() {
+        if freeze.from > freeze.to {
+            c.report(
+                &format!("freezes[{i}].to"),
+                format!(
+                    "this freeze ends ({}) before it starts ({})",
+                    freeze.to, freeze.from
+                ),
+                Some("give `from` the first day of the freeze and `to` its last day".into()),
+            );
+        }
+    }
     if let Some(smtp) = &config.smtp
         && smtp.tls == Tls::None
         && !smtp.is_loopback()

@@ -6,7 +6,9 @@
 //! A release whose file has the same stamp, built with the same shared inputs,
 //! theme, date, golive version and cache `VERSION` (the cache `key`), and
 //! with none of its warnings' deadlines passed in between, is neither parsed
-//! nor rendered again: its files are kept as they are. Anything else is rebuilt.
+//! nor rendered again: its files are kept as they are, unless its relations to
+//! the other releases (`evaluate::relations`) come out different this build.
+//! Anything else is rebuilt.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,14 +17,15 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use crate::content::Identity;
-use crate::evaluate::Summary;
+use crate::evaluate::{Footprint, Related, Summary};
 use crate::render::Rows;
 
 pub const FILE: &str = ".golive-cache.json";
 
 /// Part of the cache key: bumped whenever what a cache entry holds changes
-/// meaning (2: summaries with decision due, owner and warnings).
-pub const VERSION: u32 = 3;
+/// meaning (2: summaries with decision due, owner and warnings; 4: each
+/// release's footprint and relations, see `evaluate::relations`).
+pub const VERSION: u32 = 4;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -48,6 +51,12 @@ pub struct CachedRelease {
     pub rendered_at: i64,
     /// The moments (seconds since 1970) at which its warnings come or go.
     pub deadlines: Vec<i64>,
+    /// What relating it to the other releases needs of it, so that it is
+    /// related again without being read when another release changes.
+    pub footprint: Footprint,
+    /// Its relations as its pages show them: when relating gives something
+    /// else (another release changed), it is rendered again.
+    pub related: Related,
 }
 
 /// Modification time (nanoseconds since 1970) and size of a file.
@@ -80,6 +89,7 @@ impl CachedRelease {
             path: path.to_path_buf(),
             product: self.summary.product.clone(),
             version: self.summary.version.clone(),
+            depends_on: self.footprint.depends_on.clone(),
         }
     }
 }

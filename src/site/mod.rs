@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::clock::Clock;
 use crate::content::{self, Identity, LoadedSite, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
-use crate::evaluate::{self, Report};
+use crate::evaluate::{self, Footprint, Related, Report};
 use crate::render::Theme;
 use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
@@ -116,11 +116,12 @@ pub fn load_and_evaluate_at(
 ) -> Result<(LoadedSite, Vec<Report>), InvalidSite> {
     let site = content::load(root)?;
     let now = clock.now(site.config.timezone.0);
-    let reports = site
+    let mut reports: Vec<Report> = site
         .releases
         .par_iter()
         .map(|r| evaluate::evaluate_at(r, &site.config, &site.checklists, &site.people, now))
         .collect();
+    evaluate::relations::relate_reports(&mut reports, &site.releases, &site.config, &site.people);
     Ok((site, reports))
 }
 
@@ -189,12 +190,29 @@ struct Kept {
 /// Builds with fewer releases to render than this finish too fast for a progress bar.
 const PROGRESS_FROM: usize = 200;
 
-/// A release file as this build sees it.
+/// A release file as this build sees it, with its footprint (what relating
+/// it to the other releases needs).
 enum Input {
     /// Unchanged since the last build: the key of its cache entry.
-    Kept(PathBuf),
+    Kept(PathBuf, Footprint),
     /// New or changed, and valid: its file and text (parsed again to render).
-    Fresh(PathBuf, Source, Option<Stamp>),
+    Fresh(PathBuf, Source, Option<Stamp>, Footprint),
+}
+
+impl Input {
+    fn footprint(&self) -> &Footprint {
+        match self {
+            Input::Kept(_, f) | Input::Fresh(_, _, _, f) => f,
+        }
+    }
+}
+
+/// Relates every release to the others (see `evaluate::relations`): each
+/// input with what it found.
+fn relate(shared: &Shared, inputs: Vec<Input>) -> Vec<(Input, Related)> {
+    let footprints: Vec<Footprint> = inputs.iter().map(|i| i.footprint().clone()).collect();
+    let related = evaluate::relations::relate(&footprints, &shared.config, &shared.people);
+    inputs.into_iter().zip(related).collect()
 }
 
 /// What a build rendered and wrote, before it is committed.
@@ -300,7 +318,8 @@ impl Builder {
             self.inputs(&shared, &previous, now)
         } else {
             self.inputs(&shared, &BuildCache::default(), now)
-        };
+        }
+        .map(|inputs| relate(&shared, inputs));
         // Until the first write, a failure leaves the cache as it was.
         let ready = inputs
             .map_err(BuildError::from)
@@ -400,30 +419,30 @@ impl Builder {
     fn draw(
         &self,
         site: &Rendering,
-        inputs: Vec<Input>,
+        inputs: Vec<(Input, Related)>,
         cache: &mut BuildCache,
         lap: &mut dyn FnMut(&'static str),
     ) -> Result<Drawn, BuildError> {
         let root = &self.root;
         let total = inputs.len();
         // Owned, so that each parsed release is freed as soon as it is rendered.
-        let (fresh, kept): (Vec<Input>, Vec<Input>) = inputs
+        let (fresh, kept): (Vec<_>, Vec<_>) = inputs
             .into_iter()
-            .partition(|i| matches!(i, Input::Fresh(..)));
+            .partition(|(i, _)| matches!(i, Input::Fresh(..)));
         let mut rendered = fresh.len();
         let bar = self.bar(fresh.len());
         let done: Result<Vec<(PathBuf, CachedRelease)>, BuildError> = fresh
             .into_par_iter()
-            .map(|input| {
+            .map(|(input, related)| {
                 interrupt::check()?;
-                let Input::Fresh(path, source, stamp) = input else {
+                let Input::Fresh(path, source, stamp, _) = input else {
                     unreachable!("partitioned")
                 };
                 let done = site
                     .shared
                     .checked_release(&path, source)
                     .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
-                    .and_then(|loaded| site.release(&loaded, stamp));
+                    .and_then(|loaded| site.release(&loaded, stamp, &related));
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
@@ -435,10 +454,11 @@ impl Builder {
         }
         let mut releases: HashMap<PathBuf, CachedRelease> = HashMap::with_capacity(total);
         releases.extend(done?);
-        // Unchanged releases keep their files; one the output lost is rendered again.
+        // Unchanged releases keep their files; one the output lost, or whose
+        // relations to the others changed, is rendered again.
         let mut missing = Vec::new();
-        for input in kept {
-            let Input::Kept(path) = input else {
+        for (input, related) in kept {
+            let Input::Kept(path, _) = input else {
                 unreachable!("partitioned")
             };
             // Moved out of the old cache, which is replaced after the build.
@@ -446,17 +466,19 @@ impl Builder {
                 .releases
                 .remove(&path)
                 .expect("kept inputs are cached");
-            if entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h)) {
+            if entry.related == related
+                && entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h))
+            {
                 releases.insert(path, entry);
             } else {
-                missing.push(path);
+                missing.push((path, related));
             }
         }
         // (All of them when the folder had to be checked after an interrupted build.)
         rendered += missing.len();
         let redone: Result<Vec<(PathBuf, CachedRelease)>, BuildError> = missing
             .into_par_iter()
-            .map(|path| {
+            .map(|(path, related)| {
                 interrupt::check()?;
                 let file = root.join(&path);
                 let stamp = Stamp::of(&file);
@@ -464,7 +486,7 @@ impl Builder {
                     .shared
                     .release(root, &file)
                     .map_err(|diagnostics| InvalidSite { diagnostics })?;
-                site.release(&loaded, stamp)
+                site.release(&loaded, stamp, &related)
             })
             .collect();
         releases.extend(redone?);
@@ -492,6 +514,7 @@ impl Builder {
     ) -> Result<Vec<Input>, InvalidSite> {
         let root = &self.root;
         let files = content::release_files(root);
+        let today = today(now, shared.config.timezone.0);
         let results: Vec<Result<(Input, Identity), Vec<Diagnostic>>> = files
             .par_iter()
             .map(|path| {
@@ -502,13 +525,22 @@ impl Builder {
                     && entry.current_at(now)
                 {
                     let identity = entry.identity(&shown);
-                    return Ok((Input::Kept(shown), identity));
+                    return Ok((Input::Kept(shown, entry.footprint.clone()), identity));
                 }
                 let source = crate::yaml::read(root, path).map_err(|d| vec![d])?;
                 let (loaded, source) = shared.release_from(path, source)?;
+                // Relating it to the others needs its own verdict first.
+                let report = evaluate::evaluate(
+                    &loaded,
+                    &shared.config,
+                    &shared.checklists,
+                    &shared.people,
+                    today,
+                );
+                let footprint = Footprint::of(&loaded.release, &report, &shared.config);
                 // Only the text is kept until rendering; the parsed release goes now.
                 Ok((
-                    Input::Fresh(path.clone(), source, stamp),
+                    Input::Fresh(path.clone(), source, stamp, footprint),
                     Identity::of(&loaded),
                 ))
             })
@@ -526,6 +558,7 @@ impl Builder {
             }
         }
         problems.extend(content::duplicate_slugs(root, &identities));
+        problems.extend(content::dependency_problems(root, &identities));
         if problems.is_empty() {
             Ok(inputs)
         } else {

@@ -10,7 +10,7 @@ use super::output::Output;
 use crate::content::{self, LoadedRelease, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::email;
-use crate::evaluate::{self, Summary};
+use crate::evaluate::{self, Footprint, Related, Summary};
 use crate::render::{self, OutputFile, Theme};
 use crate::send::ledger::Ledger;
 
@@ -66,21 +66,25 @@ pub(super) struct Rendering<'a> {
 impl Rendering<'_> {
     /// Evaluates and renders one release, writes its files, and returns what the
     /// next build needs to know of it.
+    /// `related` is what relating it to the site's other releases found.
     pub fn release(
         &self,
         loaded: &LoadedRelease,
         stamp: Option<Stamp>,
+        related: &Related,
     ) -> Result<(PathBuf, CachedRelease), BuildError> {
         let invalid = |d: Diagnostic| InvalidSite {
             diagnostics: vec![d],
         };
-        let report = evaluate::evaluate_at(
+        let mut report = evaluate::evaluate_at(
             loaded,
             &self.shared.config,
             &self.shared.checklists,
             &self.shared.people,
             self.now,
         );
+        let footprint = Footprint::of(&loaded.release, &report, &self.shared.config);
+        evaluate::relations::apply(&mut report, related.clone());
         // The postponement preview compares with the audience's last email, as
         // `golive email` and `send` do; the ledger then is an input of the release.
         let postponed = email::guard(email::Kind::Postponement, &loaded.release, &report).is_ok();
@@ -153,6 +157,8 @@ impl Rendering<'_> {
                 outputs,
                 rendered_at: self.now.timestamp(),
                 deadlines: report.deadlines.iter().map(|d| d.timestamp()).collect(),
+                footprint,
+                related: related.clone(),
             },
         ))
     }

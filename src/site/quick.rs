@@ -20,7 +20,10 @@ use super::cache::{BuildCache, Stamp};
 use super::lock::OutputLock;
 use super::output::{self, Manifest, Output, Written};
 use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, today};
+use std::collections::HashMap;
+
 use crate::content::{self, Identity, LoadedRelease};
+use crate::evaluate::{self, Footprint, Related, relations};
 use crate::diagnostic::{Diagnostics, InvalidSite, display_path};
 
 impl Builder {
@@ -118,8 +121,37 @@ impl Builder {
                 .collect();
             problems.extend(content::duplicate_slugs(&self.root, &identities));
         }
+        // Every release's dependencies, and every release related to the others.
+        let footprints: Vec<(PathBuf, Footprint)> = cache
+            .releases
+            .iter()
+            .filter(|(path, _)| others(path))
+            .map(|(path, e)| (path.clone(), e.footprint.clone()))
+            .chain(fresh.iter().map(|(l, _)| {
+                let report = evaluate::evaluate(
+                    l,
+                    &kept.shared.config,
+                    &kept.shared.checklists,
+                    &kept.shared.people,
+                    kept.today,
+                );
+                (
+                    l.path.clone(),
+                    Footprint::of(&l.release, &report, &kept.shared.config),
+                )
+            }))
+            .collect();
+        if problems.is_empty() {
+            let identities: Vec<Identity> = cache
+                .releases
+                .iter()
+                .filter(|(path, _)| others(path))
+                .map(|(path, e)| e.identity(path))
+                .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
+                .collect();
+            problems.extend(content::dependency_problems(&self.root, &identities));
+        }
         let problems = problems.into_sorted();
-        let rendered = fresh.len();
         if !problems.is_empty() {
             // Until a full build has seen the site valid again, every change
             // takes the full build: it checks all files, so a broken file stays
@@ -131,12 +163,24 @@ impl Builder {
             .into());
         }
 
+        let related: HashMap<PathBuf, Related> = {
+            let only: Vec<Footprint> = footprints.iter().map(|(_, f)| f.clone()).collect();
+            let found = relations::relate(&only, &kept.shared.config, &kept.shared.people);
+            footprints.into_iter().map(|(p, _)| p).zip(found).collect()
+        };
         let manifest = self.manifest.take().expect("checked above");
-        let written = match write(kept, cache, &self.out, manifest, fresh, &removed) {
-            Ok((written, manifest)) => {
+        let root = self.root.clone();
+        let changes = Changes {
+            fresh,
+            removed: &removed,
+            related,
+            root: &root,
+        };
+        let written = match write(kept, cache, &self.out, manifest, changes) {
+            Ok(((written, rendered), manifest)) => {
                 self.manifest = Some(manifest);
                 self.behind = true;
-                written
+                (written, rendered)
             }
             Err((e, manifest)) => {
                 // Rolled back (then `manifest` is what the folder holds again)
@@ -148,6 +192,7 @@ impl Builder {
                 return Err(e);
             }
         };
+        let (written, rendered) = written;
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
             releases,
@@ -171,27 +216,43 @@ fn write(
     cache: &mut BuildCache,
     out: &Path,
     manifest: Manifest,
-    fresh: Vec<(LoadedRelease, Option<Stamp>)>,
-    removed: &[PathBuf],
-) -> Result<(Written, Manifest), (BuildError, Option<Manifest>)> {
+    changes: Changes,
+) -> Result<((Written, usize), Manifest), (BuildError, Option<Manifest>)> {
     let output = Output::partial(out, manifest);
-    if let Err(e) = draw(kept, cache, &output, fresh, removed) {
-        return Err((e, output.roll_back().ok()));
-    }
+    let rendered = match draw(kept, cache, &output, changes) {
+        Ok(rendered) => rendered,
+        Err(e) => return Err((e, output.roll_back().ok())),
+    };
     match output.commit() {
-        Ok(committed) => Ok((committed.written, committed.manifest)),
+        Ok(committed) => Ok(((committed.written, rendered), committed.manifest)),
         Err(e) => Err((e.into(), None)),
     }
 }
 
-/// Renders and writes the changed releases and, if needed, the list pages.
+/// What changed since the last build: the changed releases (read and
+/// checked), the removed ones, and every remaining release's relations.
+struct Changes<'a> {
+    fresh: Vec<(LoadedRelease, Option<Stamp>)>,
+    removed: &'a [PathBuf],
+    related: HashMap<PathBuf, Related>,
+    root: &'a Path,
+}
+
+/// Renders and writes the changed releases, the unchanged ones whose
+/// relations to the others changed, and, if needed, the list pages. Returns
+/// how many releases it rendered.
 fn draw(
     kept: &Kept,
     cache: &mut BuildCache,
     output: &Output,
-    fresh: Vec<(LoadedRelease, Option<Stamp>)>,
-    removed: &[PathBuf],
-) -> Result<(), BuildError> {
+    changes: Changes,
+) -> Result<usize, BuildError> {
+    let Changes {
+        mut fresh,
+        removed,
+        related,
+        root,
+    } = changes;
     let site = Rendering {
         shared: &kept.shared,
         theme: &kept.theme,
@@ -200,9 +261,32 @@ fn draw(
         output,
         ledger: Default::default(),
     };
+    // Unchanged releases that gain or lose a relation are rendered again.
+    let mut again: Vec<&PathBuf> = cache
+        .releases
+        .iter()
+        .filter(|(path, e)| {
+            !fresh.iter().any(|(l, _)| &l.path == *path)
+                && related.get(*path).is_some_and(|r| *r != e.related)
+        })
+        .map(|(path, _)| path)
+        .collect();
+    again.sort();
+    for path in again {
+        let file = root.join(path);
+        let stamp = Stamp::of(&file);
+        let loaded = kept
+            .shared
+            .release(root, &file)
+            .map_err(|diagnostics| InvalidSite { diagnostics })?;
+        fresh.push((loaded, stamp));
+    }
+    let rendered = fresh.len();
     let mut lists_changed = !removed.is_empty();
     for (loaded, stamp) in fresh {
-        let (path, entry) = site.release(&loaded, stamp)?;
+        let none = Related::default();
+        let relations = related.get(&loaded.path).unwrap_or(&none);
+        let (path, entry) = site.release(&loaded, stamp, relations)?;
         let old = cache.releases.insert(path, entry.clone());
         let Some(old) = old else {
             lists_changed = true;
@@ -228,7 +312,7 @@ fn draw(
             output.put(&file)?;
         }
     }
-    Ok(())
+    Ok(rendered)
 }
 
 /// Whether `path` is a file that came and went beside the releases without
