@@ -1,9 +1,12 @@
 //! `golive check`: validate, then print each release's verdict with its reasons
-//! and its warnings (deadlines passed at the clock's time). Warnings leave the
-//! exit code alone, unless `--strict` makes them fail the check like a verdict
-//! that is not GO (exit 1).
+//! and its warnings (deadlines passed at the clock's time) and calendar
+//! collisions (with the release's file). A blocking collision (a change
+//! freeze) is one of the verdict's reasons already; the others are warnings.
+//! Warnings leave the exit code alone, unless `--strict` makes them fail the
+//! check like a verdict that is not GO (exit 1).
 
 use std::io::Write as _;
+use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
@@ -39,6 +42,9 @@ struct Verdicts<'a> {
     go: bool,
     /// How many warnings the checked releases have in all.
     warnings: usize,
+    /// How many calendar collisions they have that do not block (warnings
+    /// too, for `--strict`); each report lists its `collisions`.
+    collisions: usize,
     releases: Vec<&'a Report>,
 }
 
@@ -63,10 +69,11 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         );
         return exit::INVALID;
     }
-    let chosen: Vec<&Report> = match &args.release {
-        None => reports.iter().collect(),
+    let files: Vec<&Path> = loaded.releases.iter().map(|r| r.path.as_path()).collect();
+    let (chosen, files): (Vec<&Report>, Vec<&Path>) = match &args.release {
+        None => (reports.iter().collect(), files),
         Some(wanted) => match find_release(&cli.root, &loaded, wanted) {
-            Ok(index) => vec![&reports[index]],
+            Ok(index) => (vec![&reports[index]], vec![files[index]]),
             Err(message) => {
                 let _ = writeln!(anstream::stderr(), "{message}");
                 return exit::INVALID;
@@ -76,12 +83,17 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
 
     let all_go = chosen.iter().all(|r| r.verdict == Verdict::Go);
     let warnings: usize = chosen.iter().map(|r| r.warnings.len()).sum();
+    let collisions: usize = chosen
+        .iter()
+        .map(|r| r.collisions.iter().filter(|c| !c.blocks).count())
+        .sum();
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Json => {
             let body = Verdicts {
                 go: all_go,
                 warnings,
+                collisions,
                 releases: chosen,
             };
             let _ = writeln!(
@@ -91,20 +103,20 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
             );
         }
         Format::Text if !cli.quiet => {
-            for r in &chosen {
-                print_report(&mut out, r);
+            for (r, file) in chosen.iter().zip(&files) {
+                print_report(&mut out, r, file);
             }
         }
         Format::Text => {}
     }
-    if all_go && (warnings == 0 || !args.strict) {
+    if all_go && (warnings + collisions == 0 || !args.strict) {
         exit::OK
     } else {
         exit::NOT_GO
     }
 }
 
-fn print_report(out: &mut impl std::io::Write, r: &Report) {
+fn print_report(out: &mut impl std::io::Write, r: &Report, file: &Path) {
     let colour = match r.verdict {
         Verdict::Go => AnsiColor::Green,
         Verdict::GoPending => AnsiColor::Yellow,
@@ -132,6 +144,20 @@ fn print_report(out: &mut impl std::io::Write, r: &Report) {
             out,
             "           {yellow}warning{yellow:#}: {}",
             warning.message
+        );
+    }
+    let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    for c in &r.collisions {
+        let (style, what) = if c.blocks {
+            (red, "collision, blocks")
+        } else {
+            (yellow, "collision")
+        };
+        let _ = writeln!(
+            out,
+            "           {style}{what}{style:#}: {}: {}",
+            file.display(),
+            c.message
         );
     }
 }

@@ -243,6 +243,8 @@ struct Counts {
     no_go: usize,
     /// Releases with at least one warning.
     warned: usize,
+    /// Releases with at least one calendar collision.
+    collided: usize,
 }
 
 /// `index.html`: every release, soonest target first.
@@ -269,6 +271,10 @@ pub fn dashboard_page(
         warned: releases
             .iter()
             .filter(|r| !r.summary.warnings.is_empty())
+            .count(),
+        collided: releases
+            .iter()
+            .filter(|r| !r.summary.collisions.is_empty())
             .count(),
     };
     let rows: String = sorted.iter().map(|r| r.rows.dashboard.as_str()).collect();
