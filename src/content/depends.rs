@@ -44,7 +44,7 @@ pub fn dependency_problems(root: &Path, releases: &[Identity]) -> Vec<Diagnostic
                 }),
                 None => Some((
                     format!("no release of this site has the slug `{slug}`"),
-                    closest(slug, releases),
+                    closest(slug, &r.slug, releases),
                 )),
             };
             if let Some((message, help)) = problem {
@@ -97,11 +97,12 @@ fn cycle(
     None
 }
 
-/// `did you mean …?` with the slugs closest to `slug`.
-fn closest(slug: &str, releases: &[Identity]) -> String {
+/// `did you mean …?` with the slugs closest to `slug` (other than `own`).
+fn closest(slug: &str, own: &str, releases: &[Identity]) -> String {
     let lower = slug.to_lowercase();
     let mut scored: Vec<(f64, &str)> = releases
         .iter()
+        .filter(|r| r.slug != own)
         .map(|r| {
             (
                 strsim::jaro_winkler(&lower, &r.slug.to_lowercase()),
