@@ -154,3 +154,48 @@ fn example_releases_owe_the_email_their_state_calls_for() {
             .unwrap();
     assert_eq!(json["criteria_missed"], 1);
 }
+
+/// Issue 14: the example site's calendar. 2.4.0 waits for 2.3.1 (its
+/// row-level security covers the table 2.3.1 partitions), which is NO-GO;
+/// 2.3.1's day-long window runs past business hours.
+#[test]
+fn the_example_site_shows_a_dependency_chain_and_a_collision() {
+    use common::html::{page, rows, section, texts};
+    let site = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+
+    let report = page(&site, "public/releases/northwind-erp-2.4.0/index.html");
+    let chain = rows(section(&report, "depends-on"));
+    assert_eq!(chain.len(), 1, "{chain:?}");
+    assert_eq!(chain[0][1], "← Northwind ERP 2.3.1");
+    assert_eq!(chain[0][5], "✗ fails: Northwind ERP 2.3.1 is NO-GO");
+    let reasons = texts(&report, "section.decision ul.reasons li");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.ends_with("Waits for Northwind ERP 2.3.1, which is NO-GO")),
+        "{reasons:?}"
+    );
+
+    let postponed = page(&site, "public/releases/northwind-erp-2.3.1/index.html");
+    assert_eq!(
+        texts(&postponed, "ul.collisions li"),
+        ["Warning Outside business hours (Mon-Fri, 09:00–18:00 Asia/Kolkata): ends at 19:00 IST, after 18:00"]
+    );
+    let dashboard = page(&site, "public/index.html");
+    assert!(
+        texts(&dashboard, "ul.stats li").contains(&"1 ⚠ with collisions".to_string()),
+        "{:?}",
+        texts(&dashboard, "ul.stats li")
+    );
+
+    let check = site.run(&["check", "--release", "northwind-erp-2.3.1"]);
+    assert!(
+        check.stdout.contains(
+            "collision: content/releases/northwind-erp-2.3.1.yaml: Outside business hours"
+        ),
+        "{}",
+        check.stdout
+    );
+}
