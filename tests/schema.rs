@@ -131,3 +131,16 @@ fn descriptions_come_from_the_doc_comments() {
     assert_eq!(target["description"], "Go-live time, \"T+0\".");
     assert_eq!(schema["additionalProperties"], false);
 }
+
+/// Issue 14: editors explain `depends_on` and offer it as a list of slugs.
+#[test]
+fn depends_on_is_described_as_a_list_of_slugs() {
+    let out = common::golive(&["schema"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let depends_on = &schema["properties"]["depends_on"];
+    assert_eq!(depends_on["type"], "array");
+    assert_eq!(depends_on["items"]["type"], "string");
+    let description = depends_on["description"].as_str().unwrap();
+    assert!(description.starts_with("Slugs"), "{description}");
+    assert!(description.contains("GO (or deployed)"), "{description}");
+}

@@ -64,7 +64,9 @@ pub struct Release {
     /// Who is on call during and after go-live: people or groups from people.yaml.
     #[serde(default)]
     pub oncall: Vec<String>,
-    /// Slugs of releases that must be GO (or deployed) before this one goes live.
+    /// Slugs (`<product>-<version>`, e.g. `northwind-erp-2.3.1`) of other
+    /// releases of the site that must be GO (or deployed) and go live no later
+    /// than this one; otherwise this release is deferred (GO-PENDING) with a reason.
     #[serde(default)]
     pub depends_on: Vec<String>,
     /// Recipients of each email: people or groups from people.yaml.
