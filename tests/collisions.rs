@@ -41,14 +41,38 @@ fn build(site: &common::Site) {
 #[test]
 fn touching_windows_do_not_overlap_and_a_minute_more_does_on_both_reports() {
     let site = calendar::site();
-    let portal = add(&site, "Portal", "1.0.0", "2026-12-01 10:00", "60m", TEAM_A, "");
-    let ledger = add(&site, "Ledger", "2.0.0", "2026-12-01 11:00", "60m", TEAM_B, "");
+    let portal = add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_A,
+        "",
+    );
+    let ledger = add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-01 11:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     build(&site);
     assert!(collisions(&site, &portal).is_empty());
     assert!(collisions(&site, &ledger).is_empty());
     assert_eq!(dashboard(&site).0, "0 ⚠ with collisions");
 
-    add(&site, "Ledger", "2.0.0", "2026-12-01 10:59", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-01 10:59",
+        "60m",
+        TEAM_B,
+        "",
+    );
     build(&site);
     let on_portal = collisions(&site, &portal);
     assert_eq!(on_portal.len(), 1, "{on_portal:?}");
@@ -58,7 +82,10 @@ fn touching_windows_do_not_overlap_and_a_minute_more_does_on_both_reports() {
     );
     assert!(on_portal[0].contains("see ledger-2.0.0"), "{on_portal:?}");
     let on_ledger = collisions(&site, &ledger);
-    assert!(on_ledger[0].contains("overlaps Portal 1.0.0's"), "{on_ledger:?}");
+    assert!(
+        on_ledger[0].contains("overlaps Portal 1.0.0's"),
+        "{on_ledger:?}"
+    );
     // A warning: both stay GO.
     let verdict = texts(
         &page(&site, &format!("public/releases/{portal}/index.html")),
@@ -76,7 +103,15 @@ fn touching_windows_do_not_overlap_and_a_minute_more_does_on_both_reports() {
 #[test]
 fn the_same_person_on_one_day_is_named_on_both() {
     let site = calendar::site();
-    let portal = add(&site, "Portal", "1.0.0", "2026-12-01 10:00", "30m", TEAM_A, "");
+    let portal = add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "30m",
+        TEAM_A,
+        "",
+    );
     // Omar approves Portal and owns Ledger, the same afternoon.
     let ledger = add(
         &site,
@@ -90,11 +125,15 @@ fn the_same_person_on_one_day_is_named_on_both() {
     build(&site);
     assert_eq!(
         collisions(&site, &portal),
-        ["Warning Omar Haddad (Tech Lead approver here) is also needed by Ledger 2.0.0 (owner) on Tue 1 Dec 2026 (see ledger-2.0.0)"]
+        [
+            "Warning Omar Haddad (Tech Lead approver here) is also needed by Ledger 2.0.0 (owner) on Tue 1 Dec 2026 (see ledger-2.0.0)"
+        ]
     );
     assert_eq!(
         collisions(&site, &ledger),
-        ["Warning Omar Haddad (owner here) is also needed by Portal 1.0.0 (Tech Lead approver) on Tue 1 Dec 2026 (see portal-1.0.0)"]
+        [
+            "Warning Omar Haddad (owner here) is also needed by Portal 1.0.0 (Tech Lead approver) on Tue 1 Dec 2026 (see portal-1.0.0)"
+        ]
     );
 }
 
@@ -132,12 +171,21 @@ fn a_freeze_blocks_from_its_first_day_to_its_last_and_the_day_after_is_free() {
         }
     }
     build(&site);
-    add(&site, "Portal", "1.0.0", "2026-12-21 10:00", "30m", TEAM_A, "");
+    add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-21 10:00",
+        "30m",
+        TEAM_A,
+        "",
+    );
     build(&site);
     let html = page(&site, &format!("public/releases/{slug}/index.html"));
     let reasons = texts(&html, "ul.reasons:not(.collisions) li");
     assert!(
-        reasons[0].starts_with("Blocks") && reasons[0].contains("Goes live inside the Year-end freeze"),
+        reasons[0].starts_with("Blocks")
+            && reasons[0].contains("Goes live inside the Year-end freeze"),
         "{reasons:?}"
     );
     assert!(
@@ -208,7 +256,15 @@ fn business_hours_end_at_18_00_exactly_and_a_weekend_is_outside() {
 #[test]
 fn check_strict_fails_on_a_warning_collision_and_json_counts_them() {
     let site = calendar::site();
-    add(&site, "Portal", "1.0.0", "2026-12-05 10:00", "60m", TEAM_A, "");
+    add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-05 10:00",
+        "60m",
+        TEAM_A,
+        "",
+    );
     assert_eq!(site.run(&["check"]).code, Some(0));
     let strict = site.run(&["check", "--strict"]);
     assert_eq!(strict.code, Some(1), "{}", strict.describe());
@@ -226,13 +282,27 @@ fn check_strict_fails_on_a_warning_collision_and_json_counts_them() {
 #[test]
 fn a_freeze_that_ends_before_it_starts_is_a_located_error() {
     let site = calendar::site();
-    add(&site, "Portal", "1.0.0", "2026-12-01 10:00", "60m", TEAM_A, "");
+    add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_A,
+        "",
+    );
     let yaml = calendar::SITE_YAML.replace("to: 2027-01-04", "to: 2026-12-04");
     site.write("content/site.yaml", &yaml);
     let out = site.run(&["check"]);
     assert_eq!(out.code, Some(2), "{}", out.describe());
     let line = common::line_of(&yaml, "Year-end freeze");
-    let column = yaml.lines().nth(line - 1).unwrap().find("2026-12-04").unwrap() + 1;
+    let column = yaml
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("2026-12-04")
+        .unwrap()
+        + 1;
     assert!(
         out.stderr.contains(&format!(
             "content/site.yaml:{line}:{column}: error: this freeze ends (2026-12-04) before it starts (2026-12-20)"
@@ -247,12 +317,36 @@ fn a_freeze_that_ends_before_it_starts_is_a_located_error() {
 #[test]
 fn a_rebuild_after_editing_only_the_other_release_shows_the_new_overlap() {
     let site = calendar::site();
-    let portal = add(&site, "Portal", "1.0.0", "2026-12-01 10:00", "60m", TEAM_A, "");
-    add(&site, "Ledger", "2.0.0", "2026-12-02 10:00", "60m", TEAM_B, "");
+    let portal = add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_A,
+        "",
+    );
+    add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-02 10:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     build(&site);
     assert!(collisions(&site, &portal).is_empty());
 
-    add(&site, "Ledger", "2.0.0", "2026-12-01 10:30", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-01 10:30",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let out = site.run(&["build", "--verbose"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     assert!(
@@ -263,7 +357,15 @@ fn a_rebuild_after_editing_only_the_other_release_shows_the_new_overlap() {
     assert_eq!(dashboard(&site).0, "2 ⚠ with collisions");
 
     // Moved away again: the collision goes from the unchanged release too.
-    add(&site, "Ledger", "2.0.0", "2026-12-02 10:30", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-02 10:30",
+        "60m",
+        TEAM_B,
+        "",
+    );
     build(&site);
     assert!(collisions(&site, &portal).is_empty());
     assert_eq!(dashboard(&site).0, "0 ⚠ with collisions");
@@ -273,13 +375,37 @@ fn a_rebuild_after_editing_only_the_other_release_shows_the_new_overlap() {
 #[test]
 fn the_quick_rebuild_renders_the_unchanged_release_whose_collisions_changed() {
     let site = calendar::site();
-    let portal = add(&site, "Portal", "1.0.0", "2026-12-01 10:00", "60m", TEAM_A, "");
-    add(&site, "Ledger", "2.0.0", "2026-12-02 10:00", "60m", TEAM_B, "");
+    let portal = add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_A,
+        "",
+    );
+    add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-02 10:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let mut builder = golive::site::Builder::new(&site.root, &site.path("public")).serving();
     builder.build().expect("the site builds");
     assert!(collisions(&site, &portal).is_empty());
 
-    add(&site, "Ledger", "2.0.0", "2026-12-01 10:30", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Ledger",
+        "2.0.0",
+        "2026-12-01 10:30",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let summary = builder
         .rebuild_releases(&[site.path(&file("ledger-2.0.0"))])
         .expect("the edit is valid")

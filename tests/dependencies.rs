@@ -20,7 +20,10 @@ fn chain(site: &common::Site, slug: &str) -> Vec<Vec<String>> {
 /// `golive check`'s lines for the release `slug`: its verdict line and the
 /// indented lines below it.
 fn checked(out: &common::Output, slug: &str) -> Vec<String> {
-    let mut lines = out.stdout.lines().skip_while(|l| !l.contains(&format!(" {slug} ")));
+    let mut lines = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains(&format!(" {slug} ")));
     let first = lines.next().map(str::to_string).into_iter();
     first
         .chain(
@@ -37,7 +40,15 @@ const NO_GO: &str = "blockers: [{title: Migration fails on staging, status: open
 #[test]
 fn a_no_go_dependency_defers_the_dependent() {
     let site = calendar::site();
-    add(&site, "Platform", "2.3.0", "2026-12-01 10:00", "60m", TEAM_B, NO_GO);
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_B,
+        NO_GO,
+    );
     let portal = add(
         &site,
         "Portal",
@@ -70,7 +81,15 @@ fn a_no_go_dependency_defers_the_dependent() {
 #[test]
 fn a_dependency_going_live_later_defers_and_one_going_live_first_holds() {
     let site = calendar::site();
-    add(&site, "Platform", "2.3.0", "2026-12-04 10:00", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-04 10:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let portal = add(
         &site,
         "Portal",
@@ -86,7 +105,15 @@ fn a_dependency_going_live_later_defers_and_one_going_live_first_holds() {
         "… Waits for Platform 2.3.0, which goes live later, Fri 4 Dec 2026, 10:00 UTC, after this release"
     );
 
-    add(&site, "Platform", "2.3.0", "2026-12-03 08:00", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-03 08:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let out = site.run(&["check", "--release", &portal]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     build(&site);
@@ -121,7 +148,15 @@ fn a_deployed_dependency_holds_whatever_its_verdict() {
 #[test]
 fn the_report_shows_a_chain_of_three_and_which_link_fails() {
     let site = calendar::site();
-    add(&site, "Base", "1.0.0", "2026-12-01 10:00", "60m", TEAM_B, NO_GO);
+    add(
+        &site,
+        "Base",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_B,
+        NO_GO,
+    );
     add(
         &site,
         "Platform",
@@ -168,7 +203,15 @@ fn the_report_shows_a_chain_of_three_and_which_link_fails() {
 #[test]
 fn a_rebuild_after_editing_only_the_dependency_shows_the_new_reason() {
     let site = calendar::site();
-    add(&site, "Platform", "2.3.0", "2026-12-01 10:00", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let portal = add(
         &site,
         "Portal",
@@ -181,7 +224,15 @@ fn a_rebuild_after_editing_only_the_dependency_shows_the_new_reason() {
     build(&site);
     assert_eq!(chain(&site, &portal)[0][5], "✓ holds");
 
-    add(&site, "Platform", "2.3.0", "2026-12-01 10:00", "60m", TEAM_B, NO_GO);
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_B,
+        NO_GO,
+    );
     build(&site);
     let html = page(&site, &format!("public/releases/{portal}/index.html"));
     let reasons = common::html::texts(&html, "ul.reasons li");
@@ -191,13 +242,24 @@ fn a_rebuild_after_editing_only_the_dependency_shows_the_new_reason() {
             .any(|r| r.ends_with("Waits for Platform 2.3.0, which is NO-GO")),
         "{reasons:?}"
     );
-    assert_eq!(chain(&site, &portal)[0][5], "✗ fails: Platform 2.3.0 is NO-GO");
+    assert_eq!(
+        chain(&site, &portal)[0][5],
+        "✗ fails: Platform 2.3.0 is NO-GO"
+    );
 }
 
 #[test]
 fn an_unknown_slug_is_a_located_error_that_suggests_the_closest() {
     let site = calendar::site();
-    add(&site, "Platform", "2.3.0", "2026-12-01 10:00", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let portal = add(
         &site,
         "Portal",
@@ -221,7 +283,9 @@ fn an_unknown_slug_is_a_located_error_that_suggests_the_closest() {
             out.stderr
         );
         assert!(
-            out.stderr.contains("= help: did you mean `platform-2.3.0`? depends_on names releases by slug"),
+            out.stderr.contains(
+                "= help: did you mean `platform-2.3.0`? depends_on names releases by slug"
+            ),
             "{}",
             out.stderr
         );
@@ -304,7 +368,15 @@ fn build(site: &common::Site) {
 #[test]
 fn deleting_a_dependency_makes_the_unchanged_dependent_an_error() {
     let site = calendar::site();
-    add(&site, "Platform", "2.3.0", "2026-12-01 10:00", "60m", TEAM_B, "");
+    add(
+        &site,
+        "Platform",
+        "2.3.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_B,
+        "",
+    );
     let portal = add(
         &site,
         "Portal",

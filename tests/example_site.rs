@@ -181,7 +181,9 @@ fn the_example_site_shows_a_dependency_chain_and_a_collision() {
     let postponed = page(&site, "public/releases/northwind-erp-2.3.1/index.html");
     assert_eq!(
         texts(&postponed, "ul.collisions li"),
-        ["Warning Outside business hours (Mon-Fri, 09:00–18:00 Asia/Kolkata): ends at 19:00 IST, after 18:00"]
+        [
+            "Warning Outside business hours (Mon-Fri, 09:00–18:00 Asia/Kolkata): ends at 19:00 IST, after 18:00"
+        ]
     );
     let dashboard = page(&site, "public/index.html");
     assert!(

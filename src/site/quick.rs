@@ -23,8 +23,8 @@ use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, toda
 use std::collections::HashMap;
 
 use crate::content::{self, Identity, LoadedRelease};
-use crate::evaluate::{self, Footprint, Related, relations};
 use crate::diagnostic::{Diagnostics, InvalidSite, display_path};
+use crate::evaluate::{self, Footprint, Related, relations};
 
 impl Builder {
     /// Rebuilds after the files `changed` (as the watcher names them) changed.
@@ -177,10 +177,10 @@ impl Builder {
             root: &root,
         };
         let written = match write(kept, cache, &self.out, manifest, changes) {
-            Ok(((written, rendered), manifest)) => {
+            Ok((wrote, manifest)) => {
                 self.manifest = Some(manifest);
                 self.behind = true;
-                (written, rendered)
+                wrote
             }
             Err((e, manifest)) => {
                 // Rolled back (then `manifest` is what the folder holds again)
@@ -192,7 +192,7 @@ impl Builder {
                 return Err(e);
             }
         };
-        let (written, rendered) = written;
+        let Wrote { written, rendered } = written;
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
             releases,
@@ -217,16 +217,28 @@ fn write(
     out: &Path,
     manifest: Manifest,
     changes: Changes,
-) -> Result<((Written, usize), Manifest), (BuildError, Option<Manifest>)> {
+) -> Result<(Wrote, Manifest), (BuildError, Option<Manifest>)> {
     let output = Output::partial(out, manifest);
     let rendered = match draw(kept, cache, &output, changes) {
         Ok(rendered) => rendered,
         Err(e) => return Err((e, output.roll_back().ok())),
     };
     match output.commit() {
-        Ok(committed) => Ok(((committed.written, rendered), committed.manifest)),
+        Ok(committed) => Ok((
+            Wrote {
+                written: committed.written,
+                rendered,
+            },
+            committed.manifest,
+        )),
         Err(e) => Err((e.into(), None)),
     }
+}
+
+/// What a quick rebuild wrote, and how many releases it rendered.
+struct Wrote {
+    written: Written,
+    rendered: usize,
 }
 
 /// What changed since the last build: the changed releases (read and

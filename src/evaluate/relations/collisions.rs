@@ -37,12 +37,8 @@ pub(super) fn all(
                         continue;
                     };
                     let name = people.display_name(key);
-                    found[i]
-                        .0
-                        .push(same_person(&name, here, there, b, a.day));
-                    found[j]
-                        .0
-                        .push(same_person(&name, there, here, a, a.day));
+                    found[i].0.push(same_person(&name, here, there, b, a.day));
+                    found[j].0.push(same_person(&name, there, here, a, a.day));
                 }
             }
         }
@@ -163,7 +159,11 @@ fn outside_hours(release: &Footprint, hours: &BusinessHours, zone: Tz) -> Option
     } else if release.window.all_day {
         None
     } else if start.time() < hours.from.0 {
-        Some(format!("starts at {}, before {}", clock(&start), hours.from))
+        Some(format!(
+            "starts at {}, before {}",
+            clock(&start),
+            hours.from
+        ))
     } else if end.date_naive() != start.date_naive() {
         Some(format!(
             "ends on another day, {}",

@@ -138,11 +138,7 @@ fn described(dependency: &Footprint, verdict: Verdict) -> Dependency {
 
 /// Whether `dependency` (final verdict `verdict`) holds for `me`; when it does
 /// not, the end of the reason's sentence ("which …").
-fn holds(
-    me: &Footprint,
-    dependency: &Footprint,
-    verdict: Verdict,
-) -> (Dependency, Option<String>) {
+fn holds(me: &Footprint, dependency: &Footprint, verdict: Verdict) -> (Dependency, Option<String>) {
     let mut d = described(dependency, verdict);
     let (problem, because) = match dependency.state {
         DeploymentStatus::Deployed => return (d, None),

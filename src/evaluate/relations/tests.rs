@@ -178,10 +178,16 @@ fn business_hours_end_at_their_last_minute() {
     let late = check("2026-12-01 17:01", "60m").unwrap();
     assert!(late.ends_with("ends at 18:01 IST, after 18:00"), "{late}");
     let early = check("2026-12-01 08:59", "30m").unwrap();
-    assert!(early.ends_with("starts at 08:59 IST, before 09:00"), "{early}");
+    assert!(
+        early.ends_with("starts at 08:59 IST, before 09:00"),
+        "{early}"
+    );
     // Sat 5 Dec 2026.
     let weekend = check("2026-12-05 10:00", "30m").unwrap();
-    assert!(weekend.ends_with("Saturday is not a business day"), "{weekend}");
+    assert!(
+        weekend.ends_with("Saturday is not a business day"),
+        "{weekend}"
+    );
     let overnight = check("2026-12-01 17:00", "8h").unwrap();
     assert!(overnight.contains("ends on another day"), "{overnight}");
 }
