@@ -151,8 +151,9 @@ fn readiness_gives_the_verdict_the_top_reasons_the_asks_the_key_risks_and_rollba
             "Overall readiness",
             "NO-GO",
             "decision needed by Wed 2 Dec 2026, 17:00 IST",
-            // At most five reasons, blocking first, and how many more.
-            "and 8 more on the report",
+            // At most five reasons, blocking first, and how many more (9 since
+            // issue 14: 2.4.0 also waits for 2.3.1, which is NO-GO).
+            "and 9 more on the report",
             // Needed from whom by when: approvals awaited, blockers with owners and ETAs.
             "Approval from CTO (Vikram Rao), due Thu 26 Nov 2026",
             "Encryption back-fill throughput (1,200 rows/s planned, 480 reached);",
