@@ -544,6 +544,9 @@ fn the_schema_describes_the_request_keys() {
         serde_json::json!({"users": "none", "scalability": "none"})
     ));
     // Part of the release file since issue 14 (release dependencies): a list of slugs.
-    assert!(with("depends_on", serde_json::json!(["northwind-erp-2.3.1"])));
+    assert!(with(
+        "depends_on",
+        serde_json::json!(["northwind-erp-2.3.1"])
+    ));
     assert!(!with("depends_on", "northwind-erp-2.3.1".into()));
 }

@@ -374,7 +374,9 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
         ])
         .unwrap()
         .expect("added and removed release files take the quick path");
-    assert_eq!((quick.releases, quick.rendered), (3, 1));
+    // The copy goes live with 1.1.0, in the same window and with the same
+    // people: 1.1.0 gains collisions (issue 14) and is rendered again too.
+    assert_eq!((quick.releases, quick.rendered), (3, 2));
     assert!(quick.deleted >= 3, "{} deleted", quick.deleted);
     assert!(
         site.path("public/releases/fixture-app-1.2.0/index.html")
