@@ -7,6 +7,7 @@
 //! the output folder, and `cli` wires them to commands.
 
 pub mod cli;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod content;

@@ -21,8 +21,8 @@ use crate::render::Rows;
 pub const FILE: &str = ".golive-cache.json";
 
 /// Part of the cache key: bumped whenever what a cache entry holds changes
-/// meaning (2: summaries with decision due, owner and warnings).
-pub const VERSION: u32 = 3;
+/// meaning (2: summaries with decision due, owner and warnings; 4: calendar events).
+pub const VERSION: u32 = 4;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -48,6 +48,9 @@ pub struct CachedRelease {
     pub rendered_at: i64,
     /// The moments (seconds since 1970) at which its warnings come or go.
     pub deadlines: Vec<i64>,
+    /// Its calendar events as published, for the site's feed.
+    #[serde(default)]
+    pub calendar: Vec<crate::calendar::Placed>,
 }
 
 /// Modification time (nanoseconds since 1970) and size of a file.

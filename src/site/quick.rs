@@ -132,7 +132,9 @@ impl Builder {
         }
 
         let manifest = self.manifest.take().expect("checked above");
-        let written = match write(kept, cache, &self.out, manifest, fresh, &removed) {
+        let remembered = super::calendars::recall(&self.root, &mut self.calendar);
+        let calendar = &remembered.reading.memory;
+        let written = match write(kept, cache, &self.out, manifest, fresh, &removed, calendar) {
             Ok((written, manifest)) => {
                 self.manifest = Some(manifest);
                 self.behind = true;
@@ -148,8 +150,17 @@ impl Builder {
                 return Err(e);
             }
         };
+        let warnings = super::calendars::remember(
+            &self.root,
+            &mut self.calendar,
+            remembered,
+            cache.releases.values(),
+        )
+        .into_iter()
+        .collect();
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
+            warnings,
             releases,
             rendered,
             files: written.files,
@@ -173,9 +184,10 @@ fn write(
     manifest: Manifest,
     fresh: Vec<(LoadedRelease, Option<Stamp>)>,
     removed: &[PathBuf],
+    calendar: &crate::calendar::memory::Memory,
 ) -> Result<(Written, Manifest), (BuildError, Option<Manifest>)> {
     let output = Output::partial(out, manifest);
-    if let Err(e) = draw(kept, cache, &output, fresh, removed) {
+    if let Err(e) = draw(kept, cache, &output, fresh, removed, calendar) {
         return Err((e, output.roll_back().ok()));
     }
     match output.commit() {
@@ -191,6 +203,7 @@ fn draw(
     output: &Output,
     fresh: Vec<(LoadedRelease, Option<Stamp>)>,
     removed: &[PathBuf],
+    calendar: &crate::calendar::memory::Memory,
 ) -> Result<(), BuildError> {
     let site = Rendering {
         shared: &kept.shared,
@@ -199,6 +212,7 @@ fn draw(
         today: kept.today,
         output,
         ledger: Default::default(),
+        calendar,
     };
     let mut lists_changed = !removed.is_empty();
     for (loaded, stamp) in fresh {
@@ -208,8 +222,10 @@ fn draw(
             lists_changed = true;
             continue;
         };
-        // The rows are rendered from the summary.
-        lists_changed |= old.summary != entry.summary || old.runbooks != entry.runbooks;
+        // The rows are rendered from the summary; the feed from the events.
+        lists_changed |= old.summary != entry.summary
+            || old.runbooks != entry.runbooks
+            || old.calendar != entry.calendar;
         for (p, _) in &old.outputs {
             if !entry.outputs.iter().any(|(q, _)| q == p) {
                 output.drop_file(p);
@@ -224,7 +240,7 @@ fn draw(
         }
     }
     if lists_changed {
-        for file in site_pages(&kept.theme, &kept.shared, &cache.releases)? {
+        for file in site_pages(&kept.theme, &kept.shared, &cache.releases, kept.now)? {
             output.put(&file)?;
         }
     }
