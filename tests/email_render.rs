@@ -1446,6 +1446,7 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         report,
         Kind::Readiness,
         None,
+        None,
         &mut context,
     )
     .unwrap_or_else(|_| panic!("the readiness email composes"));
@@ -1476,6 +1477,7 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         report,
         Kind::Postponement,
         Some(&changes),
+        None,
         &mut context,
     )
     .unwrap_or_else(|_| panic!("the postponement email composes"));

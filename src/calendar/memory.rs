@@ -43,7 +43,12 @@ pub struct Memory {
 /// is published as, given what was `recorded` for it, at `now`. The same times
 /// keep the record; other times add one to the sequence; a new UID starts at 0.
 /// The stamp is `now` whenever the sequence is set.
-pub fn place(recorded: Option<&Record>, start: &At, end: Option<&At>, now: DateTime<Utc>) -> Record {
+pub fn place(
+    recorded: Option<&Record>,
+    start: &At,
+    end: Option<&At>,
+    now: DateTime<Utc>,
+) -> Record {
     // Whole seconds: DTSTAMP has no fractions, and the file must say what was published.
     let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     match recorded {
@@ -93,7 +98,16 @@ pub fn read(root: &Path) -> Reading {
         )),
     };
     match std::fs::metadata(&file) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Reading::default(),
+        // No file yet (`.golive` missing, or a file in its place: then the
+        // build's write says why it cannot keep the memory).
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Reading::default();
+        }
         Err(e) => return unusable(e.to_string()),
         // Never wait on a pipe or a device put in its place.
         Ok(meta) if !meta.is_file() => return unusable("it is not a regular file".into()),
@@ -155,6 +169,9 @@ mod tests {
     #[test]
     fn stamps_are_whole_seconds() {
         let now = Utc.timestamp_opt(1_700_000_000, 123_456_789).unwrap();
-        assert_eq!(place(None, &t(9), None, now).stamp.timestamp_subsec_nanos(), 0);
+        assert_eq!(
+            place(None, &t(9), None, now).stamp.timestamp_subsec_nanos(),
+            0
+        );
     }
 }

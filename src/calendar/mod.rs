@@ -212,7 +212,9 @@ pub fn feed<'a>(
 ) -> Vec<u8> {
     let mut listed: Vec<(&Summary, &[Placed])> =
         releases.filter(|(s, _)| upcoming(s, now)).collect();
-    listed.sort_by(|a, b| (a.0.window.start.unix, &a.0.slug).cmp(&(b.0.window.start.unix, &b.0.slug)));
+    listed.sort_by(|a, b| {
+        (a.0.window.start.unix, &a.0.slug).cmp(&(b.0.window.start.unix, &b.0.slug))
+    });
     let events: Vec<&Placed> = listed.iter().flat_map(|(_, p)| p.iter()).collect();
     ics::calendar(
         &ics::Head {

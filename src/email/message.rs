@@ -199,7 +199,13 @@ fn calendar_part(calendar: &Attachment) -> Result<SinglePart, String> {
     let name: String = calendar
         .name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let content_type = ContentType::parse(&format!(
         "text/calendar; charset=utf-8; method=PUBLISH; name=\"{name}\""

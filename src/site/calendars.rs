@@ -41,33 +41,36 @@ pub(super) fn remember<'a>(
     remembered: Remembered,
     releases: impl Iterator<Item = &'a CachedRelease> + Clone,
 ) -> Option<String> {
-        if let Some(warning) = &remembered.reading.warning {
-            return Some(warning.clone());
+    if let Some(warning) = &remembered.reading.warning {
+        return Some(warning.clone());
+    }
+    let old = &remembered.reading.memory;
+    if releases
+        .clone()
+        .all(|e| calendar::matches(&e.calendar, old))
+    {
+        *kept = Some(remembered);
+        return None;
+    }
+    let mut new = old.clone();
+    for e in releases {
+        for p in &e.calendar {
+            new.events.insert(p.event.uid.clone(), p.record());
         }
-        let old = &remembered.reading.memory;
-        if releases.clone().all(|e| calendar::matches(&e.calendar, old)) {
-            *kept = Some(remembered);
-            return None;
+    }
+    match memory::write(root, &new) {
+        Ok(()) => {
+            *kept = Some(Remembered {
+                reading: memory::Reading {
+                    memory: new,
+                    warning: None,
+                },
+                stamp: Stamp::of(&memory::path(root)),
+            });
+            None
         }
-        let mut new = old.clone();
-        for e in releases {
-            for p in &e.calendar {
-                new.events.insert(p.event.uid.clone(), p.record());
-            }
-        }
-        match memory::write(root, &new) {
-            Ok(()) => {
-                *kept = Some(Remembered {
-                    reading: memory::Reading {
-                        memory: new,
-                        warning: None,
-                    },
-                    stamp: Stamp::of(&memory::path(root)),
-                });
-                None
-            }
-            Err(e) => Some(unwritable(root, &e)),
-        }
+        Err(e) => Some(unwritable(root, &e)),
+    }
 }
 
 fn unwritable(root: &Path, e: &std::io::Error) -> String {

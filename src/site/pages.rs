@@ -49,7 +49,9 @@ pub(super) fn site_pages(
         path: calendar::FILE.into(),
         bytes: calendar::feed(
             &shared.config.title,
-            releases.values().map(|e| (&e.summary, e.calendar.as_slice())),
+            releases
+                .values()
+                .map(|e| (&e.summary, e.calendar.as_slice())),
             now,
         ),
     });
