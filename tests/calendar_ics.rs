@@ -614,3 +614,26 @@ fn a_memory_golive_cannot_read_is_left_alone_with_a_warning() {
     assert_eq!(site.read(".golive/calendar.json"), "{ not json");
     every_ics(&site.path("public"));
 }
+
+#[test]
+fn the_report_and_the_dashboard_link_their_calendars() {
+    let site = Site::copy_of("calendar");
+    build(&site, NOW);
+    for (page, file) in [
+        ("public/index.html", "public/calendar.ics"),
+        (
+            "public/releases/cal-app-1.0.0/index.html",
+            "public/releases/cal-app-1.0.0/calendar.ics",
+        ),
+    ] {
+        let html = common::html::page(&site, page);
+        let selector = common::html::sel("a[href$='calendar.ics']");
+        let links: Vec<_> = html.select(&selector).collect();
+        assert_eq!(links.len(), 1, "{page}");
+        assert_eq!(common::html::text(links[0]), "Add to calendar");
+        let href = links[0].value().attr("href").unwrap();
+        let target = Path::new(page).parent().unwrap().join(href);
+        assert_eq!(site.path(&target.to_string_lossy()), site.path(file));
+        assert!(site.path(file).is_file());
+    }
+}
