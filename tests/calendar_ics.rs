@@ -637,3 +637,44 @@ fn the_report_and_the_dashboard_link_their_calendars() {
         assert!(site.path(file).is_file());
     }
 }
+
+/// `golive serve`'s quick path after a release edit: the release's file, the
+/// feed and the memory all follow, as a full build would.
+#[test]
+fn serve_quick_rebuild_moves_the_events_and_remembers_them() {
+    let site = Site::copy_of("calendar");
+    let clock = golive::clock::Clock::At(NOW.parse().unwrap());
+    let mut builder = golive::site::Builder::new(&site.root, &site.path("public"))
+        .with_clock(clock)
+        .serving();
+    builder.build().unwrap();
+    let file = "content/releases/dst.yaml";
+    site.write(
+        file,
+        common::replace_once(
+            &site.read(file),
+            "target: 2026-10-26 09:00",
+            "target: 2026-10-30 09:00",
+        ),
+    );
+    let quick = builder
+        .rebuild_releases(&[site.path(file)])
+        .unwrap()
+        .expect("a release edit takes the quick path");
+    assert_eq!(quick.rendered, 1);
+    let window = uid("window", "cal-app-1.0.0");
+    let own = calendar(&site, DST);
+    assert_eq!(
+        (
+            own.event(&window).start.as_str(),
+            own.event(&window).sequence
+        ),
+        ("20261030T090000Z", 1)
+    );
+    assert_eq!(
+        calendar(&site, "calendar.ics").event(&window),
+        own.event(&window)
+    );
+    assert_eq!(memory(&site)["events"][&window]["sequence"], 1);
+    builder.persist().unwrap();
+}
