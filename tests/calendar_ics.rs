@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::smtp::{Behaviour, SmtpServer};
 use common::{Output, Site};
-use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
+use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
 use mail_parser::{MessageParser, MimeHeaders};
 
 /// Before the clocks go back in London; every fixture release but the past
