@@ -247,6 +247,10 @@ fn a_day_without_a_time_is_an_all_day_window() {
     let window = cal.event(&uid("window", "cal-reports-1.2.0"));
     assert_eq!(window.start, "20261120");
     assert_eq!(window.end.as_deref(), Some("20261121"));
+    // A decision due on a day is that whole day too.
+    let decision = cal.event(&uid("decision", "cal-reports-1.2.0"));
+    assert_eq!(decision.start, "20261118");
+    assert_eq!(decision.end.as_deref(), Some("20261119"));
 }
 
 #[test]
