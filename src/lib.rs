@@ -6,6 +6,7 @@
 //! scores releases and decides go/no-go, `render` fills templates, `site` writes
 //! the output folder, and `cli` wires them to commands.
 
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -67,11 +67,25 @@ fn emails_of(addr: Option<&Address<'_>>) -> Vec<String> {
 }
 
 /// The two leaves of a multipart/alternative message, checked for shape:
-/// returns (text/plain body, text/html body).
+/// returns (text/plain body, text/html body). A message with a calendar (the
+/// readiness email) is multipart/mixed: the alternative, then text/calendar.
 fn alternative_parts(msg: &Message<'_>) -> (String, String) {
-    let root = msg.root_part();
+    let mut root = msg.root_part();
     let ct = root.content_type().expect("root Content-Type");
     assert_eq!(ct.ctype(), "multipart", "root is {ct:?}");
+    if ct.subtype() == Some("mixed") {
+        let PartType::Multipart(ids) = &root.body else {
+            panic!("multipart/mixed without parts");
+        };
+        assert_eq!(ids.len(), 2, "the alternative and the calendar");
+        let calendar = msg.part(ids[1]).unwrap().content_type().unwrap();
+        assert_eq!(
+            (calendar.ctype(), calendar.subtype()),
+            ("text", Some("calendar"))
+        );
+        root = msg.part(ids[0]).unwrap();
+    }
+    let ct = root.content_type().expect("Content-Type");
     assert_eq!(ct.subtype(), Some("alternative"), "root is {ct:?}");
     let children = match &root.body {
         PartType::Multipart(ids) => ids.clone(),
@@ -244,10 +258,15 @@ fn readiness_eml_is_multipart_alternative_text_then_html_in_utf8() {
             .is_some_and(|v| v.trim() == "1.0"),
         "MIME-Version: 1.0 missing:\n{raw}"
     );
-    // mail-parser sees one text body and one HTML body, nothing attached.
+    // mail-parser sees one text body and one HTML body, and the release's
+    // calendar attached (tests/calendar_ics.rs reads it).
     assert_eq!(msg.text_body_count(), 1);
     assert_eq!(msg.html_body_count(), 1);
-    assert_eq!(msg.attachment_count(), 0);
+    assert_eq!(msg.attachment_count(), 1);
+    assert_eq!(
+        msg.attachment(0).and_then(|a| a.attachment_name()),
+        Some("mail-app-3.1.0.ics")
+    );
 }
 
 #[test]
@@ -1280,8 +1299,11 @@ fn rebuilding_gives_byte_identical_emails() {
     }
     assert_eq!(a.len(), b.len());
 
-    // Another copy of the site, built in another folder: the same bytes.
+    // Another copy of the site, built in another folder: the same bytes. (The
+    // copy has the calendars' memory too, as a site kept with its `.golive`
+    // does: without it, the calendar's DTSTAMP would be the time of this build.)
     let other = Site::copy_of("mail");
+    other.write(".golive/calendar.json", site.read(".golive/calendar.json"));
     ok(other.run(&["build"]), "build elsewhere");
     let c = emails(&other.snapshot("public/releases"));
     assert_eq!(a.len(), c.len());
@@ -1380,6 +1402,9 @@ fn a_text_template_without_a_subject_is_an_invalid_template() {
 #[test]
 fn out_writes_the_file_and_prints_nothing() {
     let site = Site::copy_of("mail");
+    // Built first, so that both emails below number the calendar's events from
+    // the same memory (without one, DTSTAMP would be each run's time).
+    ok(site.run(&["build"]), "build");
     let target = site.path("readiness.eml");
     let out = site.run(&[
         "email",
@@ -1446,6 +1471,7 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         report,
         Kind::Readiness,
         None,
+        None,
         &mut context,
     )
     .unwrap_or_else(|_| panic!("the readiness email composes"));
@@ -1476,6 +1502,7 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         report,
         Kind::Postponement,
         Some(&changes),
+        None,
         &mut context,
     )
     .unwrap_or_else(|_| panic!("the postponement email composes"));

@@ -111,11 +111,9 @@ fn each_kind_is_delivered_to_its_recipients_as_a_proper_mime_message() {
         readiness.subject(),
         Some("[NO-GO] Mail App 3.1.0 — readiness; decision by Tue 8 Dec")
     );
+    // The alternative (text first, then HTML), then the release's calendar.
     let ct = readiness.content_type().unwrap();
-    assert_eq!(
-        (ct.ctype(), ct.subtype()),
-        ("multipart", Some("alternative"))
-    );
+    assert_eq!((ct.ctype(), ct.subtype()), ("multipart", Some("mixed")));
     let parts: Vec<String> = readiness.parts[1..]
         .iter()
         .map(|p| {
@@ -123,7 +121,16 @@ fn each_kind_is_delivered_to_its_recipients_as_a_proper_mime_message() {
             format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default())
         })
         .collect();
-    assert_eq!(parts, ["text/plain", "text/html"], "text first, then HTML");
+    assert_eq!(
+        parts,
+        [
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "text/calendar"
+        ],
+        "text first, then HTML"
+    );
     assert!(readiness.body_text(0).unwrap().contains("NEEDED FROM YOU"));
     assert!(readiness.body_html(0).unwrap().contains("Needed from you"));
     assert!(readiness.date().is_some(), "Date header");

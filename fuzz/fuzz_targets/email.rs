@@ -12,7 +12,7 @@ fuzz_target!(|edits: Edits| {
     };
     let mut context = golive::render::release_context(&loaded.release, &report);
     for kind in Kind::ALL {
-        if let Ok(composed) = email::compose(&SITE.theme, &SITE.shared, &loaded, &report, kind, None, &mut context) {
+        if let Ok(composed) = email::compose(&SITE.theme, &SITE.shared, &loaded, &report, kind, None, None, &mut context) {
             let _ = composed.eml();
         }
     }

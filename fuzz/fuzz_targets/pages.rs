@@ -12,7 +12,7 @@ fuzz_target!(|edits: Edits| {
     };
     let site = &*SITE;
     let mut context = golive::render::release_context(&loaded.release, &report);
-    let Ok(previews) = golive::email::preview_files(&site.theme, &site.shared, &loaded, &report, None, &mut context) else {
+    let Ok(previews) = golive::email::preview_files(&site.theme, &site.shared, &loaded, &report, None, None, &mut context) else {
         return;
     };
     let _ = golive::render::release_pages(&site.theme, &site.shared, &loaded, &report, today(), &previews, &mut context);

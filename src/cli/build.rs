@@ -102,6 +102,9 @@ fn left(out: &Path) -> String {
 /// The summary line, the stages with `--verbose`, and a note when the build
 /// had to check a folder an interrupted build left unfinished.
 fn report(cli: &Cli, out: &Path, summary: &BuildSummary) {
+    for warning in &summary.warnings {
+        let _ = writeln!(anstream::stderr(), "warning: {warning}");
+    }
     if cli.quiet {
         return;
     }

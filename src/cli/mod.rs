@@ -218,6 +218,19 @@ fn compose_email(
     } else {
         None
     };
+    // The readiness email carries the release's calendar, numbered as a
+    // build would number it now (the memory is read here, never written).
+    let calendar = (kind == Kind::Readiness).then(|| {
+        let reading = crate::calendar::memory::read(&cli.root);
+        if let Some(warning) = &reading.warning {
+            let _ = writeln!(anstream::stderr(), "warning: {warning}");
+        }
+        let config = &site.config;
+        let events = crate::calendar::events(report, &site.people, config.base_url.as_deref());
+        let now = clock.now(config.timezone.0);
+        let placed = crate::calendar::place(events, &reading.memory, now);
+        crate::calendar::release_file(report, &config.title, &placed)
+    });
     let mut context = crate::render::release_context(&release.release, report);
     match compose(
         &theme,
@@ -226,6 +239,7 @@ fn compose_email(
         report,
         kind,
         changes.as_ref(),
+        calendar.as_deref(),
         &mut context,
     ) {
         Ok(composed) => Ok((site, index, composed)),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{
-    Envelope, Kind, Refusal, Rendered, build_message, content_hash, guard, message_id,
+    Attachment, Envelope, Kind, Refusal, Rendered, build_message, content_hash, guard, message_id,
     preview_date, recipients, render,
 };
 use crate::content::{LoadedRelease, Shared};
@@ -46,6 +46,9 @@ impl Composed {
 /// preview (`send` restamps both). `context` is the release's
 /// (`render::release_context`). `changes` is what changed since the audience's
 /// last email (`history`), shown by the postponement email as `changes`.
+/// `calendar` is the release's `calendar.ics`, which the readiness email
+/// carries as a `text/calendar` part (`message`); other kinds do not.
+#[allow(clippy::too_many_arguments)]
 pub fn compose(
     theme: &Theme,
     site: &Shared,
@@ -53,6 +56,7 @@ pub fn compose(
     report: &Report,
     kind: Kind,
     changes: Option<&Changes>,
+    calendar: Option<&[u8]>,
     context: &mut tera::Context,
 ) -> Result<Composed, ComposeError> {
     let release = &loaded.release;
@@ -62,7 +66,13 @@ pub fn compose(
     }
     let rendered = render(theme, kind, &site.config, loaded, &site.people, context);
     context.remove("changes");
-    let rendered = rendered.map_err(ComposeError::Template)?;
+    let mut rendered = rendered.map_err(ComposeError::Template)?;
+    if kind == Kind::Readiness {
+        rendered.calendar = calendar.map(|ics| Attachment {
+            name: format!("{}.ics", loaded.slug),
+            bytes: ics.to_vec(),
+        });
+    }
     let hash = content_hash(&rendered);
     let envelope = (|| {
         let email = site
@@ -88,20 +98,23 @@ pub fn compose(
 
 /// `releases/<slug>/emails/<kind>.{html,txt,eml}` for every kind the release's
 /// state allows; the .eml only when the email can be addressed. `changes` goes to
-/// the postponement email (see `compose`).
+/// the postponement email, `calendar` to the readiness email (see `compose`).
 pub fn preview_files(
     theme: &Theme,
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     changes: Option<&Changes>,
+    calendar: Option<&[u8]>,
     context: &mut tera::Context,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug).join("emails");
     let mut files = Vec::new();
     for kind in Kind::ALL {
         let changes = changes.filter(|_| kind == Kind::Postponement);
-        let composed = match compose(theme, site, loaded, report, kind, changes, context) {
+        let composed = match compose(
+            theme, site, loaded, report, kind, changes, calendar, context,
+        ) {
             Ok(c) => c,
             Err(ComposeError::Refused(_)) => continue,
             Err(ComposeError::Template(d)) => return Err(d),

@@ -1,16 +1,20 @@
 //! From a rendered email to an RFC 5322 message: multipart/alternative (text,
-//! then HTML), UTF-8 headers, Date and Message-ID, built with lettre.
+//! then HTML), UTF-8 headers, Date and Message-ID, built with lettre. An email
+//! with a calendar (the readiness email) is multipart/mixed: the alternative
+//! first, then the calendar as a `text/calendar; method=PUBLISH` attachment,
+//! the structure that mail clients show as the email plus "add to calendar"
+//! (inside the alternative, some clients show only the calendar).
 
 use std::sync::LazyLock;
 use std::time::SystemTime;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 use lettre::Message;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentDisposition, ContentType};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 
-use super::{Address, Kind, Rendered, Resolved};
+use super::{Address, Attachment, Kind, Rendered, Resolved};
 use crate::content::release::Release;
 use crate::diagnostic::snippet;
 use crate::evaluate::Report;
@@ -165,7 +169,7 @@ pub fn build_message(rendered: &Rendered, envelope: &Envelope) -> Result<Message
     // A boundary derived from the content keeps rebuilt previews byte-identical.
     let boundary = format!("golive-{}", content_hash(rendered));
     let body = MultiPart::alternative()
-        .boundary(boundary)
+        .boundary(boundary.clone())
         .singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_PLAIN)
@@ -176,9 +180,42 @@ pub fn build_message(rendered: &Rendered, envelope: &Envelope) -> Result<Message
                 .header(ContentType::TEXT_HTML)
                 .body(rendered.html.clone()),
         );
+    let body = match &rendered.calendar {
+        None => body,
+        Some(calendar) => MultiPart::mixed()
+            .boundary(format!("{boundary}-mixed"))
+            .multipart(body)
+            .singlepart(calendar_part(calendar)?),
+    };
     builder
         .multipart(body)
         .map_err(|e| format!("cannot build the message: {e}"))
+}
+
+/// The calendar as an attachment: `text/calendar; method=PUBLISH`, the
+/// METHOD inside the file too, as RFC 6047 asks.
+fn calendar_part(calendar: &Attachment) -> Result<SinglePart, String> {
+    // The name is a release slug: letters, digits, dots and dashes.
+    let name: String = calendar
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let content_type = ContentType::parse(&format!(
+        "text/calendar; charset=utf-8; method=PUBLISH; name=\"{name}\""
+    ))
+    .map_err(|e| format!("cannot build the calendar part: {e}"))?;
+    let text = String::from_utf8_lossy(&calendar.bytes).into_owned();
+    Ok(SinglePart::builder()
+        .header(content_type)
+        .header(ContentDisposition::attachment(&name))
+        .body(text))
 }
 
 #[cfg(test)]
@@ -193,6 +230,7 @@ mod tests {
             preheader: String::new(),
             html: "<p>hi</p>".into(),
             text: "hi\n".into(),
+            calendar: None,
         }
     }
 

@@ -172,6 +172,16 @@ pub struct Rendered {
     pub html: String,
     /// Wrapped at 72 columns.
     pub text: String,
+    /// The release's calendar, for the readiness email only (see `compose`).
+    pub calendar: Option<Attachment>,
+}
+
+/// A file the message carries besides its text and HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// The file name offered to the reader: `<slug>.ics`.
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Links from an email back to the site, when the site says where it lives.
@@ -339,6 +349,7 @@ pub fn render(
             )
         })?,
         text: text::wrap(body, 72),
+        calendar: None,
     })
 }
 

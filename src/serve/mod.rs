@@ -95,6 +95,9 @@ fn rebuild(builder: &mut Builder, burst: &Burst, state: &RwLock<State>, quiet: b
     match outcome {
         Ok(summary) => {
             s.error = None;
+            for warning in &summary.warnings {
+                let _ = writeln!(std::io::stderr(), "warning: {warning}");
+            }
             if !quiet {
                 let _ = writeln!(
                     std::io::stdout(),

@@ -24,8 +24,9 @@ pub const FILE: &str = ".golive-cache.json";
 
 /// Part of the cache key: bumped whenever what a cache entry holds changes
 /// meaning (2: summaries with decision due, owner and warnings; 4: each
-/// release's footprint and relations, see `evaluate::relations`).
-pub const VERSION: u32 = 4;
+/// release's footprint and relations, see `evaluate::relations`; 5: and
+/// its calendar events).
+pub const VERSION: u32 = 5;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -57,6 +58,9 @@ pub struct CachedRelease {
     /// Its relations as its pages show them: when relating gives something
     /// else (another release changed), it is rendered again.
     pub related: Related,
+    /// Its calendar events as published, for the site's feed.
+    #[serde(default)]
+    pub calendar: Vec<crate::calendar::Placed>,
 }
 
 /// Modification time (nanoseconds since 1970) and size of a file.

@@ -8,6 +8,7 @@
 //! even parsed (see `cache`), and unchanged files are not rewritten (see `output`).
 
 pub mod cache;
+mod calendars;
 mod fault;
 mod holding;
 pub mod interrupt;
@@ -56,6 +57,9 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the build could do but not as it should (the calendars' memory
+    /// could not be written): one line each, for stderr.
+    pub warnings: Vec<String>,
 }
 
 /// Why a build stopped. Whatever the reason, the output folder is either as
@@ -175,6 +179,8 @@ pub struct Builder {
     /// What this builder created to make the output folder, to remove again
     /// if its first build fails.
     prepared: output::Prepared,
+    /// The calendars' memory as last read or written (see `calendars`).
+    calendar: Option<calendars::Remembered>,
 }
 
 /// What a builder keeps from its last good build: the shared inputs and theme
@@ -237,6 +243,7 @@ impl Builder {
             manifest: None,
             behind: false,
             prepared: output::Prepared::default(),
+            calendar: None,
         }
     }
 
@@ -344,6 +351,8 @@ impl Builder {
         };
         lap("load and validate releases");
 
+        // Read under the lock, so that two builds at once number events alike.
+        let remembered = calendars::recall(&self.root, &mut self.calendar);
         let site = Rendering {
             shared: &shared,
             theme: &theme,
@@ -351,6 +360,7 @@ impl Builder {
             today,
             output: &output,
             ledger: Default::default(),
+            calendar: &remembered.reading.memory,
         };
         let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
             Ok(drawn) => drawn,
@@ -384,6 +394,14 @@ impl Builder {
         let cache_changed = drawn.rendered > 0 || !usable || !cache.releases.is_empty();
         cache.releases = drawn.releases;
         cache.key = key;
+        let warnings: Vec<String> = calendars::remember(
+            &self.root,
+            &mut self.calendar,
+            remembered,
+            cache.releases.values(),
+        )
+        .into_iter()
+        .collect();
         let summary = BuildSummary {
             releases: cache.releases.len(),
             rendered: drawn.rendered,
@@ -394,6 +412,7 @@ impl Builder {
             deleted: committed.written.deleted,
             bytes_written: committed.written.bytes_written,
             checked: committed.checked,
+            warnings,
             ..BuildSummary::default()
         };
         self.settle(committed, cache, cache_changed)?;
@@ -466,7 +485,11 @@ impl Builder {
                 .releases
                 .remove(&path)
                 .expect("kept inputs are cached");
+            // A release whose relations changed, or whose events the memory
+            // numbers otherwise (edited or deleted since), is rendered again,
+            // like one whose files went.
             if entry.related == related
+                && crate::calendar::matches(&entry.calendar, site.calendar)
                 && entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h))
             {
                 releases.insert(path, entry);
@@ -492,7 +515,7 @@ impl Builder {
         releases.extend(redone?);
         lap("release pages and emails");
 
-        let site_files = site_pages(site.theme, site.shared, &releases)?;
+        let site_files = site_pages(site.theme, site.shared, &releases, site.now)?;
         for file in &site_files {
             site.output.put(file)?;
         }

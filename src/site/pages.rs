@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::BuildError;
 use super::cache::{CachedRelease, Stamp};
 use super::output::Output;
+use crate::calendar;
 use crate::content::{self, LoadedRelease, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::email;
@@ -15,12 +16,13 @@ use crate::render::{self, OutputFile, Theme};
 use crate::send::ledger::Ledger;
 
 /// The pages that are not a release's: the dashboard, the runbook pages (which
-/// join the rows each release rendered), the runbook index, the theme's assets
-/// and the JSON Schema.
+/// join the rows each release rendered), the runbook index, the theme's assets,
+/// the calendar feed of the releases upcoming at `now`, and the JSON Schema.
 pub(super) fn site_pages(
     theme: &Theme,
     shared: &Shared,
     releases: &HashMap<PathBuf, CachedRelease>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<OutputFile>, InvalidSite> {
     let invalid = |d: Diagnostic| InvalidSite {
         diagnostics: vec![d],
@@ -44,6 +46,16 @@ pub(super) fn site_pages(
     files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
     files.extend(theme.assets.iter().cloned());
     files.push(OutputFile {
+        path: calendar::FILE.into(),
+        bytes: calendar::feed(
+            &shared.config.title,
+            releases
+                .values()
+                .map(|e| (&e.summary, e.calendar.as_slice())),
+            now,
+        ),
+    });
+    files.push(OutputFile {
         path: content::schema::SITE_PATH.into(),
         bytes: content::schema::release_schema().into_bytes(),
     });
@@ -61,6 +73,8 @@ pub(super) struct Rendering<'a> {
     /// The send ledger, read the first time a postponed release needs it and
     /// then shared by every release of the build.
     pub ledger: std::sync::OnceLock<Result<crate::send::ledger::Reading, String>>,
+    /// What the calendars published before (`.golive/calendar.json`).
+    pub calendar: &'a crate::calendar::memory::Memory,
 }
 
 impl Rendering<'_> {
@@ -105,6 +119,10 @@ impl Rendering<'_> {
             None
         };
         let ledger = postponed.then(|| Ledger::in_site(self.shared.root()).path().to_path_buf());
+        let config = &self.shared.config;
+        let events = calendar::events(&report, &self.shared.people, config.base_url.as_deref());
+        let placed = calendar::place(events, self.calendar, self.now);
+        let ics = calendar::release_file(&report, &config.title, &placed);
         let mut context = render::release_context(&loaded.release, &report);
         let previews = email::preview_files(
             self.theme,
@@ -112,6 +130,7 @@ impl Rendering<'_> {
             loaded,
             &report,
             changes.as_ref(),
+            Some(&ics),
             &mut context,
         )
         .map_err(invalid)?;
@@ -126,6 +145,12 @@ impl Rendering<'_> {
         )
         .map_err(invalid)?;
         files.extend(previews);
+        files.push(OutputFile {
+            path: PathBuf::from("releases")
+                .join(&loaded.slug)
+                .join(calendar::FILE),
+            bytes: ics,
+        });
         let mut outputs = Vec::with_capacity(files.len());
         for file in &files {
             let h = self.output.put(file)?;
@@ -156,9 +181,16 @@ impl Rendering<'_> {
                 summary,
                 outputs,
                 rendered_at: self.now.timestamp(),
-                deadlines: report.deadlines.iter().map(|d| d.timestamp()).collect(),
+                // The window's end too: the site's calendar feed drops the release then.
+                deadlines: report
+                    .deadlines
+                    .iter()
+                    .map(|d| d.timestamp())
+                    .chain([report.window.end.unix])
+                    .collect(),
                 footprint,
                 related: related.clone(),
+                calendar: placed,
             },
         ))
     }

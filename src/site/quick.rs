@@ -170,11 +170,13 @@ impl Builder {
         };
         let manifest = self.manifest.take().expect("checked above");
         let root = self.root.clone();
+        let remembered = super::calendars::recall(&self.root, &mut self.calendar);
         let changes = Changes {
             fresh,
             removed: &removed,
             related,
             root: &root,
+            calendar: &remembered.reading.memory,
         };
         let written = match write(kept, cache, &self.out, manifest, changes) {
             Ok((wrote, manifest)) => {
@@ -193,8 +195,17 @@ impl Builder {
             }
         };
         let Wrote { written, rendered } = written;
+        let warnings = super::calendars::remember(
+            &self.root,
+            &mut self.calendar,
+            remembered,
+            cache.releases.values(),
+        )
+        .into_iter()
+        .collect();
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
+            warnings,
             releases,
             rendered,
             files: written.files,
@@ -248,6 +259,8 @@ struct Changes<'a> {
     removed: &'a [PathBuf],
     related: HashMap<PathBuf, Related>,
     root: &'a Path,
+    /// The calendar memory that numbers the releases' events.
+    calendar: &'a crate::calendar::memory::Memory,
 }
 
 /// Renders and writes the changed releases, the unchanged ones whose
@@ -264,6 +277,7 @@ fn draw(
         removed,
         related,
         root,
+        calendar,
     } = changes;
     let site = Rendering {
         shared: &kept.shared,
@@ -272,6 +286,7 @@ fn draw(
         today: kept.today,
         output,
         ledger: Default::default(),
+        calendar,
     };
     // Unchanged releases that gain or lose a relation are rendered again.
     let mut again: Vec<&PathBuf> = cache
@@ -304,8 +319,10 @@ fn draw(
             lists_changed = true;
             continue;
         };
-        // The rows are rendered from the summary.
-        lists_changed |= old.summary != entry.summary || old.runbooks != entry.runbooks;
+        // The rows are rendered from the summary; the feed from the events.
+        lists_changed |= old.summary != entry.summary
+            || old.runbooks != entry.runbooks
+            || old.calendar != entry.calendar;
         for (p, _) in &old.outputs {
             if !entry.outputs.iter().any(|(q, _)| q == p) {
                 output.drop_file(p);
@@ -320,7 +337,7 @@ fn draw(
         }
     }
     if lists_changed {
-        for file in site_pages(&kept.theme, &kept.shared, &cache.releases)? {
+        for file in site_pages(&kept.theme, &kept.shared, &cache.releases, kept.now)? {
             output.put(&file)?;
         }
     }

@@ -1,0 +1,284 @@
+//! Calendars (RFC 5545): each release's `calendar.ics`, the site's feed of
+//! upcoming releases (`calendar.ics` at the root) and the readiness email's
+//! `text/calendar` part.
+//!
+//! A release has one event per timeline milestone, one for the go/no-go
+//! decision and one for the deployment window, all in UTC (`...Z`, right
+//! across DST changes) or, for a window of a whole day, as dates.
+//!
+//! UIDs are stable across builds, so that calendar apps update an event
+//! rather than add a second one: `<kind>.<release slug>@golive`, where kind is
+//! `window`, `decision`, or `milestone-<activity>-<n>` for a milestone:
+//! `<activity>` is its text made a slug (lower case, letters and digits, at
+//! most 48 characters) and `<n>` counts milestones with that same slug, in
+//! timeline order, from 1. A milestone keeps its UID when its time changes,
+//! not when its text does. SEQUENCE and DTSTAMP come from `memory`.
+
+pub mod ics;
+pub mod memory;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::people::People;
+use crate::content::release::{DeploymentStatus, PersonRef};
+use crate::evaluate::{Moment, Report, Summary};
+use memory::Memory;
+
+/// The file name, in a release's folder and at the site root.
+pub const FILE: &str = "calendar.ics";
+
+/// When an event starts or ends: an instant, or a whole day (all-day events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum At {
+    Instant(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+/// One event of a release, before it is numbered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub uid: String,
+    pub start: At,
+    /// None for a moment (a milestone, the decision).
+    pub end: Option<At>,
+    pub summary: String,
+    /// Plain text.
+    pub description: String,
+    /// The release's report, when the site has a `base_url`.
+    pub url: Option<String>,
+}
+
+/// An event with its SEQUENCE and DTSTAMP, as published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Placed {
+    pub event: Event,
+    pub sequence: u32,
+    pub stamp: DateTime<Utc>,
+}
+
+impl Placed {
+    /// The record `memory` keeps of it.
+    pub fn record(&self) -> memory::Record {
+        memory::Record {
+            start: self.event.start.clone(),
+            end: self.event.end.clone(),
+            sequence: self.sequence,
+            stamp: self.stamp,
+        }
+    }
+}
+
+/// The events of one release, from its report (which already holds the
+/// effective go-live: a postponed release's events are at the new dates).
+pub fn events(report: &Report, people: &People, base_url: Option<&str>) -> Vec<Event> {
+    let name = format!("{} {}", report.product, report.version);
+    let slug = &report.slug;
+    let url = base_url.map(|b| format!("{}/releases/{slug}/index.html", b.trim_end_matches('/')));
+    let owner = match &report.owner {
+        PersonRef::Key(key) => people.display_name(key),
+        PersonRef::Inline(p) => p.name.clone(),
+    };
+    let go_live = format!("Go-live: {}", report.target.with_utc());
+    let tail = |mut lines: Vec<String>| {
+        if let Some(url) = &url {
+            lines.push(format!("Release report: {url}"));
+        }
+        lines.join("\n")
+    };
+    let mut events = Vec::with_capacity(report.timeline.len() + 2);
+    if let Some(due) = &report.decision_due {
+        let (start, end) = moment(due);
+        events.push(Event {
+            uid: format!("decision.{slug}@golive"),
+            start,
+            end,
+            summary: format!("Go/no-go decision: {name}"),
+            description: tail(vec![
+                format!("The go/no-go decision for {name} is due."),
+                format!("Release owner: {owner}"),
+                go_live.clone(),
+            ]),
+            url: url.clone(),
+        });
+    }
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for step in &report.timeline {
+        let key = activity_key(&step.activity);
+        let n = seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        let mut lines = vec![format!("{} {}", step.offset, step.activity)];
+        if let Some(who) = &step.owner {
+            lines.push(format!("Owner: {}", people.display_name(who)));
+        }
+        lines.push(format!("Release owner: {owner}"));
+        lines.push(go_live.clone());
+        events.push(Event {
+            uid: format!("milestone-{key}-{n}.{slug}@golive"),
+            start: At::Instant(instant(&step.at)),
+            end: None,
+            summary: format!("{} ({}): {name}", step.activity, step.offset),
+            description: tail(lines),
+            url: url.clone(),
+        });
+    }
+    let w = &report.window;
+    let (start, end) = if w.all_day {
+        (At::Day(local_day(&w.start)), At::Day(local_day(&w.end)))
+    } else {
+        (At::Instant(instant(&w.start)), At::Instant(instant(&w.end)))
+    };
+    let mut what = format!("Deployment window of {name}");
+    if !w.all_day {
+        what.push_str(&format!(
+            ": {} min{}",
+            w.minutes,
+            if w.assumed {
+                " (assumed: the release gives no window.duration)"
+            } else {
+                ""
+            }
+        ));
+    }
+    what.push('.');
+    if w.maintenance {
+        what.push_str(" It needs a maintenance window.");
+    }
+    events.push(Event {
+        uid: format!("window.{slug}@golive"),
+        start,
+        end: Some(end),
+        summary: format!("Deployment window: {name}"),
+        description: tail(vec![what, format!("Release owner: {owner}"), go_live]),
+        url,
+    });
+    events
+}
+
+/// Numbers `events` by what `memory` recorded, at `now` (see `memory::place`).
+pub fn place(events: Vec<Event>, memory: &Memory, now: DateTime<Utc>) -> Vec<Placed> {
+    events
+        .into_iter()
+        .map(|event| {
+            let record = memory::place(
+                memory.events.get(&event.uid),
+                &event.start,
+                event.end.as_ref(),
+                now,
+            );
+            Placed {
+                event,
+                sequence: record.sequence,
+                stamp: record.stamp,
+            }
+        })
+        .collect()
+}
+
+/// Whether every event of `placed` is what `memory` says was published: a
+/// release kept from the build cache is rendered again when not.
+pub fn matches(placed: &[Placed], memory: &Memory) -> bool {
+    placed
+        .iter()
+        .all(|p| memory.events.get(&p.event.uid) == Some(&p.record()))
+}
+
+/// One release's `calendar.ics`.
+pub fn release_file(report: &Report, site_title: &str, placed: &[Placed]) -> Vec<u8> {
+    let name = format!("{} {} · {site_title}", report.product, report.version);
+    let events: Vec<&Placed> = placed.iter().collect();
+    ics::calendar(
+        &ics::Head {
+            name: &name,
+            feed: false,
+        },
+        &events,
+    )
+    .into_bytes()
+}
+
+/// Whether a release belongs in the feed at `now`: its window has not ended,
+/// or its deployment is in progress (one running past its window).
+pub fn upcoming(summary: &Summary, now: DateTime<Utc>) -> bool {
+    summary.window.end.unix > now.timestamp() || summary.state == DeploymentStatus::InProgress
+}
+
+/// The site's `calendar.ics`: the events of every upcoming release, by window.
+pub fn feed<'a>(
+    site_title: &str,
+    releases: impl Iterator<Item = (&'a Summary, &'a [Placed])>,
+    now: DateTime<Utc>,
+) -> Vec<u8> {
+    let mut listed: Vec<(&Summary, &[Placed])> =
+        releases.filter(|(s, _)| upcoming(s, now)).collect();
+    listed.sort_by(|a, b| {
+        (a.0.window.start.unix, &a.0.slug).cmp(&(b.0.window.start.unix, &b.0.slug))
+    });
+    let events: Vec<&Placed> = listed.iter().flat_map(|(_, p)| p.iter()).collect();
+    ics::calendar(
+        &ics::Head {
+            name: site_title,
+            feed: true,
+        },
+        &events,
+    )
+    .into_bytes()
+}
+
+/// A moment of the report as an event's start: a day for a date without a
+/// time (`Moment::new` shows those without a clock time), else an instant.
+fn moment(m: &Moment) -> (At, Option<At>) {
+    if m.display.contains(':') {
+        (At::Instant(instant(m)), None)
+    } else {
+        let day = local_day(m);
+        (At::Day(day), Some(At::Day(day.succ_opt().unwrap_or(day))))
+    }
+}
+
+fn instant(m: &Moment) -> DateTime<Utc> {
+    DateTime::from_timestamp(m.unix, 0).unwrap_or_default()
+}
+
+/// The date of `m` in the release's zone.
+fn local_day(m: &Moment) -> NaiveDate {
+    DateTime::parse_from_rfc3339(&m.iso)
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|_| instant(m).date_naive())
+}
+
+/// A milestone's activity as the stable part of its UID.
+fn activity_key(activity: &str) -> String {
+    let mut key = String::new();
+    for c in activity.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            key.push(c);
+        } else if !key.is_empty() && !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    let key: String = key.trim_end_matches('-').chars().take(48).collect();
+    let key = key.trim_end_matches('-');
+    if key.is_empty() {
+        "step".into()
+    } else {
+        key.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::activity_key;
+
+    #[test]
+    fn activity_keys() {
+        assert_eq!(
+            activity_key("Go/no-go meeting; readiness summary sent"),
+            "go-no-go-meeting-readiness-summary-sent"
+        );
+        assert_eq!(activity_key("  --  "), "step");
+        assert_eq!(activity_key("Сверка остатков"), "сверка-остатков");
+        assert!(activity_key(&"word ".repeat(40)).chars().count() <= 48);
+    }
+}
