@@ -121,6 +121,10 @@ impl Rendering<'_> {
             &mut context,
         )
         .map_err(invalid)?;
+        files.push(
+            render::warroom_page(self.theme, self.shared, loaded, self.now, &mut context)
+                .map_err(invalid)?,
+        );
         files.extend(previews);
         let mut outputs = Vec::with_capacity(files.len());
         for file in &files {
