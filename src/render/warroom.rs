@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use tera::Context;
 
@@ -65,7 +65,9 @@ pub fn warroom_page(
         .collect();
     let zone = site.config.timezone.0;
     context.insert("pack_runbooks", &runbooks);
-    context.insert("built", &Moment::new(now.with_timezone(&zone), false));
+    // Whole seconds: `<time datetime>` takes at most three decimals.
+    let built = now.trunc_subsecs(0).with_timezone(&zone);
+    context.insert("built", &Moment::new(built, false));
     context.insert("page", "warroom");
     Ok(OutputFile {
         path: PathBuf::from("releases")
