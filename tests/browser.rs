@@ -256,7 +256,11 @@ fn the_report_approval_and_runbook_print_cleanly_on_a4_and_letter() {
 
 /// The text of each page of `pdf` (pdftotext ends each page with a form feed).
 fn pdf_pages(pdf: &Path) -> Vec<String> {
-    let out = Command::new("pdftotext").arg(pdf).arg("-").output().unwrap();
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "pdftotext {}", pdf.display());
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
@@ -288,16 +292,19 @@ fn the_war_room_pack_works_offline_and_prints_on_a4_and_letter() {
         args.extend(["--offline", p]);
     }
     let (code, text) = check(&public, out.path(), &args);
-    assert_eq!(code, Some(0), "the pack is not self-contained offline:\n{text}");
+    assert_eq!(
+        code,
+        Some(0),
+        "the pack is not self-contained offline:\n{text}"
+    );
     for (name, range) in packs {
         let stem = name.replace(['/', '.'], "_");
         let shot = out.path().join(format!("{stem}-offline.png"));
         let size = std::fs::metadata(&shot).map_or(0, |m| m.len());
         // A blank 1280x900 PNG is a few hundred bytes.
         assert!(size > 10_000, "{name}: screenshot of {size} bytes");
-        let html = scraper::Html::parse_document(
-            &std::fs::read_to_string(public.join(name)).unwrap(),
-        );
+        let html =
+            scraper::Html::parse_document(&std::fs::read_to_string(public.join(name)).unwrap());
         let headings: Vec<String> = html
             .select(&scraper::Selector::parse("h1, h2, h3, h4").unwrap())
             .map(|h| {
@@ -370,7 +377,11 @@ fn the_offline_check_catches_any_request() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let (code, text) = check(dir.path(), out.path(), &["--no-pages", "--offline", "pack.html"]);
+    let (code, text) = check(
+        dir.path(),
+        out.path(),
+        &["--no-pages", "--offline", "pack.html"],
+    );
     assert_eq!(code, Some(1), "{text}");
     for expected in [
         "request while offline: https://cdn.example/x.css",

@@ -41,15 +41,14 @@ fn slugs(site: &Site) -> Vec<String> {
     slugs
 }
 
-/// The element with id `id` (a section's heading) and the section around it.
+/// The section (or runbook article) whose own heading has id `id`.
 fn section<'a>(html: &'a Html, id: &str) -> ElementRef<'a> {
     html.select(&sel("section, article"))
-        .filter(|s| {
+        .find(|s| {
             s.select(&sel(&format!(":scope > h2#{id}")))
                 .next()
                 .is_some()
         })
-        .last()
         .unwrap_or_else(|| panic!("no section with h2#{id}"))
 }
 
@@ -64,7 +63,11 @@ fn row(html: &Html, id: &str, first: &str) -> Vec<String> {
 /// The value of the header's fact `label` (`<dt>label</dt><dd>value</dd>`).
 fn fact(html: &Html, label: &str) -> String {
     html.select(&sel("header .facts div"))
-        .find(|d| d.select(&sel("dt")).next().is_some_and(|t| text(t) == label))
+        .find(|d| {
+            d.select(&sel("dt"))
+                .next()
+                .is_some_and(|t| text(t) == label)
+        })
         .map(|d| text(d.select(&sel("dd")).next().unwrap()))
         .unwrap_or_else(|| panic!("no fact `{label}`"))
 }
@@ -73,8 +76,8 @@ fn fact(html: &Html, label: &str) -> String {
 fn external_references(html: &Html) -> Vec<String> {
     let mut found = Vec::new();
     for css in [
-        "script", "img", "iframe", "frame", "object", "embed", "video", "audio", "source",
-        "track", "picture", "base", "form",
+        "script", "img", "iframe", "frame", "object", "embed", "video", "audio", "source", "track",
+        "picture", "base", "form",
     ] {
         for e in html.select(&sel(css)) {
             found.push(format!("<{css}> {}", e.html()));
@@ -129,7 +132,10 @@ fn every_release_of_the_example_gets_a_self_contained_pack() {
             "Verification and health checks",
             "Troubleshooting runbooks",
         ] {
-            assert!(h2.iter().any(|h| h == heading), "{slug}: no `{heading}` in {h2:?}");
+            assert!(
+                h2.iter().any(|h| h == heading),
+                "{slug}: no `{heading}` in {h2:?}"
+            );
         }
         // In-file navigation: every #anchor lands, and no id is used twice.
         let ids: Vec<&str> = html
@@ -195,7 +201,10 @@ fn the_pack_holds_what_the_war_room_needs_by_visible_text() {
         "Any cross-tenant data visible in the isolation probe",
         "Within 10m: Disable RLS with the down-migration",
     ] {
-        assert!(rollback.contains(expected), "`{expected}` not in: {rollback}");
+        assert!(
+            rollback.contains(expected),
+            "`{expected}` not in: {rollback}"
+        );
     }
     // Escalation with phone and chat.
     assert_eq!(
@@ -231,7 +240,10 @@ fn the_pack_holds_what_the_war_room_needs_by_visible_text() {
     }
     let db = text(section(&html, "rb-database-connection-errors"));
     assert!(db.contains("Are sessions stuck in a transaction?"), "{db}");
-    assert!(db.contains("pg_isready -h pg-primary.erp.internal -p 5432"), "{db}");
+    assert!(
+        db.contains("pg_isready -h pg-primary.erp.internal -p 5432"),
+        "{db}"
+    );
 }
 
 #[test]
@@ -290,7 +302,11 @@ fn a_fixture_pack_keeps_links_between_packed_runbooks_in_the_file() {
         "https://releases.runbooks.example/runbooks/authentication-failures.html#immediate-actions"
     );
     // The runbook's own headings, ids prefixed so two runbooks' ids differ.
-    assert!(db.select(&sel("h2#rb-database-connection-errors--symptoms")).next().is_some());
+    assert!(
+        db.select(&sel("h2#rb-database-connection-errors--symptoms"))
+            .next()
+            .is_some()
+    );
     // The verification checks with their URLs and one without.
     assert_eq!(
         row(&html, "verification", "Journal partitions"),
