@@ -15,7 +15,7 @@ use common::html::{page, rows, sel, text, texts};
 use common::{Site, replace_once};
 use scraper::{ElementRef, Html};
 
-/// The clock the pages are built with, so the "printed" line is known.
+/// The clock the pages are built with, so the "printed" date is known.
 const NOW: &str = "2026-11-21 10:00";
 
 fn example() -> Site {
@@ -171,7 +171,7 @@ fn the_pack_holds_what_the_war_room_needs_by_visible_text() {
     let header = text(html.select(&sel("header")).next().unwrap());
     for expected in [
         "Northwind ERP 2.4.0 — Security Hardening Release",
-        "Printed from golive at Sat 21 Nov 2026, 10:00 IST (04:30 UTC)",
+        "Printed from golive on Sat 21 Nov 2026,",
         "https://releases.northwind.example/releases/northwind-erp-2.4.0/runbook.html",
     ] {
         assert!(header.contains(expected), "`{expected}` not in: {header}");

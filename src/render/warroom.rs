@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use tera::Context;
 
@@ -15,7 +14,6 @@ use super::{OutputFile, Theme};
 use crate::content::release::Severity;
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
-use crate::evaluate::Moment;
 
 /// A linked runbook as the pack shows it: all of it.
 #[derive(Serialize)]
@@ -30,13 +28,15 @@ struct PackedRunbook<'a> {
 }
 
 /// `releases/<slug>/warroom.html`. `context` is the release's, as the other
-/// release pages left it (`release_pages`); `now` is the build's time, shown
-/// in the file so that a printout's age is visible.
+/// release pages left it (`release_pages`), with `today`: the build's date,
+/// shown so that a printout's age is visible. The date, not the time: the
+/// date is part of the build cache's key, so a page kept from an earlier
+/// build of the day still tells the truth, and two builds of one day give the
+/// same file.
 pub fn warroom_page(
     theme: &Theme,
     site: &Shared,
     loaded: &LoadedRelease,
-    now: DateTime<Utc>,
     context: &mut Context,
 ) -> Result<OutputFile, Diagnostic> {
     // The runbooks the release links to, once each, in the order written.
@@ -63,11 +63,7 @@ pub fn warroom_page(
             }
         })
         .collect();
-    let zone = site.config.timezone.0;
     context.insert("pack_runbooks", &runbooks);
-    // Whole seconds: `<time datetime>` takes at most three decimals.
-    let built = now.trunc_subsecs(0).with_timezone(&zone);
-    context.insert("built", &Moment::new(built, false));
     context.insert("page", "warroom");
     Ok(OutputFile {
         path: PathBuf::from("releases")

@@ -122,8 +122,7 @@ impl Rendering<'_> {
         )
         .map_err(invalid)?;
         files.push(
-            render::warroom_page(self.theme, self.shared, loaded, self.now, &mut context)
-                .map_err(invalid)?,
+            render::warroom_page(self.theme, self.shared, loaded, &mut context).map_err(invalid)?,
         );
         files.extend(previews);
         let mut outputs = Vec::with_capacity(files.len());
