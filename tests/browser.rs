@@ -282,9 +282,10 @@ fn the_war_room_pack_works_offline_and_prints_on_a4_and_letter() {
     let site = example_site();
     let public = built(&site);
     let out = tempfile::tempdir().unwrap();
-    // A release with three runbooks, and one with none.
+    // Releases with three runbooks, with two, and with none.
     let packs = [
         ("releases/northwind-erp-2.4.0/warroom.html", 4..=30),
+        ("releases/northwind-erp-2.3.0/warroom.html", 4..=30),
         ("releases/northwind-erp-2.3.2/warroom.html", 1..=10),
     ];
     let mut args = vec!["--no-pages"];
