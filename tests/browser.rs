@@ -253,3 +253,143 @@ fn the_report_approval_and_runbook_print_cleanly_on_a4_and_letter() {
         "printed links show their URL:\n{runbook}"
     );
 }
+
+/// The text of each page of `pdf` (pdftotext ends each page with a form feed).
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The war-room pack (issue 14, item 2): opened from disk with the network
+/// off, it asks for nothing and logs no error; its screenshot shows something;
+/// printed on A4 and on Letter it takes a sensible number of pages, has every
+/// section, and no page ends with a heading.
+#[test]
+fn the_war_room_pack_works_offline_and_prints_on_a4_and_letter() {
+    if !tools_ready() {
+        return;
+    }
+    let site = example_site();
+    let public = built(&site);
+    let out = tempfile::tempdir().unwrap();
+    // Releases with three runbooks, with two, and with none.
+    let packs = [
+        ("releases/northwind-erp-2.4.0/warroom.html", 4..=30),
+        ("releases/northwind-erp-2.3.0/warroom.html", 4..=30),
+        ("releases/northwind-erp-2.3.2/warroom.html", 1..=10),
+    ];
+    let mut args = vec!["--no-pages"];
+    for (p, _) in &packs {
+        args.extend(["--offline", p]);
+    }
+    let (code, text) = check(&public, out.path(), &args);
+    assert_eq!(
+        code,
+        Some(0),
+        "the pack is not self-contained offline:\n{text}"
+    );
+    for (name, range) in packs {
+        let stem = name.replace(['/', '.'], "_");
+        let shot = out.path().join(format!("{stem}-offline.png"));
+        let size = std::fs::metadata(&shot).map_or(0, |m| m.len());
+        // A blank 1280x900 PNG is a few hundred bytes.
+        assert!(size > 10_000, "{name}: screenshot of {size} bytes");
+        let html =
+            scraper::Html::parse_document(&std::fs::read_to_string(public.join(name)).unwrap());
+        let headings: Vec<String> = html
+            .select(&scraper::Selector::parse("h1, h2, h3, h4").unwrap())
+            .map(|h| {
+                let t: String = h.text().collect::<String>();
+                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                t.strip_suffix(" #").unwrap_or(&t).to_string()
+            })
+            .collect();
+        let mut titles = vec![
+            "Contents",
+            "Timeline",
+            "Rollback",
+            "Escalation",
+            "Verification and health checks",
+            "Troubleshooting runbooks",
+        ];
+        if name.contains("2.4.0") {
+            titles.extend([
+                "Dashboards",
+                "Authentication failures",
+                "Database connection errors",
+                "High response time",
+            ]);
+        }
+        for format in ["a4", "letter"] {
+            let pdf = out.path().join(format!("{stem}-offline-{format}.pdf"));
+            let (count, _) = pdf_text(&pdf);
+            assert!(
+                range.contains(&count),
+                "{name} ({format}) prints on {count} pages"
+            );
+            let pages = pdf_pages(&pdf);
+            assert_eq!(pages.len() as u32, count, "{name} ({format})");
+            let all = pages.join("\n");
+            for title in &titles {
+                assert!(
+                    all.lines().any(|l| l.trim() == *title),
+                    "{name} ({format}): no section `{title}` in print"
+                );
+            }
+            for (i, page) in pages.iter().enumerate() {
+                let last = page.lines().rev().find(|l| !l.trim().is_empty());
+                let last = last.unwrap_or_default().trim();
+                assert!(
+                    !headings.iter().any(|h| h == last),
+                    "{name} ({format}): page {} ends with the heading `{last}`",
+                    i + 1
+                );
+            }
+            assert!(
+                !all.contains("Skip to content"),
+                "{name} ({format}) prints navigation"
+            );
+        }
+    }
+}
+
+/// The offline check fails on a pack that asks for anything: a stylesheet from
+/// another host, a file beside it, or a script's console error.
+#[test]
+fn the_offline_check_catches_any_request() {
+    if !tools_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pack.html"),
+        "<!DOCTYPE html><html lang=en><title>x</title><link rel=stylesheet href=\"https://cdn.example/x.css\">\
+         <body><main><img src=\"logo.png\" alt=\"\"><script>console.error('boom')</script></main></body></html>",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = check(
+        dir.path(),
+        out.path(),
+        &["--no-pages", "--offline", "pack.html"],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    for expected in [
+        "request while offline: https://cdn.example/x.css",
+        "request while offline: file://",
+        "logo.png",
+        "console error: boom",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}

@@ -186,6 +186,9 @@ pub(super) fn person_function(people: Arc<People>) -> impl tera::Function {
                     "phone": g.phone,
                     "group": true,
                     "members": people.members(key).iter().map(|p| &p.name).collect::<Vec<_>>(),
+                    // Each member with their contacts, for an escalation tree
+                    // that must reach someone when the group's channel is down.
+                    "people": people.members(key),
                 })
             } else {
                 serde_json::json!({ "name": key })

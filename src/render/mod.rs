@@ -7,6 +7,7 @@
 mod filters;
 pub mod markdown;
 mod pages;
+mod warroom;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ pub use pages::{
     Listed, Rows, dashboard_page, release_pages, rows, runbook_index, runbook_page, runbook_path,
     used_by,
 };
+pub use warroom::warroom_page;
 
 /// The built-in page templates, by name.
 pub const LAYOUTS: &[(&str, &str)] = &[
@@ -54,6 +56,15 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     (
         "runbook_use.html",
         include_str!("../../layouts/runbook_use.html"),
+    ),
+    (
+        "runbook_parts.html",
+        include_str!("../../layouts/runbook_parts.html"),
+    ),
+    ("warroom.html", include_str!("../../layouts/warroom.html")),
+    (
+        "assets/warroom.css",
+        include_str!("../../layouts/assets/warroom.css"),
     ),
 ];
 

@@ -144,6 +144,9 @@ impl Rendering<'_> {
             &mut context,
         )
         .map_err(invalid)?;
+        files.push(
+            render::warroom_page(self.theme, self.shared, loaded, &mut context).map_err(invalid)?,
+        );
         files.extend(previews);
         files.push(OutputFile {
             path: PathBuf::from("releases")

@@ -2,7 +2,7 @@
 // Opens every page of a built golive site in headless Chromium, the way a reader's
 // browser would, and fails on what a reader would stumble on. Run by tests/browser.rs.
 //
-//   node check.mjs --site PUBLIC_DIR --out OUT_DIR [--no-pages] [--pdf PAGE ...] [--screenshots DIR PAGE ...]
+//   node check.mjs --site PUBLIC_DIR --out OUT_DIR [--no-pages] [--pdf PAGE ...] [--offline PAGE ...] [--screenshots DIR PAGE ...]
 //
 // The site is served on 127.0.0.1 (a random port). For every .html page:
 // - at 1280 px: console errors, uncaught exceptions, failed requests, requests to
@@ -11,6 +11,11 @@
 // - at 390 px: horizontal scrolling.
 // Each --pdf page is printed to OUT_DIR/<name>-a4.pdf and -letter.pdf (print media).
 // With --screenshots, the listed pages are shot at 1280 and 390 px into DIR.
+// Each --offline page (a war-room pack) is opened from disk (file://) with the
+// network off and every request but the file itself aborted and counted as a
+// problem, console errors too; it is shot into OUT_DIR/<name>-offline.png and
+// printed to OUT_DIR/<name>-offline-a4.pdf and -letter.pdf with its own @page
+// margins.
 // Writes OUT_DIR/report.json; exits 1 if any page fails, 2 on a usage or setup error.
 
 import fs from 'node:fs';
@@ -23,12 +28,13 @@ const { chromium } = require('playwright-core');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const args = process.argv.slice(2);
-const opt = { pdf: [], shots: [], shotDir: null, pages: true };
+const opt = { pdf: [], offline: [], shots: [], shotDir: null, pages: true };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--site') opt.site = path.resolve(args[++i]);
   else if (a === '--out') opt.out = path.resolve(args[++i]);
   else if (a === '--pdf') opt.pdf.push(args[++i]);
+  else if (a === '--offline') opt.offline.push(args[++i]);
   else if (a === '--no-pages') opt.pages = false;
   else if (a === '--screenshots') {
     opt.shotDir = path.resolve(args[++i]);
@@ -134,6 +140,36 @@ for (const name of opt.pdf) {
   }
   await page.close();
   if (problems.length) report.push({ page: `print ${name}`, problems });
+}
+
+// ---------------------------------------------------------------- offline
+if (opt.offline.length) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, offline: true });
+  for (const name of opt.offline) {
+    const problems = [];
+    const file = 'file://' + path.join(opt.site, name);
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`uncaught exception: ${e.message}`));
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === file) return route.continue();
+      problems.push(`request while offline: ${url}`);
+      return route.abort();
+    });
+    const response = await page.goto(file, { waitUntil: 'load' });
+    if (!response) problems.push('the file did not load');
+    const stem = name.replace(/[/.]/g, '_');
+    await page.screenshot({ path: path.join(opt.out, `${stem}-offline.png`), fullPage: false });
+    await page.emulateMedia({ media: 'print' });
+    for (const format of ['A4', 'Letter']) {
+      await page.pdf({ path: path.join(opt.out, `${stem}-offline-${format.toLowerCase()}.pdf`), format, preferCSSPageSize: false });
+    }
+    await page.close();
+    report.push({ page: `offline ${name}`, problems });
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} offline ${name}${problems.map((p) => `\n       ${p}`).join('')}`);
+  }
+  await context.close();
 }
 
 // ---------------------------------------------------------------- screenshots

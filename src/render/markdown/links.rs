@@ -25,6 +25,16 @@ pub enum Base {
     Url(String),
     /// An email of a site without a `base_url`: relative links become plain text.
     Nowhere,
+    /// Runbook `name` inside a release's war-room pack (`warroom.html`), where
+    /// every runbook of `packed` is a section `#rb-<name>`: a link to one of
+    /// them, or to a place on the runbook's own page (`#fix`), stays in the
+    /// file; any other link resolves from `other` (the site's address, or the
+    /// release folder's way to the root).
+    Pack {
+        name: String,
+        packed: Vec<String>,
+        other: Box<Base>,
+    },
 }
 
 impl Base {
@@ -48,6 +58,30 @@ impl Base {
         }
     }
 
+    /// Runbook `name` in a war-room pack holding `packed`: other pages are
+    /// absolute against `base_url` when the site has one, else relative from
+    /// a release folder.
+    pub fn pack(name: &str, packed: &[String], base_url: Option<&str>) -> Self {
+        let other = match Base::email(base_url) {
+            Base::Nowhere => Base::page("../../"),
+            url => url,
+        };
+        Base::Pack {
+            name: name.to_string(),
+            packed: packed.to_vec(),
+            other: Box::new(other),
+        }
+    }
+
+    /// The id prefix of the runbook's own ids in a pack (`rb-<name>--`), so
+    /// that two runbooks' `#symptoms` stay apart.
+    pub fn id_prefix(&self) -> Option<String> {
+        match self {
+            Base::Pack { name, .. } => Some(pack_id(name, Some(""))),
+            _ => None,
+        }
+    }
+
     /// An email: absolute against `base_url`, or plain text without one.
     pub fn email(base_url: Option<&str>) -> Self {
         match base_url.map(str::trim).filter(|b| !b.is_empty()) {
@@ -62,6 +96,31 @@ impl Base {
     /// which schemes stay.
     pub fn resolve(&self, dest: &str) -> Option<String> {
         let dest = dest.trim();
+        if let Base::Pack {
+            name,
+            packed,
+            other,
+        } = self
+        {
+            if has_scheme(dest) || dest.starts_with("//") {
+                return other.resolve(dest);
+            }
+            if let Some(anchor) = dest.strip_prefix('#') {
+                return Some(format!("#{}", pack_id(name, Some(anchor))));
+            }
+            let split = dest.find('#').unwrap_or(dest.len());
+            let (path, anchor) = dest.split_at(split);
+            let anchor = anchor.strip_prefix('#').filter(|a| !a.is_empty());
+            let target = normalise(path.split('?').next().unwrap_or_default());
+            let in_pack = target
+                .strip_prefix("runbooks/")
+                .and_then(|t| t.strip_suffix(".html"))
+                .filter(|t| packed.iter().any(|p| p == t));
+            return match in_pack {
+                Some(target) => Some(format!("#{}", pack_id(target, anchor))),
+                None => other.resolve(dest),
+            };
+        }
         if has_scheme(dest) {
             return Some(dest.to_string());
         }
@@ -88,8 +147,17 @@ impl Base {
                 _ => format!("{root}{path}{tail}"),
             }),
             Base::Url(url) => Some(format!("{url}{path}{tail}")),
-            Base::Nowhere => None,
+            Base::Nowhere | Base::Pack { .. } => None,
         }
+    }
+}
+
+/// The id of runbook `name`'s section in a war-room pack (`rb-<name>`), or of
+/// the place `anchor` in it (`rb-<name>--<anchor>`).
+pub fn pack_id(name: &str, anchor: Option<&str>) -> String {
+    match anchor {
+        Some(a) => format!("rb-{name}--{a}"),
+        None => format!("rb-{name}"),
     }
 }
 
@@ -185,6 +253,37 @@ mod tests {
             Some("https://x.example/a")
         );
         assert_eq!(Base::email(Some("  ")), Base::Nowhere);
+    }
+
+    #[test]
+    fn in_a_war_room_pack_packed_runbooks_are_places_in_the_file() {
+        let packed = ["db".to_string(), "slow".to_string()];
+        let pack = Base::pack("db", &packed, Some("https://hub.example"));
+        assert_eq!(pack.resolve("#fix").as_deref(), Some("#rb-db--fix"));
+        assert_eq!(
+            pack.resolve("runbooks/slow.html#check").as_deref(),
+            Some("#rb-slow--check")
+        );
+        assert_eq!(
+            pack.resolve("../runbooks/slow.html").as_deref(),
+            Some("#rb-slow")
+        );
+        // A runbook not in the pack, and any other page: on the site.
+        assert_eq!(
+            pack.resolve("runbooks/auth.html#a").as_deref(),
+            Some("https://hub.example/runbooks/auth.html#a")
+        );
+        assert_eq!(
+            pack.resolve("https://x.example/a").as_deref(),
+            Some("https://x.example/a")
+        );
+        // Without a base_url, relative from the release folder.
+        let local = Base::pack("db", &packed, None);
+        assert_eq!(
+            local.resolve("runbooks/auth.html").as_deref(),
+            Some("../../runbooks/auth.html")
+        );
+        assert_eq!(pack.id_prefix().as_deref(), Some("rb-db--"));
     }
 
     #[test]

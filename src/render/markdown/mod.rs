@@ -49,6 +49,20 @@ pub fn runbook_to_html(body: &str, headings: &[Heading]) -> String {
     render(body, Some(headings), &Base::page_in("../", "runbooks/"))
 }
 
+/// Renders runbook `name`'s body as a section of a release's war-room pack
+/// (`warroom.html`) that holds the runbooks `packed`: its ids are prefixed
+/// (`rb-<name>--symptoms`) so that several runbooks share one file, and its
+/// links stay in the file where they can (see [`Base::pack`]).
+pub fn runbook_in_pack(
+    body: &str,
+    headings: &[Heading],
+    name: &str,
+    packed: &[String],
+    base_url: Option<&str>,
+) -> String {
+    render(body, Some(headings), &Base::pack(name, packed, base_url))
+}
+
 fn render(source: &str, headings: Option<&[Heading]>, base: &Base) -> String {
     let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
     let events = Nesting::new(events, &RAW_HTML_TAGS);
@@ -56,13 +70,17 @@ fn render(source: &str, headings: Option<&[Heading]>, base: &Base) -> String {
     let events = long_values::limit(events);
     let mut raw = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut raw, events);
-    let clean = sanitizer_for(base).clean(&raw).to_string();
+    let prefix = base.id_prefix();
+    let clean = sanitizer_for(base, prefix.as_deref())
+        .clean(&raw)
+        .to_string();
     depth::flatten_below(&clean, MAX_DEPTH)
 }
 
 /// The sanitiser, resolving relative addresses from `base`: one that cannot
 /// point anywhere (`Base::Nowhere`) loses its `href`, leaving the link's text.
-fn sanitizer_for(base: &Base) -> ammonia::Builder<'static> {
+/// In a war-room pack, every id gets the runbook's `prefix` (`Base::id_prefix`).
+fn sanitizer_for<'a>(base: &Base, prefix: Option<&'a str>) -> ammonia::Builder<'a> {
     struct Resolve(Base);
     impl<'a> ammonia::UrlRelativeEvaluate<'a> for Resolve {
         fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
@@ -70,6 +88,7 @@ fn sanitizer_for(base: &Base) -> ammonia::Builder<'static> {
         }
     }
     let mut b = sanitizer();
+    b.id_prefix(prefix);
     b.url_relative(ammonia::UrlRelative::Custom(Box::new(Resolve(
         base.clone(),
     ))));
@@ -187,7 +206,7 @@ fn allowed_class(value: &str) -> String {
         .join(" ")
 }
 
-fn sanitizer() -> ammonia::Builder<'static> {
+fn sanitizer<'a>() -> ammonia::Builder<'a> {
     let mut b = ammonia::Builder::default();
     // Task-list checkboxes are rendered by pulldown-cmark as disabled inputs.
     // Images are dropped: golive publishes no files from content/, so an image
@@ -257,7 +276,7 @@ pub(super) mod tests {
         let events = with_heading_ids(Parser::new_ext(source, markdown_options()), headings);
         let mut raw = String::new();
         html::push_html(&mut raw, decorate(events, headings.is_some()));
-        sanitizer_for(base).clean(&raw).to_string()
+        sanitizer_for(base, None).clean(&raw).to_string()
     }
 
     /// Documents as writers write them, raw HTML included, with long

@@ -1,0 +1,74 @@
+//! A release's war-room pack, `warroom.html`: the go-live runbook's sections,
+//! the escalation tree, health checks and dashboards, and the full text of
+//! every troubleshooting runbook the release links to, in one file that loads
+//! nothing (layouts/warroom.html inlines its stylesheet), so that it works
+//! opened from disk when the intranet is down, and prints.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::markdown;
+use super::{OutputFile, Theme};
+use crate::content::release::Severity;
+use crate::content::{LoadedRelease, Shared};
+use crate::diagnostic::Diagnostic;
+
+/// A linked runbook as the pack shows it: all of it.
+#[derive(Serialize)]
+struct PackedRunbook<'a> {
+    name: &'a str,
+    title: &'a str,
+    tags: &'a [String],
+    severity: Option<Severity>,
+    owner: Option<&'a str>,
+    /// The body as sanitised HTML, its ids and links made to fit in the pack.
+    body: String,
+}
+
+/// `releases/<slug>/warroom.html`. `context` is the release's, as the other
+/// release pages left it (`release_pages`), with `today`: the build's date,
+/// shown so that a printout's age is visible. The date, not the time: the
+/// date is part of the build cache's key, so a page kept from an earlier
+/// build of the day still tells the truth, and two builds of one day give the
+/// same file.
+pub fn warroom_page(
+    theme: &Theme,
+    site: &Shared,
+    loaded: &LoadedRelease,
+    context: &mut Context,
+) -> Result<OutputFile, Diagnostic> {
+    // The runbooks the release links to, once each, in the order written.
+    let mut names: Vec<&str> = Vec::new();
+    for name in &loaded.release.runbooks {
+        let name = name.strip_suffix(".md").unwrap_or(name);
+        if site.runbooks.contains_key(name) && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let packed: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let base_url = site.config.base_url.as_deref();
+    let runbooks: Vec<PackedRunbook> = names
+        .iter()
+        .map(|name| {
+            let r = &site.runbooks[*name];
+            PackedRunbook {
+                name: &r.name,
+                title: &r.front.title,
+                tags: &r.front.tags,
+                severity: r.front.severity,
+                owner: r.front.owner.as_deref(),
+                body: markdown::runbook_in_pack(&r.body, &r.headings, &r.name, &packed, base_url),
+            }
+        })
+        .collect();
+    context.insert("pack_runbooks", &runbooks);
+    context.insert("page", "warroom");
+    Ok(OutputFile {
+        path: PathBuf::from("releases")
+            .join(&loaded.slug)
+            .join("warroom.html"),
+        bytes: theme.render("warroom.html", context)?.into_bytes(),
+    })
+}
