@@ -152,7 +152,7 @@ fn uid(kind: &str, slug: &str) -> String {
 #[test]
 fn every_calendar_of_the_example_site_and_the_fixture_parses() {
     let example = Site::copy_of_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let fixture = Site::copy_of("calendar");
+    let fixture = Site::copy_of("ics");
     for site in [&example, &fixture] {
         build(site, NOW);
         let releases = std::fs::read_dir(site.path("content/releases"))
@@ -184,7 +184,7 @@ fn every_calendar_of_the_example_site_and_the_fixture_parses() {
 
 #[test]
 fn times_are_the_right_utc_instants_across_a_dst_change() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     let cal = calendar(&site, DST);
     let slug = "cal-app-1.0.0";
@@ -241,7 +241,7 @@ fn times_are_the_right_utc_instants_across_a_dst_change() {
 
 #[test]
 fn a_day_without_a_time_is_an_all_day_window() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     let cal = calendar(&site, "releases/cal-reports-1.2.0/calendar.ics");
     let window = cal.event(&uid("window", "cal-reports-1.2.0"));
@@ -255,7 +255,7 @@ fn a_day_without_a_time_is_an_all_day_window() {
 
 #[test]
 fn uids_stay_and_sequence_goes_up_only_when_a_time_moves() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     let first = calendar(&site, DST);
     let public = site.snapshot("public");
@@ -321,7 +321,7 @@ fn uids_stay_and_sequence_goes_up_only_when_a_time_moves() {
 
 #[test]
 fn a_postponed_release_has_its_events_at_the_new_date() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     let cal = calendar(&site, "releases/cal-app-0.9.0/calendar.ics");
     let window = cal.event(&uid("window", "cal-app-0.9.0"));
@@ -353,7 +353,7 @@ fn a_postponed_release_has_its_events_at_the_new_date() {
 
 #[test]
 fn the_feed_lists_upcoming_releases_only() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     let feed = calendar(&site, "calendar.ics");
     assert_eq!(feed.name.as_deref(), Some("Calendar Hub; Ops, EU"));
@@ -437,7 +437,7 @@ fn calendar_part(eml: &[u8]) -> Option<Cal> {
 
 #[test]
 fn the_readiness_email_carries_the_calendar_and_other_kinds_do_not() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     let out = site.run(&[
         "--now",
@@ -503,7 +503,7 @@ fn the_readiness_email_carries_the_calendar_and_other_kinds_do_not() {
 #[test]
 fn send_delivers_the_calendar_with_the_readiness_email() {
     let server = SmtpServer::start(Behaviour::default());
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     let config = site.read("content/site.yaml");
     site.write(
         "content/site.yaml",
@@ -533,7 +533,7 @@ fn send_delivers_the_calendar_with_the_readiness_email() {
 
 #[test]
 fn two_builds_at_once_and_an_interrupted_build_leave_a_valid_memory() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     let root = site.root.to_str().unwrap();
     let children: Vec<_> = (0..2)
         .map(|_| {
@@ -589,7 +589,7 @@ fn two_builds_at_once_and_an_interrupted_build_leave_a_valid_memory() {
 
 #[test]
 fn a_build_into_a_site_it_cannot_write_warns_once_and_succeeds() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     // `.golive` is a file: no folder, so no memory, can be made there. (No
     // postponed release: its preview reads the send ledger there, and fails.)
     site.remove("content/releases/postponed.yaml");
@@ -607,7 +607,7 @@ fn a_build_into_a_site_it_cannot_write_warns_once_and_succeeds() {
 
 #[test]
 fn a_memory_golive_cannot_read_is_left_alone_with_a_warning() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     site.write(".golive/calendar.json", "{ not json");
     let out = build(&site, NOW);
     assert!(
@@ -621,7 +621,7 @@ fn a_memory_golive_cannot_read_is_left_alone_with_a_warning() {
 
 #[test]
 fn the_report_and_the_dashboard_link_their_calendars() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     build(&site, NOW);
     for (page, file) in [
         ("public/index.html", "public/calendar.ics"),
@@ -646,7 +646,7 @@ fn the_report_and_the_dashboard_link_their_calendars() {
 /// feed and the memory all follow, as a full build would.
 #[test]
 fn serve_quick_rebuild_moves_the_events_and_remembers_them() {
-    let site = Site::copy_of("calendar");
+    let site = Site::copy_of("ics");
     let clock = golive::clock::Clock::At(NOW.parse().unwrap());
     let mut builder = golive::site::Builder::new(&site.root, &site.path("public"))
         .with_clock(clock)
