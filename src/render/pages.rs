@@ -22,7 +22,7 @@ use crate::evaluate::{Report, Summary, Verdict};
 
 /// What every page knows about the site.
 #[derive(Serialize)]
-struct SiteView<'a> {
+pub(super) struct SiteView<'a> {
     title: &'a str,
     organisation: Option<&'a str>,
     base_url: Option<&'a str>,
@@ -30,7 +30,7 @@ struct SiteView<'a> {
     golive_version: &'static str,
 }
 
-fn site_view(site: &SiteConfig) -> SiteView<'_> {
+pub(super) fn site_view(site: &SiteConfig) -> SiteView<'_> {
     SiteView {
         title: &site.title,
         organisation: site.organisation.as_deref(),

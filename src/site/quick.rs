@@ -224,7 +224,7 @@ fn draw(
         }
     }
     if lists_changed {
-        for file in site_pages(&kept.theme, &kept.shared, &cache.releases)? {
+        for file in site_pages(&kept.theme, &kept.shared, &cache.releases, kept.today)? {
             output.put(&file)?;
         }
     }
