@@ -57,3 +57,5 @@ desktop deployment-request "$release/approval.html"
 desktop troubleshooting-runbook runbooks/database-connection-errors.html
 desktop runbooks-index runbooks/index.html
 desktop email-success releases/northwind-erp-2.3.0/emails/success.html
+desktop calendar "calendar.html#m-2026-11"
+phone calendar "calendar.html#m-2026-11"
