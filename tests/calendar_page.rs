@@ -41,10 +41,7 @@ fn agenda(html: &Html, month: &str) -> Vec<String> {
         .select(&sel("section.cal-month"))
         .find(|s| s.select(&sel(&format!("h2#{month}"))).next().is_some())
         .unwrap_or_else(|| panic!("no month {month}"));
-    section
-        .select(&sel(".cal-agenda h3"))
-        .map(text)
-        .collect()
+    section.select(&sel(".cal-agenda h3")).map(text).collect()
 }
 
 #[test]
@@ -61,7 +58,9 @@ fn the_example_sites_releases_are_on_their_days() {
     assert!(on("2026-12-04").starts_with("09:00 Northwind ERP 2.4.0"));
     // 2.3.1 was postponed from 12 Nov to 26 Nov.
     assert!(
-        on("2026-11-26").contains("Northwind ERP 2.3.1 ✗ NO-GO postponed postponed from Thu 12 Nov 2026, 09:00 IST"),
+        on("2026-11-26").contains(
+            "Northwind ERP 2.3.1 ✗ NO-GO postponed postponed from Thu 12 Nov 2026, 09:00 IST"
+        ),
         "{}",
         on("2026-11-26")
     );
@@ -98,7 +97,8 @@ fn the_example_sites_releases_are_on_their_days() {
     assert_eq!(text(link), "release calendar");
     // Listed in the output's manifest like the dashboard.
     assert!(
-        site.read("public/.golive-manifest").contains("calendar.html"),
+        site.read("public/.golive-manifest")
+            .contains("calendar.html"),
         "calendar.html is not in the manifest"
     );
 }
@@ -117,8 +117,14 @@ fn a_window_across_midnight_shows_on_both_days() {
     assert!(entries(&html, "2026-12-11").is_empty());
     // On phones too.
     let days = agenda(&html, "m-2026-12");
-    assert!(days.iter().any(|d| d.starts_with("Wed 9 Dec 2026")), "{days:?}");
-    assert!(days.iter().any(|d| d.starts_with("Thu 10 Dec 2026 Today")), "{days:?}");
+    assert!(
+        days.iter().any(|d| d.starts_with("Wed 9 Dec 2026")),
+        "{days:?}"
+    );
+    assert!(
+        days.iter().any(|d| d.starts_with("Thu 10 Dec 2026 Today")),
+        "{days:?}"
+    );
 }
 
 #[test]
@@ -170,11 +176,14 @@ fn freeze_days_are_shaded_and_labelled_with_the_reason() {
     assert!(!cell(&html, "2026-12-20").contains("freeze"));
     assert!(!cell(&html, "2027-01-04").contains("freeze"));
     // The month says so in words above its grid, and the legend explains it.
+    assert!(texts(&html, ".cal-freeze-note").contains(
+        &"❄ Change freeze: Year-end freeze, Mon 21 Dec 2026 to Sun 3 Jan 2027.".to_string()
+    ));
     assert!(
-        texts(&html, ".cal-freeze-note")
-            .contains(&"❄ Change freeze: Year-end freeze, Mon 21 Dec 2026 to Sun 3 Jan 2027.".to_string())
+        texts(&html, ".cal-legend li")
+            .iter()
+            .any(|l| l.contains("change freeze"))
     );
-    assert!(texts(&html, ".cal-legend li").iter().any(|l| l.contains("change freeze")));
     // A whole-day release inside the freeze, on a Saturday.
     assert_eq!(
         entries(&html, "2027-01-02"),
@@ -193,7 +202,10 @@ fn days_outside_business_days_are_non_working() {
         .select(&sel("td.cal-off"))
         .filter_map(|td| td.value().attr("data-date").map(String::from))
         .collect();
-    assert_eq!(off[..4], ["2026-12-05", "2026-12-06", "2026-12-12", "2026-12-13"]);
+    assert_eq!(
+        off[..4],
+        ["2026-12-05", "2026-12-06", "2026-12-12", "2026-12-13"]
+    );
     assert!(cell(&html, "2026-12-05").contains("non-working day"));
     assert!(!cell(&html, "2026-12-04").contains("non-working day"));
     assert!(

@@ -57,9 +57,10 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         "runbook_use.html",
         include_str!("../../layouts/runbook_use.html"),
     ),
+    ("calendar.html", include_str!("../../layouts/calendar.html")),
     (
-        "calendar.html",
-        include_str!("../../layouts/calendar.html"),
+        "calendar_entry.html",
+        include_str!("../../layouts/calendar_entry.html"),
     ),
 ];
 

@@ -21,8 +21,9 @@ use crate::render::Rows;
 pub const FILE: &str = ".golive-cache.json";
 
 /// Part of the cache key: bumped whenever what a cache entry holds changes
-/// meaning (2: summaries with decision due, owner and warnings).
-pub const VERSION: u32 = 3;
+/// meaning (2: summaries with decision due, owner and warnings; 4: rows with
+/// the release calendar's entry).
+pub const VERSION: u32 = 4;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {

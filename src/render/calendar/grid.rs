@@ -11,9 +11,8 @@ use serde::Serialize;
 
 use crate::config::calendar::Freeze;
 use crate::config::site::SiteConfig;
-use crate::content::release::DeploymentStatus;
+use crate::evaluate::Summary;
 use crate::evaluate::relations::{Collision, CollisionKind};
-use crate::evaluate::{Summary, Verdict};
 
 /// A window longer than this shows on its first this-many days only: a
 /// mistyped duration must not fill years of calendar.
@@ -65,8 +64,6 @@ pub struct Month {
     pub current: bool,
     /// Monday-to-Sunday rows; days of the months around are `in_month: false`.
     pub weeks: Vec<Vec<Day>>,
-    /// The days of the month with releases, for the phone's list.
-    pub agenda: Vec<Day>,
     /// The freezes that touch the month.
     pub freezes: Vec<FreezeView>,
     /// The collisions on days of this month, each once.
@@ -95,22 +92,18 @@ pub struct Day {
 /// A release on a day.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    pub slug: String,
-    pub product: String,
-    pub version: String,
-    pub title: Option<String>,
     /// `09:00`, `all day`, `continues` or `continues until 01:30`.
     pub time: String,
     /// The window began on an earlier day.
     pub continues: bool,
-    pub verdict: Verdict,
-    pub state: DeploymentStatus,
-    /// The first planned go-live of a postponed release (`Thu 12 Nov 2026, 09:00 IST`).
-    pub postponed_from: Option<String>,
-    pub collisions: usize,
+    /// The rest of the entry, as HTML: the release's `Rows::calendar`, which
+    /// names it and gives its verdict, state, postponement and collisions.
+    pub body: String,
     /// For sorting within a day.
     #[serde(skip)]
     start: i64,
+    #[serde(skip)]
+    slug: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,13 +133,15 @@ pub struct Involved {
     pub known: bool,
 }
 
-/// Lays `releases` out on the calendar of `site`, with `today` (in the site's
-/// zone) marked.
-pub fn calendar(site: &SiteConfig, releases: &[&Summary], today: NaiveDate) -> Calendar {
+/// Lays `releases` (each with its entry's HTML, `Rows::calendar`) out on the
+/// calendar of `site`, with `today` (in the site's zone) marked.
+pub fn calendar(site: &SiteConfig, listed: &[(&Summary, &str)], today: NaiveDate) -> Calendar {
     let zone = site.timezone.0;
+    let releases: Vec<&Summary> = listed.iter().map(|(s, _)| *s).collect();
+    let releases = releases.as_slice();
     let mut days: BTreeMap<NaiveDate, Vec<Entry>> = BTreeMap::new();
-    for summary in releases {
-        for (day, entry) in entries(summary, zone) {
+    for (summary, body) in listed {
+        for (day, entry) in entries(summary, body, zone) {
             days.entry(day).or_default().push(entry);
         }
     }
@@ -181,7 +176,7 @@ pub fn calendar(site: &SiteConfig, releases: &[&Summary], today: NaiveDate) -> C
             site,
             month,
             today,
-            &days,
+            &mut days,
             collisions.get_month(month),
         )));
         previous = Some(month);
@@ -201,7 +196,7 @@ pub fn calendar(site: &SiteConfig, releases: &[&Summary], today: NaiveDate) -> C
 }
 
 /// The days a release's window touches, in `zone`, each with its entry.
-fn entries(summary: &Summary, zone: Tz) -> Vec<(NaiveDate, Entry)> {
+fn entries(summary: &Summary, body: &str, zone: Tz) -> Vec<(NaiveDate, Entry)> {
     let window = &summary.window;
     let (Some(start), Some(end)) = (local(window.start.unix, zone), local(window.end.unix, zone))
     else {
@@ -237,16 +232,10 @@ fn entries(summary: &Summary, zone: Tz) -> Vec<(NaiveDate, Entry)> {
         out.push((
             day,
             Entry {
-                slug: summary.slug.clone(),
-                product: summary.product.clone(),
-                version: summary.version.clone(),
-                title: summary.title.clone(),
                 time,
                 continues,
-                verdict: summary.verdict,
-                state: summary.state,
-                postponed_from: summary.original_target.as_ref().map(|m| m.display.clone()),
-                collisions: summary.collisions.len(),
+                body: body.to_string(),
+                slug: summary.slug.clone(),
                 start: window.start.unix,
             },
         ));
@@ -334,7 +323,7 @@ fn month_grid(
     site: &SiteConfig,
     month: (i32, u32),
     today: NaiveDate,
-    days: &BTreeMap<NaiveDate, Vec<Entry>>,
+    days: &mut BTreeMap<NaiveDate, Vec<Entry>>,
     collisions: Vec<CollisionView>,
 ) -> Month {
     let first = NaiveDate::from_ymd_opt(month.0, month.1, 1).expect("a month's first day");
@@ -342,12 +331,9 @@ fn month_grid(
         .and_then(|d| d.pred_opt())
         .unwrap_or(first);
     let monday = first
-        .checked_sub_signed(Duration::days(
-            first.weekday().num_days_from_monday() as i64,
-        ))
+        .checked_sub_signed(Duration::days(first.weekday().num_days_from_monday() as i64))
         .unwrap_or(first);
     let mut weeks = Vec::new();
-    let mut agenda = Vec::new();
     let mut day = monday;
     // At most six rows, whatever the edge of the calendar's range.
     while day <= last && weeks.len() < 6 {
@@ -372,14 +358,11 @@ fn month_grid(
                         || day.pred_opt().and_then(|d| freeze_on(&site.freezes, d)) != freeze),
                 freeze: freeze.map(reason),
                 entries: if in_month {
-                    days.get(&day).cloned().unwrap_or_default()
+                    days.remove(&day).unwrap_or_default()
                 } else {
                     Vec::new()
                 },
             };
-            if in_month && !cell.entries.is_empty() {
-                agenda.push(cell.clone());
-            }
             week.push(cell);
             day = day.succ_opt().unwrap_or(day);
         }
@@ -400,7 +383,6 @@ fn month_grid(
         title: month_title(month),
         current: (today.year(), today.month()) == month,
         weeks,
-        agenda,
         freezes,
         collisions,
     }

@@ -3,7 +3,8 @@
 //! (`grid` decides what goes where; `layouts/calendar.html` lays it out, as a
 //! grid on wide screens and as a list on phones). It lists every release, so
 //! a build renders it again whenever a release's summary changes, as it does
-//! the dashboard.
+//! the dashboard; each release's entry is rendered once with the release
+//! (`Rows::calendar`, `layouts/calendar_entry.html`) and only joined here.
 
 mod grid;
 
@@ -28,10 +29,13 @@ pub fn calendar_page(
     releases: &[Listed],
     today: NaiveDate,
 ) -> Result<OutputFile, Diagnostic> {
-    let summaries: Vec<&Summary> = releases.iter().map(|r| r.summary).collect();
+    let listed: Vec<(&Summary, &str)> = releases
+        .iter()
+        .map(|r| (r.summary, r.rows.calendar.as_str()))
+        .collect();
     let mut context = Context::new();
     context.insert("site", &site_view(site));
-    context.insert("calendar", &grid::calendar(site, &summaries, today));
+    context.insert("calendar", &grid::calendar(site, &listed, today));
     context.insert("root", "");
     context.insert("page", "calendar");
     Ok(OutputFile {

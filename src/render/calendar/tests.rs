@@ -17,7 +17,10 @@ use crate::evaluate::{Collision, CollisionKind, Moment, Summary, Verdict};
 use crate::render::{Listed, Rows, Theme};
 
 fn site(extra: &str) -> SiteConfig {
-    serde_yaml::from_str(&format!("title: Test hub\ntimezone: Europe/London\n{extra}")).unwrap()
+    serde_yaml::from_str(&format!(
+        "title: Test hub\ntimezone: Europe/London\n{extra}"
+    ))
+    .unwrap()
 }
 
 /// A release going live at `at` (`2026-12-04 09:00`) in `zone`.
@@ -47,12 +50,16 @@ fn summary(slug: &str, at: &str, zone: Tz) -> Summary {
 
 fn render(site: &SiteConfig, summaries: &[Summary], today: NaiveDate) -> Html {
     let theme = Theme::load(Path::new("/nonexistent-site"), Arc::new(People::default())).unwrap();
-    let rows = Rows::default();
+    let rows: Vec<Rows> = summaries
+        .iter()
+        .map(|s| crate::render::rows(&theme, s).unwrap())
+        .collect();
     let listed: Vec<Listed> = summaries
         .iter()
-        .map(|s| Listed {
+        .zip(&rows)
+        .map(|(s, rows)| Listed {
             summary: s,
-            rows: &rows,
+            rows,
             runbooks: &[],
         })
         .collect();
@@ -65,7 +72,11 @@ fn sel(css: &str) -> Selector {
 }
 
 fn text(e: ElementRef) -> String {
-    e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn cell(html: &Html, date: &str) -> String {
@@ -92,7 +103,10 @@ fn collisions_show_a_marker_on_the_entry_and_a_list_under_the_month() {
         message: message.into(),
     };
     a.collisions = vec![
-        overlap("billing-2.0.0", "Its window overlaps billing 2.0.0 (09:30–10:30)."),
+        overlap(
+            "billing-2.0.0",
+            "Its window overlaps billing 2.0.0 (09:30–10:30).",
+        ),
         Collision {
             kind: CollisionKind::Freeze,
             blocks: true,
@@ -122,8 +136,10 @@ fn collisions_show_a_marker_on_the_entry_and_a_list_under_the_month() {
         "{list:?}"
     );
     assert!(
-        list.iter().any(|l| l.starts_with("⚠ warning Fri 4 Dec 2026: Its window overlaps")
-            && l.contains("(billing 2.0.0, shop 1.0.0)")),
+        list.iter().any(
+            |l| l.starts_with("⚠ warning Fri 4 Dec 2026: Its window overlaps")
+                && l.contains("(billing 2.0.0, shop 1.0.0)")
+        ),
         "{list:?}"
     );
     // Both releases are linked from the list.
@@ -131,15 +147,25 @@ fn collisions_show_a_marker_on_the_entry_and_a_list_under_the_month() {
         .select(&sel("#m-2026-12-collisions + ul a"))
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    assert!(links.contains(&"releases/billing-2.0.0/index.html"), "{links:?}");
-    assert!(links.contains(&"releases/shop-1.0.0/index.html"), "{links:?}");
+    assert!(
+        links.contains(&"releases/billing-2.0.0/index.html"),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"releases/shop-1.0.0/index.html"),
+        "{links:?}"
+    );
 }
 
 #[test]
 fn a_month_without_collisions_has_no_collision_list() {
     let html = render(
         &site(""),
-        &[summary("shop-1.0.0", "2026-12-04 09:00", chrono_tz::Europe::London)],
+        &[summary(
+            "shop-1.0.0",
+            "2026-12-04 09:00",
+            chrono_tz::Europe::London,
+        )],
         day(2026, 12, 1),
     );
     assert!(html.select(&sel("#m-2026-12-collisions")).next().is_none());
