@@ -9,10 +9,10 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::collisions::{CollisionView, month_collisions};
 use crate::config::calendar::Freeze;
 use crate::config::site::SiteConfig;
 use crate::evaluate::Summary;
-use crate::evaluate::relations::{Collision, CollisionKind};
 
 /// A window longer than this shows on its first this-many days only: a
 /// mistyped duration must not fill years of calendar.
@@ -111,26 +111,6 @@ pub struct FreezeView {
     pub reason: String,
     pub from: String,
     pub to: String,
-}
-
-/// A collision, with every release it involves.
-#[derive(Debug, Clone, Serialize)]
-pub struct CollisionView {
-    /// `overlap`, `same-person`, `freeze`, `outside-hours`.
-    pub kind: CollisionKind,
-    pub blocks: bool,
-    /// `Fri 4 Dec 2026`.
-    pub day: String,
-    pub message: String,
-    pub releases: Vec<Involved>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Involved {
-    pub slug: String,
-    /// `Product version`, or the slug of a release the site does not have.
-    pub label: String,
-    pub known: bool,
 }
 
 /// Lays `releases` (each with its entry's HTML, `Rows::calendar`) out on the
@@ -247,76 +227,6 @@ fn local(unix: i64, zone: Tz) -> Option<DateTime<Tz>> {
     Utc.timestamp_opt(unix, 0)
         .single()
         .map(|t| t.with_timezone(&zone))
-}
-
-/// Collisions by day, each once however many of its releases report it.
-struct Collisions(BTreeMap<NaiveDate, Vec<CollisionView>>);
-
-impl Collisions {
-    fn keys(&self) -> impl Iterator<Item = &NaiveDate> {
-        self.0.keys()
-    }
-
-    fn get_month(&self, (year, month): (i32, u32)) -> Vec<CollisionView> {
-        self.0
-            .iter()
-            .filter(|(d, _)| d.year() == year && d.month() == month)
-            .flat_map(|(_, list)| list.iter().cloned())
-            .collect()
-    }
-}
-
-fn month_collisions(releases: &[&Summary]) -> Collisions {
-    let labels: BTreeMap<&str, String> = releases
-        .iter()
-        .map(|r| (r.slug.as_str(), format!("{} {}", r.product, r.version)))
-        .collect();
-    let mut seen = BTreeSet::new();
-    let mut by_day: BTreeMap<NaiveDate, Vec<CollisionView>> = BTreeMap::new();
-    let mut all: Vec<(&Summary, &Collision)> = releases
-        .iter()
-        .flat_map(|r| r.collisions.iter().map(move |c| (*r, c)))
-        .collect();
-    all.sort_by(|a, b| (a.1.day, &a.0.slug).cmp(&(b.1.day, &b.0.slug)));
-    for (summary, collision) in all {
-        let mut slugs: Vec<&str> = std::iter::once(summary.slug.as_str())
-            .chain(collision.others.iter().map(String::as_str))
-            .collect();
-        let mut key: Vec<&str> = slugs.clone();
-        key.sort_unstable();
-        key.dedup();
-        if !seen.insert((kind_name(collision.kind), collision.day, key)) {
-            continue;
-        }
-        slugs.dedup();
-        by_day
-            .entry(collision.day)
-            .or_default()
-            .push(CollisionView {
-                kind: collision.kind,
-                blocks: collision.blocks,
-                day: collision.day.format("%a %-d %b %Y").to_string(),
-                message: collision.message.clone(),
-                releases: slugs
-                    .into_iter()
-                    .map(|slug| Involved {
-                        slug: slug.to_string(),
-                        label: labels.get(slug).cloned().unwrap_or_else(|| slug.into()),
-                        known: labels.contains_key(slug),
-                    })
-                    .collect(),
-            });
-    }
-    Collisions(by_day)
-}
-
-fn kind_name(kind: CollisionKind) -> u8 {
-    match kind {
-        CollisionKind::Overlap => 0,
-        CollisionKind::SamePerson => 1,
-        CollisionKind::Freeze => 2,
-        CollisionKind::OutsideHours => 3,
-    }
 }
 
 fn month_grid(

@@ -6,6 +6,7 @@
 //! the dashboard; each release's entry is rendered once with the release
 //! (`Rows::calendar`, `layouts/calendar_entry.html`) and only joined here.
 
+mod collisions;
 mod grid;
 
 use std::path::PathBuf;
