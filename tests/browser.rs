@@ -105,6 +105,7 @@ fn every_page_holds_up_in_a_real_browser() {
         example_site(),
         Site::copy_of("runbooks"),
         Site::copy_of("verdicts"),
+        Site::copy_of("calendar"),
     ] {
         let public = built(&site);
         let out = tempfile::tempdir().unwrap();
@@ -161,7 +162,11 @@ fn every_page_is_valid_html() {
         return;
     }
     let vnu = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    for site in [example_site(), Site::copy_of("runbooks")] {
+    for site in [
+        example_site(),
+        Site::copy_of("runbooks"),
+        Site::copy_of("calendar"),
+    ] {
         let public = built(&site);
         let result = Command::new("java")
             .arg("-jar")

@@ -59,3 +59,5 @@ desktop runbooks-index runbooks/index.html
 desktop email-success releases/northwind-erp-2.3.0/emails/success.html
 desktop war-room-pack "$release/warroom.html"
 phone war-room-pack "$release/warroom.html"
+desktop calendar "calendar.html#m-2026-11"
+phone calendar "calendar.html#m-2026-11"

@@ -4,6 +4,7 @@
 //! a site's own `layouts/<name>` replaces the built-in file of the same name, the
 //! way a Hugo or Zola theme is overridden. Templates are parsed once per build.
 
+mod calendar;
 mod filters;
 pub mod markdown;
 mod pages;
@@ -17,6 +18,7 @@ use tera::{Tera, Value};
 
 use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
+pub use calendar::{CALENDAR_PATH, calendar_page};
 pub use filters::count;
 use filters::{
     count_filter, markdown_filter, markdown_text_filter, name_filter, percent_filter,
@@ -65,6 +67,11 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     (
         "assets/warroom.css",
         include_str!("../../layouts/assets/warroom.css"),
+    ),
+    ("calendar.html", include_str!("../../layouts/calendar.html")),
+    (
+        "calendar_entry.html",
+        include_str!("../../layouts/calendar_entry.html"),
     ),
 ];
 

@@ -22,7 +22,7 @@ use crate::evaluate::{Report, Summary, Verdict};
 
 /// What every page knows about the site.
 #[derive(Serialize)]
-struct SiteView<'a> {
+pub(super) struct SiteView<'a> {
     title: &'a str,
     organisation: Option<&'a str>,
     base_url: Option<&'a str>,
@@ -30,7 +30,7 @@ struct SiteView<'a> {
     golive_version: &'static str,
 }
 
-fn site_view(site: &SiteConfig) -> SiteView<'_> {
+pub(super) fn site_view(site: &SiteConfig) -> SiteView<'_> {
     SiteView {
         title: &site.title,
         organisation: site.organisation.as_deref(),
@@ -128,14 +128,17 @@ fn email_previews(previews: &[OutputFile]) -> Vec<serde_json::Value> {
 }
 
 /// What the pages that list releases show of one release, as HTML: its row in
-/// the dashboard's table (`dashboard_row.html`) and its line on the pages of the
-/// runbooks it links to (`runbook_use.html`). Rendered when the release is and
+/// the dashboard's table (`dashboard_row.html`), its line on the pages of the
+/// runbooks it links to (`runbook_use.html`) and its entry on the release
+/// calendar's days (`calendar_entry.html`). Rendered when the release is and
 /// kept in the build cache, so that a list of 10,000 releases is joined, not
 /// rendered again, when one of them changes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rows {
     pub dashboard: String,
     pub runbook: String,
+    #[serde(default)]
+    pub calendar: String,
 }
 
 /// Renders a release's [`Rows`] from its summary.
@@ -145,6 +148,7 @@ pub fn rows(theme: &Theme, summary: &Summary) -> Result<Rows, Diagnostic> {
     Ok(Rows {
         dashboard: theme.render("dashboard_row.html", &context)?,
         runbook: theme.render("runbook_use.html", &context)?,
+        calendar: theme.render("calendar_entry.html", &context)?,
     })
 }
 

@@ -25,8 +25,8 @@ pub const FILE: &str = ".golive-cache.json";
 /// Part of the cache key: bumped whenever what a cache entry holds changes
 /// meaning (2: summaries with decision due, owner and warnings; 4: each
 /// release's footprint and relations, see `evaluate::relations`; 5: and
-/// its calendar events).
-pub const VERSION: u32 = 5;
+/// its calendar events; 6: rows with the release calendar's entry).
+pub const VERSION: u32 = 6;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {

@@ -515,7 +515,7 @@ impl Builder {
         releases.extend(redone?);
         lap("release pages and emails");
 
-        let site_files = site_pages(site.theme, site.shared, &releases, site.now)?;
+        let site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
         for file in &site_files {
             site.output.put(file)?;
         }

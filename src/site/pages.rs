@@ -15,14 +15,16 @@ use crate::evaluate::{self, Footprint, Related, Summary};
 use crate::render::{self, OutputFile, Theme};
 use crate::send::ledger::Ledger;
 
-/// The pages that are not a release's: the dashboard, the runbook pages (which
-/// join the rows each release rendered), the runbook index, the theme's assets,
+/// The pages that are not a release's: the dashboard, the release calendar
+/// (with `today`, in the site's zone, marked), the runbook pages (which join
+/// the rows each release rendered), the runbook index, the theme's assets,
 /// the calendar feed of the releases upcoming at `now`, and the JSON Schema.
 pub(super) fn site_pages(
     theme: &Theme,
     shared: &Shared,
     releases: &HashMap<PathBuf, CachedRelease>,
     now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
 ) -> Result<Vec<OutputFile>, InvalidSite> {
     let invalid = |d: Diagnostic| InvalidSite {
         diagnostics: vec![d],
@@ -37,6 +39,7 @@ pub(super) fn site_pages(
         .collect();
     listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
     let mut files = vec![render::dashboard_page(theme, &shared.config, &listed).map_err(invalid)?];
+    files.push(render::calendar_page(theme, &shared.config, &listed, today).map_err(invalid)?);
     let mut used = std::collections::BTreeMap::new();
     for runbook in shared.runbooks.values() {
         let by = render::used_by(&listed, &runbook.name);

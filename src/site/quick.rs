@@ -337,7 +337,13 @@ fn draw(
         }
     }
     if lists_changed {
-        for file in site_pages(&kept.theme, &kept.shared, &cache.releases, kept.now)? {
+        for file in site_pages(
+            &kept.theme,
+            &kept.shared,
+            &cache.releases,
+            kept.now,
+            kept.today,
+        )? {
             output.put(&file)?;
         }
     }

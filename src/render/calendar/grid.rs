@@ -1,0 +1,337 @@
+//! The release calendar as data: which release shows on which day, in the
+//! site's zone, laid out as month grids (Monday first) with the change
+//! freezes, the non-working days and each month's collisions. Pure: the
+//! template (`layouts/calendar.html`) only lays this out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::collisions::{CollisionView, month_collisions};
+use crate::config::calendar::Freeze;
+use crate::config::site::SiteConfig;
+use crate::evaluate::Summary;
+
+/// A window longer than this shows on its first this-many days only: a
+/// mistyped duration must not fill years of calendar.
+const MAX_DAYS: i64 = 62;
+
+/// The whole calendar page's data.
+#[derive(Debug, Serialize)]
+pub struct Calendar {
+    /// The site's zone, which every day and time on the page is in.
+    pub zone: String,
+    /// The build's today, in the site's zone.
+    pub today: String,
+    pub today_iso: String,
+    /// Months with releases (grids) and runs of months without (one line each),
+    /// in order.
+    pub blocks: Vec<Block>,
+    /// The business days (`Mon-Fri`), when site.yaml sets `business_hours`.
+    pub business_days: Option<String>,
+    /// Whether any day is in a change freeze, any entry has collisions: what
+    /// the legend must explain.
+    pub has_freezes: bool,
+    pub has_collisions: bool,
+}
+
+/// A month with releases, or a run of months without any.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Block {
+    Month(Month),
+    Empty {
+        /// The anchor of the run's first month (`m-2027-02`).
+        id: String,
+        /// `February 2027`, or `February 2027 to April 2027`.
+        first: String,
+        last: Option<String>,
+        /// Whether today falls in the run.
+        current: bool,
+    },
+}
+
+/// One month's grid.
+#[derive(Debug, Serialize)]
+pub struct Month {
+    /// The anchor, `m-2026-12`.
+    pub id: String,
+    /// `December 2026`.
+    pub title: String,
+    /// Whether today is in this month.
+    pub current: bool,
+    /// Monday-to-Sunday rows; days of the months around are `in_month: false`.
+    pub weeks: Vec<Vec<Day>>,
+    /// The freezes that touch the month.
+    pub freezes: Vec<FreezeView>,
+    /// The collisions on days of this month, each once.
+    pub collisions: Vec<CollisionView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    /// `2026-12-04`.
+    pub date: String,
+    /// `4`.
+    pub number: u32,
+    /// `Fri 4 Dec 2026`.
+    pub label: String,
+    pub in_month: bool,
+    pub today: bool,
+    /// False on days outside `business_hours.days`.
+    pub working: bool,
+    /// The reason of the freeze this day is in (`Change freeze` without one).
+    pub freeze: Option<String>,
+    /// Whether the freeze's reason is shown here: its first day in this row.
+    pub freeze_label: bool,
+    pub entries: Vec<Entry>,
+}
+
+/// A release on a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// `09:00`, `all day`, `continues` or `continues until 01:30`.
+    pub time: String,
+    /// The window began on an earlier day.
+    pub continues: bool,
+    /// The rest of the entry, as HTML: the release's `Rows::calendar`, which
+    /// names it and gives its verdict, state, postponement and collisions.
+    pub body: String,
+    /// For sorting within a day.
+    #[serde(skip)]
+    start: i64,
+    #[serde(skip)]
+    slug: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FreezeView {
+    pub reason: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// Lays `releases` (each with its entry's HTML, `Rows::calendar`) out on the
+/// calendar of `site`, with `today` (in the site's zone) marked.
+pub fn calendar(site: &SiteConfig, listed: &[(&Summary, &str)], today: NaiveDate) -> Calendar {
+    let zone = site.timezone.0;
+    let releases: Vec<&Summary> = listed.iter().map(|(s, _)| *s).collect();
+    let releases = releases.as_slice();
+    let mut days: BTreeMap<NaiveDate, Vec<Entry>> = BTreeMap::new();
+    for (summary, body) in listed {
+        for (day, entry) in entries(summary, body, zone) {
+            days.entry(day).or_default().push(entry);
+        }
+    }
+    for list in days.values_mut() {
+        list.sort_by(|a, b| {
+            (!a.continues, a.start, &a.slug).cmp(&(!b.continues, b.start, &b.slug))
+        });
+    }
+    let collisions = month_collisions(releases);
+    let months: BTreeSet<(i32, u32)> = days
+        .keys()
+        .chain(collisions.keys())
+        .map(|d| (d.year(), d.month()))
+        .collect();
+    let this_month = (today.year(), today.month());
+    let mut blocks = Vec::new();
+    let mut previous: Option<(i32, u32)> = None;
+    for &month in &months {
+        if let Some(previous) = previous {
+            let gap_first = next_month(previous);
+            if gap_first != month {
+                let gap_last = previous_month(month);
+                blocks.push(Block::Empty {
+                    id: anchor(gap_first),
+                    first: month_title(gap_first),
+                    last: (gap_last != gap_first).then(|| month_title(gap_last)),
+                    current: gap_first <= this_month && this_month <= gap_last,
+                });
+            }
+        }
+        blocks.push(Block::Month(month_grid(
+            site,
+            month,
+            today,
+            &mut days,
+            collisions.get_month(month),
+        )));
+        previous = Some(month);
+    }
+    let has_freezes = blocks
+        .iter()
+        .any(|b| matches!(b, Block::Month(m) if !m.freezes.is_empty()));
+    Calendar {
+        zone: zone.name().to_string(),
+        today: today.format("%a %-d %b %Y").to_string(),
+        today_iso: today.to_string(),
+        blocks,
+        business_days: site.business_hours.as_ref().map(|h| h.days.to_string()),
+        has_freezes,
+        has_collisions: releases.iter().any(|r| !r.collisions.is_empty()),
+    }
+}
+
+/// The days a release's window touches, in `zone`, each with its entry.
+fn entries(summary: &Summary, body: &str, zone: Tz) -> Vec<(NaiveDate, Entry)> {
+    let window = &summary.window;
+    let (Some(start), Some(end)) = (local(window.start.unix, zone), local(window.end.unix, zone))
+    else {
+        return Vec::new();
+    };
+    let first = start.date_naive();
+    // A window that ends at midnight does not touch the day after.
+    let mut last = end.date_naive();
+    if end > start && end.time() == NaiveTime::MIN {
+        last = last.pred_opt().unwrap_or(last);
+    }
+    let cap = first
+        .checked_add_signed(Duration::days(MAX_DAYS - 1))
+        .unwrap_or(first);
+    let last = last.max(first).min(cap);
+    let whole_day = window.all_day && start.time() == NaiveTime::MIN;
+    let until = (end.time() != NaiveTime::MIN).then(|| end.format("%H:%M").to_string());
+    let mut out = Vec::new();
+    for day in first.iter_days().take_while(|d| *d <= last) {
+        let continues = day != first;
+        let time = if !continues {
+            if whole_day {
+                "all day".to_string()
+            } else {
+                start.format("%H:%M").to_string()
+            }
+        } else {
+            match (&until, day == end.date_naive()) {
+                (Some(until), true) => format!("continues until {until}"),
+                _ => "continues".to_string(),
+            }
+        };
+        out.push((
+            day,
+            Entry {
+                time,
+                continues,
+                body: body.to_string(),
+                slug: summary.slug.clone(),
+                start: window.start.unix,
+            },
+        ));
+    }
+    out
+}
+
+fn local(unix: i64, zone: Tz) -> Option<DateTime<Tz>> {
+    Utc.timestamp_opt(unix, 0)
+        .single()
+        .map(|t| t.with_timezone(&zone))
+}
+
+fn month_grid(
+    site: &SiteConfig,
+    month: (i32, u32),
+    today: NaiveDate,
+    days: &mut BTreeMap<NaiveDate, Vec<Entry>>,
+    collisions: Vec<CollisionView>,
+) -> Month {
+    let first = NaiveDate::from_ymd_opt(month.0, month.1, 1).expect("a month's first day");
+    let last = NaiveDate::from_ymd_opt(next_month(month).0, next_month(month).1, 1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first);
+    let monday = first
+        .checked_sub_signed(Duration::days(first.weekday().num_days_from_monday() as i64))
+        .unwrap_or(first);
+    let mut weeks = Vec::new();
+    let mut day = monday;
+    // At most six rows, whatever the edge of the calendar's range.
+    while day <= last && weeks.len() < 6 {
+        let mut week = Vec::with_capacity(7);
+        for _ in 0..7 {
+            let in_month = day.month() == month.1;
+            let freeze = freeze_on(&site.freezes, day);
+            let cell = Day {
+                date: day.to_string(),
+                number: day.day(),
+                label: day.format("%a %-d %b %Y").to_string(),
+                in_month,
+                today: day == today,
+                working: site
+                    .business_hours
+                    .as_ref()
+                    .is_none_or(|h| h.days.contains(day.weekday())),
+                freeze_label: in_month
+                    && freeze.is_some()
+                    && (day.weekday() == Weekday::Mon
+                        || day.day() == 1
+                        || day.pred_opt().and_then(|d| freeze_on(&site.freezes, d)) != freeze),
+                freeze: freeze.map(reason),
+                entries: if in_month {
+                    days.remove(&day).unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
+            };
+            week.push(cell);
+            day = day.succ_opt().unwrap_or(day);
+        }
+        weeks.push(week);
+    }
+    let freezes = site
+        .freezes
+        .iter()
+        .filter(|f| f.from <= last && f.to >= first)
+        .map(|f| FreezeView {
+            reason: reason(f),
+            from: f.from.format("%a %-d %b %Y").to_string(),
+            to: f.to.format("%a %-d %b %Y").to_string(),
+        })
+        .collect();
+    Month {
+        id: anchor(month),
+        title: month_title(month),
+        current: (today.year(), today.month()) == month,
+        weeks,
+        freezes,
+        collisions,
+    }
+}
+
+fn freeze_on(freezes: &[Freeze], day: NaiveDate) -> Option<&Freeze> {
+    freezes.iter().find(|f| f.from <= day && day <= f.to)
+}
+
+fn reason(freeze: &Freeze) -> String {
+    freeze
+        .reason
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "Change freeze".into())
+}
+
+fn next_month((year, month): (i32, u32)) -> (i32, u32) {
+    if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    }
+}
+
+fn previous_month((year, month): (i32, u32)) -> (i32, u32) {
+    if month == 1 {
+        (year - 1, 12)
+    } else {
+        (year, month - 1)
+    }
+}
+
+fn anchor((year, month): (i32, u32)) -> String {
+    format!("m-{year:04}-{month:02}")
+}
+
+fn month_title((year, month): (i32, u32)) -> String {
+    NaiveDate::from_ymd_opt(year, month, 1)
+        .map(|d| d.format("%B %Y").to_string())
+        .unwrap_or_default()
+}
