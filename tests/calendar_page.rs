@@ -108,11 +108,11 @@ fn a_window_across_midnight_shows_on_both_days() {
     let html = calendar();
     assert_eq!(
         entries(&html, "2026-12-09"),
-        ["23:30 Night Batch 1.0.0 ✓ GO scheduled"]
+        ["23:30 Night Batch 1.0.0 ✓ GO scheduled ⚠ 1 collision"]
     );
     assert_eq!(
         entries(&html, "2026-12-10"),
-        ["continues until 01:30 Night Batch 1.0.0 ✓ GO scheduled"]
+        ["continues until 01:30 Night Batch 1.0.0 ✓ GO scheduled ⚠ 1 collision"]
     );
     assert!(entries(&html, "2026-12-11").is_empty());
     // On phones too.
@@ -146,7 +146,7 @@ fn a_release_in_another_zone_lands_on_the_sites_day() {
     assert!(entries(&html, "2026-12-16").is_empty());
     assert_eq!(
         entries(&html, "2026-12-17"),
-        ["03:00 Abroad Portal 1.0.0 ✗ NO-GO scheduled"]
+        ["03:00 Abroad Portal 1.0.0 ✗ NO-GO scheduled ⚠ 1 collision"]
     );
     assert!(
         text(html.select(&sel(".cal-intro")).next().unwrap()).contains("in Europe/London time")
@@ -184,10 +184,18 @@ fn freeze_days_are_shaded_and_labelled_with_the_reason() {
             .iter()
             .any(|l| l.contains("change freeze"))
     );
-    // A whole-day release inside the freeze, on a Saturday.
+    // A whole-day release inside the freeze, on a Saturday: the freeze
+    // blocks it (NO-GO) and the day is outside business hours.
     assert_eq!(
         entries(&html, "2027-01-02"),
-        ["all day Frozen Tool 0.9.0 … GO-PENDING scheduled"]
+        ["all day Frozen Tool 0.9.0 ✗ NO-GO scheduled ⚠ 2 collisions"]
+    );
+    let listed = texts(&html, ".cal-collision-list li");
+    assert!(
+        listed
+            .iter()
+            .any(|l| l.contains("Frozen Tool 0.9.0") && l.contains("Year-end freeze")),
+        "the month lists the freeze collision: {listed:?}"
     );
     assert!(cell(&html, "2027-01-02").contains("non-working day"));
 }
