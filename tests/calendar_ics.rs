@@ -620,6 +620,37 @@ fn a_memory_golive_cannot_read_is_left_alone_with_a_warning() {
 }
 
 #[test]
+fn a_memory_that_is_a_link_is_never_followed() {
+    let site = Site::copy_of("ics");
+    // A link out of the site, to a file that must not be read or replaced.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.json");
+    std::fs::write(&secret, "{\"SECRET-CONTENT\": 1}").unwrap();
+    std::fs::create_dir_all(site.path(".golive")).unwrap();
+    std::os::unix::fs::symlink(&secret, site.path(".golive/calendar.json")).unwrap();
+    let out = build(&site, NOW);
+    assert!(out.code == Some(0), "{}", out.describe());
+    assert!(
+        out.stderr.contains(".golive/calendar.json") && out.stderr.contains("symbolic link"),
+        "{}",
+        out.describe()
+    );
+    assert!(!out.stderr.contains("SECRET-CONTENT"));
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "{\"SECRET-CONTENT\": 1}"
+    );
+    assert!(
+        std::fs::symlink_metadata(site.path(".golive/calendar.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is left as it is"
+    );
+    every_ics(&site.path("public"));
+}
+
+#[test]
 fn the_report_and_the_dashboard_link_their_calendars() {
     let site = Site::copy_of("ics");
     build(&site, NOW);

@@ -88,6 +88,10 @@ impl Reading {
     }
 }
 
+/// The largest memory read: about a million events, far beyond any site, yet
+/// bounded, so a file put in its place cannot exhaust memory.
+const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Reads the memory of the site in `root`. A missing file is an empty memory.
 pub fn read(root: &Path) -> Reading {
     let file = path(root);
@@ -97,7 +101,8 @@ pub fn read(root: &Path) -> Reading {
             "{SHOWN}: {why}; calendar events are numbered as if new (SEQUENCE 0) and the file is left as it is: fix it or delete it"
         )),
     };
-    match std::fs::metadata(&file) {
+    // Not followed: a link could lead out of the site, or to anything.
+    match std::fs::symlink_metadata(&file) {
         // No file yet (`.golive` missing, or a file in its place: then the
         // build's write says why it cannot keep the memory).
         Err(e)
@@ -110,7 +115,13 @@ pub fn read(root: &Path) -> Reading {
         }
         Err(e) => return unusable(e.to_string()),
         // Never wait on a pipe or a device put in its place.
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return unusable("it is a symbolic link, not a file of the site".into());
+        }
         Ok(meta) if !meta.is_file() => return unusable("it is not a regular file".into()),
+        Ok(meta) if meta.len() > MAX_BYTES => {
+            return unusable(format!("it is larger than {} MiB", MAX_BYTES / 1024 / 1024));
+        }
         Ok(_) => {}
     }
     match std::fs::read(&file) {
