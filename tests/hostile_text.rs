@@ -241,6 +241,10 @@ fn cases(site: &Site) -> Vec<Case> {
         "respond_within",
         "length",
         "starts",
+        // `freezes[]` and `business_hours`: dates, days of the week, times of day.
+        "from",
+        "to",
+        "days",
     ];
     let mut out = Vec::new();
     let mut turn = 0usize;
