@@ -111,15 +111,18 @@ impl Builder {
                     .iter()
                     .any(|(p, e)| content::slugs_clash(&e.summary.slug, &l.slug) && others(p))
         });
-        if clash {
-            let identities: Vec<Identity> = cache
+        // Every release as the site will hold it, for the checks across releases.
+        let identities = || -> Vec<Identity> {
+            cache
                 .releases
                 .iter()
                 .filter(|(path, _)| others(path))
                 .map(|(path, e)| e.identity(path))
                 .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
-                .collect();
-            problems.extend(content::duplicate_slugs(&self.root, &identities));
+                .collect()
+        };
+        if clash {
+            problems.extend(content::duplicate_slugs(&self.root, &identities()));
         }
         // Every release's dependencies, and every release related to the others.
         let footprints: Vec<(PathBuf, Footprint)> = cache
@@ -142,14 +145,7 @@ impl Builder {
             }))
             .collect();
         if problems.is_empty() {
-            let identities: Vec<Identity> = cache
-                .releases
-                .iter()
-                .filter(|(path, _)| others(path))
-                .map(|(path, e)| e.identity(path))
-                .chain(fresh.iter().map(|(l, _)| Identity::of(l)))
-                .collect();
-            problems.extend(content::dependency_problems(&self.root, &identities));
+            problems.extend(content::dependency_problems(&self.root, &identities()));
         }
         let problems = problems.into_sorted();
         if !problems.is_empty() {
