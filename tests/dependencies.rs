@@ -399,3 +399,40 @@ fn deleting_a_dependency_makes_the_unchanged_dependent_an_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_chain_longer_than_the_page_lists_says_it_goes_on() {
+    let site = calendar::site();
+    let n = golive::evaluate::relations::MAX_CHAIN + 2;
+    let mut top = String::new();
+    for i in 0..n {
+        // One a day, each waiting for the one before: every link holds.
+        let day =
+            chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap() + chrono::Days::new(i as u64);
+        let target = format!("{day} 10:00");
+        let extra = if i == 0 {
+            String::new()
+        } else {
+            format!("depends_on: [chain-1.{}.0]", i - 1)
+        };
+        top = add(
+            &site,
+            "Chain",
+            &format!("1.{i}.0"),
+            &target,
+            "60m",
+            if i % 2 == 0 { TEAM_A } else { TEAM_B },
+            &extra,
+        );
+    }
+    build(&site);
+    let rows = chain(&site, &top);
+    let max = golive::evaluate::relations::MAX_CHAIN;
+    assert_eq!(rows.len(), max + 1, "{rows:?}");
+    assert_eq!(
+        rows.last().unwrap().join(" "),
+        format!(
+            "… the chain goes on beyond {max} links; see each release's own report for the rest."
+        )
+    );
+}

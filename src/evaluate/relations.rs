@@ -41,7 +41,9 @@
 //!   it gets no reasons and no collisions (its dependencies are still listed).
 
 mod collisions;
+pub use collisions::MAX_LISTED;
 mod dependencies;
+pub use dependencies::MAX_CHAIN;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -124,6 +126,10 @@ pub struct ChainLink {
     pub dependent: String,
     pub dependent_label: String,
     pub dependency: Dependency,
+    /// The chain goes on after this link, but is not listed (see
+    /// `dependencies::MAX_CHAIN`).
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// What a release needs from the others on the calendar, and what the others

@@ -11,7 +11,18 @@ use crate::config::people::People;
 use crate::config::site::SiteConfig;
 use crate::evaluate::verdict::{Reason, Rule};
 
+/// At most this many collisions of one kind with other releases are listed
+/// for a release; the rest are counted in one more ("… and 12 more"). A site
+/// that schedules thousands of releases into one window must not make every
+/// page thousands of lines long.
+pub const MAX_LISTED: usize = 10;
+
 /// For each release (in order), its collisions and the reasons they add.
+///
+/// Pairs are found by a sweep over the windows sorted by start (a pair is
+/// looked at only while the later window starts before the earlier ends) and
+/// within each go-live day, so the cost grows with the collisions found, not
+/// with the square of the releases ahead.
 pub(super) fn all(
     releases: &[Footprint],
     site: &SiteConfig,
@@ -19,30 +30,65 @@ pub(super) fn all(
 ) -> Vec<(Vec<Collision>, Vec<Reason>)> {
     let zone = site.timezone.0;
     let mut found: Vec<(Vec<Collision>, Vec<Reason>)> = vec![Default::default(); releases.len()];
-    let ahead: Vec<usize> = (0..releases.len())
+    let mut ahead: Vec<usize> = (0..releases.len())
         .filter(|&i| releases[i].ahead())
         .collect();
+    // By start, then by slug: the same order whatever order the releases came in.
+    ahead.sort_by(|&i, &j| {
+        let (a, b) = (&releases[i], &releases[j]);
+        (a.window.start.unix, &a.slug).cmp(&(b.window.start.unix, &b.slug))
+    });
+    let mut overlaps = Tally::new(releases.len());
     for (n, &i) in ahead.iter().enumerate() {
+        let a = &releases[i];
         for &j in &ahead[n + 1..] {
-            let (a, b) = (&releases[i], &releases[j]);
-            if a.window.start.unix < b.window.end.unix && b.window.start.unix < a.window.end.unix {
-                let from = a.window.start.unix.max(b.window.start.unix);
-                let day = day_at(from, zone);
-                found[i].0.push(overlap(b, day));
-                found[j].0.push(overlap(a, day));
+            let b = &releases[j];
+            if b.window.start.unix >= a.window.end.unix {
+                break;
             }
-            if a.day == b.day {
-                for (key, here) in &a.people {
-                    let Some((_, there)) = b.people.iter().find(|(k, _)| k == key) else {
-                        continue;
-                    };
-                    let name = people.display_name(key);
-                    found[i].0.push(same_person(&name, here, there, b, a.day));
-                    found[j].0.push(same_person(&name, there, here, a, a.day));
-                }
+            if b.window.end.unix <= a.window.start.unix {
+                // An empty window at a's start: it overlaps nothing.
+                continue;
+            }
+            let day = day_at(b.window.start.unix, zone);
+            overlaps.add(&mut found, i, || overlap(b, day));
+            overlaps.add(&mut found, j, || overlap(a, day));
+        }
+    }
+    overlaps.close(
+        &mut found,
+        CollisionKind::Overlap,
+        "releases overlap its window",
+    );
+
+    let mut by_day: Vec<usize> = ahead.clone();
+    by_day.sort_by(|&i, &j| {
+        (releases[i].day, &releases[i].slug).cmp(&(releases[j].day, &releases[j].slug))
+    });
+    let mut shared = Tally::new(releases.len());
+    for (n, &i) in by_day.iter().enumerate() {
+        let a = &releases[i];
+        for &j in &by_day[n + 1..] {
+            let b = &releases[j];
+            if b.day != a.day {
+                break;
+            }
+            for (key, here) in &a.people {
+                let Some((_, there)) = b.people.iter().find(|(k, _)| k == key) else {
+                    continue;
+                };
+                let name = people.display_name(key);
+                shared.add(&mut found, i, || same_person(&name, here, there, b, a.day));
+                shared.add(&mut found, j, || same_person(&name, there, here, a, a.day));
             }
         }
     }
+    shared.close(
+        &mut found,
+        CollisionKind::SamePerson,
+        "collisions over the same people that day",
+    );
+
     for &i in &ahead {
         let release = &releases[i];
         for freeze in &site.freezes {
@@ -58,6 +104,52 @@ pub(super) fn all(
         }
     }
     found
+}
+
+/// Collisions of one kind per release: the first `MAX_LISTED` are listed, the
+/// rest counted.
+struct Tally {
+    count: Vec<usize>,
+    /// The day of each release's first collision of the kind.
+    first_day: Vec<Option<NaiveDate>>,
+}
+
+impl Tally {
+    fn new(n: usize) -> Tally {
+        Tally {
+            count: vec![0; n],
+            first_day: vec![None; n],
+        }
+    }
+
+    fn add(
+        &mut self,
+        found: &mut [(Vec<Collision>, Vec<Reason>)],
+        i: usize,
+        collision: impl FnOnce() -> Collision,
+    ) {
+        self.count[i] += 1;
+        if self.count[i] <= MAX_LISTED {
+            let collision = collision();
+            self.first_day[i].get_or_insert(collision.day);
+            found[i].0.push(collision);
+        }
+    }
+
+    /// Adds "… and N more" to each release with more than `MAX_LISTED`.
+    fn close(self, found: &mut [(Vec<Collision>, Vec<Reason>)], kind: CollisionKind, what: &str) {
+        for (i, count) in self.count.into_iter().enumerate() {
+            if count > MAX_LISTED {
+                found[i].0.push(Collision {
+                    kind,
+                    blocks: false,
+                    day: self.first_day[i].expect("a listed collision"),
+                    others: Vec::new(),
+                    message: format!("… and {} more {what}", count - MAX_LISTED),
+                });
+            }
+        }
+    }
 }
 
 fn overlap(other: &Footprint, day: NaiveDate) -> Collision {

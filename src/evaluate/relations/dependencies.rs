@@ -165,14 +165,20 @@ fn holds(me: &Footprint, dependency: &Footprint, verdict: Verdict) -> (Dependenc
     (d, Some(because))
 }
 
-/// The chain below release `i`, depth first, each release once.
+/// At most this many links of a chain are listed: a page listing thousands
+/// of releases below one would help nobody, and cost the square of the
+/// releases to build.
+pub const MAX_CHAIN: usize = 50;
+
+/// The chain below release `i`, depth first, each release once, cut after
+/// `MAX_CHAIN` links (then the last link is marked `more`).
 fn chain(
     i: usize,
     releases: &[Footprint],
     index: &HashMap<&str, usize>,
     related: &[Related],
 ) -> Vec<ChainLink> {
-    let mut links = Vec::new();
+    let mut links: Vec<ChainLink> = Vec::new();
     let mut seen = HashSet::from([i]);
     // (release, depth of its dependencies), the next dependency to visit last.
     let mut stack: Vec<(usize, usize)> = vec![(i, 1)];
@@ -183,11 +189,19 @@ fn chain(
             pending.pop();
             continue;
         };
+        if links.len() == MAX_CHAIN {
+            // There is a link more than the page lists.
+            if let Some(last) = links.last_mut() {
+                last.more = true;
+            }
+            break;
+        }
         links.push(ChainLink {
             depth,
             dependent: releases[at].slug.clone(),
             dependent_label: releases[at].label.clone(),
             dependency: dependency.clone(),
+            more: false,
         });
         if let Some(&j) = index.get(dependency.slug.as_str())
             && seen.insert(j)

@@ -328,3 +328,97 @@ fn a_cycle_does_not_hold_and_does_not_hang() {
     assert!(r.iter().all(|r| r.verdict == Verdict::GoPending));
     assert!(r.iter().all(|r| r.dependency_chain.len() == 2));
 }
+
+#[test]
+fn many_releases_in_one_window_list_the_first_few_and_count_the_rest() {
+    let releases: Vec<String> = (0..MAX_LISTED + 5)
+        .map(|i| release(&format!("1.{i}.0"), "2026-12-01 10:00", "60m", ""))
+        .collect();
+    let r = relate_all(SITE, &releases);
+    for report in &r {
+        let overlaps: Vec<&Collision> = report
+            .collisions
+            .iter()
+            .filter(|c| c.kind == CollisionKind::Overlap)
+            .collect();
+        assert_eq!(overlaps.len(), MAX_LISTED + 1, "{overlaps:?}");
+        assert_eq!(
+            overlaps.last().unwrap().message,
+            "… and 4 more releases overlap its window"
+        );
+    }
+}
+
+#[test]
+fn the_order_the_releases_come_in_does_not_change_their_collisions() {
+    let releases: Vec<String> = (0..6)
+        .map(|i| {
+            release(
+                &format!("1.{i}.0"),
+                &format!("2026-12-01 1{i}:00"),
+                "150m",
+                "",
+            )
+        })
+        .collect();
+    let forward = relate_all(SITE, &releases);
+    let mut reversed_input = releases.clone();
+    reversed_input.reverse();
+    let mut backward = relate_all(SITE, &reversed_input);
+    backward.reverse();
+    for (f, b) in forward.iter().zip(&backward) {
+        assert_eq!(f.slug, b.slug);
+        assert_eq!(f.collisions, b.collisions, "{}", f.slug);
+    }
+    // 1.2.0 (12:00-14:30) overlaps 1.0.0, 1.1.0, 1.3.0 and 1.4.0.
+    let others: Vec<&str> = forward[2]
+        .collisions
+        .iter()
+        .filter(|c| c.kind == CollisionKind::Overlap)
+        .map(|c| c.others[0].as_str())
+        .collect();
+    assert_eq!(
+        others,
+        [
+            "acme-erp-1.0.0",
+            "acme-erp-1.1.0",
+            "acme-erp-1.3.0",
+            "acme-erp-1.4.0"
+        ]
+    );
+}
+
+#[test]
+fn a_long_chain_is_listed_up_to_its_limit() {
+    let chain = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                if i == 0 {
+                    release("1.0.0", "2026-12-01 10:00", "30m", "")
+                } else {
+                    depends(
+                        &format!("1.{i}.0"),
+                        "2026-12-01 10:00",
+                        &format!("acme-erp-1.{}.0", i - 1),
+                        "",
+                    )
+                }
+            })
+            .collect()
+    };
+    // Exactly the limit: all listed, nothing more to say.
+    let r = relate_all(SITE, &chain(MAX_CHAIN + 1));
+    let top = r.last().unwrap();
+    assert_eq!(top.dependency_chain.len(), MAX_CHAIN);
+    assert!(top.dependency_chain.iter().all(|l| !l.more));
+    // One more: cut, and the last link says so.
+    let r = relate_all(SITE, &chain(MAX_CHAIN + 2));
+    let top = r.last().unwrap();
+    assert_eq!(top.dependency_chain.len(), MAX_CHAIN);
+    assert!(top.dependency_chain.last().unwrap().more);
+    assert!(
+        top.dependency_chain[..MAX_CHAIN - 1]
+            .iter()
+            .all(|l| !l.more)
+    );
+}
