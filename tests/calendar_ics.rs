@@ -436,7 +436,7 @@ fn calendar_part(eml: &[u8]) -> Option<Cal> {
 }
 
 #[test]
-fn the_readiness_email_carries_the_calendar_and_other_kinds_do_not() {
+fn the_readiness_and_postponement_emails_carry_the_calendar_and_other_kinds_do_not() {
     let site = Site::copy_of("ics");
     build(&site, NOW);
     let out = site.run(&[
@@ -483,7 +483,8 @@ fn the_readiness_email_carries_the_calendar_and_other_kinds_do_not() {
     assert_eq!(cal.event(&uid("window", "cal-app-1.0.0")).sequence, 1);
     assert_eq!(site.read(".golive/calendar.json"), remembered);
 
-    // Other kinds carry none.
+    // The postponement notice carries the calendar too: the same events,
+    // at the new dates, as the build published them.
     let out = site.run(&[
         "--now",
         NOW,
@@ -494,10 +495,50 @@ fn the_readiness_email_carries_the_calendar_and_other_kinds_do_not() {
         "eml",
     ]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
-    assert!(calendar_part(out.stdout.as_bytes()).is_none());
+    let moved = calendar_part(out.stdout.as_bytes()).expect("a text/calendar part");
+    assert_eq!(moved.method.as_deref(), Some("PUBLISH"));
+    let published = calendar(&site, "releases/cal-app-0.9.0/calendar.ics");
+    assert_eq!(moved.events, published.events);
+    // postponed.yaml: from 1 Oct to 5 Nov 2026, 09:00 London (GMT by then).
+    assert_eq!(
+        moved.event(&uid("window", "cal-app-0.9.0")).start,
+        "20261105T090000Z"
+    );
     let postponement =
         std::fs::read(site.path("public/releases/cal-app-0.9.0/emails/postponement.eml")).unwrap();
-    assert!(calendar_part(&postponement).is_none());
+    assert_eq!(
+        calendar_part(&postponement).unwrap().events,
+        published.events
+    );
+}
+
+/// The build's previews of the `mail` fixture: readiness and postponement
+/// carry a calendar, success none.
+#[test]
+fn only_readiness_and_postponement_emails_carry_a_calendar() {
+    let site = Site::copy_of("mail");
+    build(&site, NOW);
+    let mut seen = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(site.path("public/releases")) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let kind = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let carries = calendar_part(&std::fs::read(&path).unwrap()).is_some();
+        assert_eq!(
+            carries,
+            matches!(kind.as_str(), "readiness" | "postponement"),
+            "{}",
+            path.display()
+        );
+        seen.insert(kind, carries);
+    }
+    assert_eq!(
+        seen.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["postponement", "readiness", "success"],
+        "the fixture previews both kinds with a calendar and one without"
+    );
 }
 
 #[test]

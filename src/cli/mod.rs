@@ -218,9 +218,10 @@ fn compose_email(
     } else {
         None
     };
-    // The readiness email carries the release's calendar, numbered as a
-    // build would number it now (the memory is read here, never written).
-    let calendar = (kind == Kind::Readiness).then(|| {
+    // The readiness and postponement emails carry the release's calendar,
+    // numbered as a build would number it now (the memory is read here,
+    // never written).
+    let calendar = kind.carries_calendar().then(|| {
         let reading = crate::calendar::memory::read(&cli.root);
         if let Some(warning) = &reading.warning {
             let _ = writeln!(anstream::stderr(), "warning: {warning}");

@@ -46,8 +46,9 @@ impl Composed {
 /// preview (`send` restamps both). `context` is the release's
 /// (`render::release_context`). `changes` is what changed since the audience's
 /// last email (`history`), shown by the postponement email as `changes`.
-/// `calendar` is the release's `calendar.ics`, which the readiness email
-/// carries as a `text/calendar` part (`message`); other kinds do not.
+/// `calendar` is the release's `calendar.ics`, which the readiness email and
+/// the postponement notice carry as a `text/calendar` part (`message`;
+/// `Kind::carries_calendar`); other kinds do not.
 #[allow(clippy::too_many_arguments)]
 pub fn compose(
     theme: &Theme,
@@ -67,7 +68,7 @@ pub fn compose(
     let rendered = render(theme, kind, &site.config, loaded, &site.people, context);
     context.remove("changes");
     let mut rendered = rendered.map_err(ComposeError::Template)?;
-    if kind == Kind::Readiness {
+    if kind.carries_calendar() {
         rendered.calendar = calendar.map(|ics| Attachment {
             name: format!("{}.ics", loaded.slug),
             bytes: ics.to_vec(),
@@ -98,7 +99,7 @@ pub fn compose(
 
 /// `releases/<slug>/emails/<kind>.{html,txt,eml}` for every kind the release's
 /// state allows; the .eml only when the email can be addressed. `changes` goes to
-/// the postponement email, `calendar` to the readiness email (see `compose`).
+/// the postponement email, `calendar` to the kinds that carry it (see `compose`).
 pub fn preview_files(
     theme: &Theme,
     site: &Shared,

@@ -1,6 +1,6 @@
 //! From a rendered email to an RFC 5322 message: multipart/alternative (text,
 //! then HTML), UTF-8 headers, Date and Message-ID, built with lettre. An email
-//! with a calendar (the readiness email) is multipart/mixed: the alternative
+//! with a calendar (the readiness and postponement emails) is multipart/mixed: the alternative
 //! first, then the calendar as a `text/calendar; method=PUBLISH` attachment,
 //! the structure that mail clients show as the email plus "add to calendar"
 //! (inside the alternative, some clients show only the calendar).

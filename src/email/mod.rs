@@ -56,6 +56,14 @@ impl Kind {
         Kind::Postponement,
     ];
 
+    /// Whether the email carries the release's calendar: the readiness email
+    /// (add the milestones in one click) and the postponement notice (the
+    /// same events, moved to the new dates with a higher SEQUENCE, so the
+    /// calendars that took them from the readiness email move them).
+    pub fn carries_calendar(self) -> bool {
+        matches!(self, Kind::Readiness | Kind::Postponement)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Readiness => "readiness",
@@ -172,7 +180,7 @@ pub struct Rendered {
     pub html: String,
     /// Wrapped at 72 columns.
     pub text: String,
-    /// The release's calendar, for the readiness email only (see `compose`).
+    /// The release's calendar, for the kinds that carry it (`Kind::carries_calendar`).
     pub calendar: Option<Attachment>,
 }
 
