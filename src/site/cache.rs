@@ -19,14 +19,16 @@ use serde::{Deserialize, Serialize};
 use crate::content::Identity;
 use crate::evaluate::{Footprint, Related, Summary};
 use crate::render::Rows;
+use crate::site::manifest;
 
 pub const FILE: &str = ".golive-cache.json";
 
 /// Part of the cache key: bumped whenever what a cache entry holds changes
 /// meaning (2: summaries with decision due, owner and warnings; 4: each
 /// release's footprint and relations, see `evaluate::relations`; 5: and
-/// its calendar events; 6: rows with the release calendar's entry).
-pub const VERSION: u32 = 6;
+/// its calendar events; 6: rows with the release calendar's entry; 7: the
+/// relations as a hash).
+pub const VERSION: u32 = 7;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -55,12 +57,19 @@ pub struct CachedRelease {
     /// What relating it to the other releases needs of it, so that it is
     /// related again without being read when another release changes.
     pub footprint: Footprint,
-    /// Its relations as its pages show them: when relating gives something
-    /// else (another release changed), it is rendered again.
-    pub related: Related,
+    /// The hash of its relations as its pages show them (`related_hash`):
+    /// when relating gives something else (another release changed), it is
+    /// rendered again. Only compared, so only the hash is kept.
+    pub related: u64,
     /// Its calendar events as published, for the site's feed.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::Placed>,
+}
+
+/// What a cache entry keeps of a release's relations: the hash of their
+/// serialised form.
+pub fn related_hash(related: &Related) -> u64 {
+    manifest::hash(&serde_json::to_vec(related).expect("relations serialise"))
 }
 
 /// Modification time (nanoseconds since 1970) and size of a file.

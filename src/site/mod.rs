@@ -488,7 +488,7 @@ impl Builder {
             // A release whose relations changed, or whose events the memory
             // numbers otherwise (edited or deleted since), is rendered again,
             // like one whose files went.
-            if entry.related == related
+            if entry.related == cache::related_hash(&related)
                 && crate::calendar::matches(&entry.calendar, site.calendar)
                 && entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h))
             {

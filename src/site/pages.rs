@@ -195,7 +195,7 @@ impl Rendering<'_> {
                     .chain([report.window.end.unix])
                     .collect(),
                 footprint,
-                related: related.clone(),
+                related: super::cache::related_hash(related),
                 calendar: placed,
             },
         ))

@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::cache::{BuildCache, Stamp};
+use super::cache::{BuildCache, Stamp, related_hash};
 use super::lock::OutputLock;
 use super::output::{self, Manifest, Output, Written};
 use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, today};
@@ -290,7 +290,9 @@ fn draw(
         .iter()
         .filter(|(path, e)| {
             !fresh.iter().any(|(l, _)| &l.path == *path)
-                && related.get(*path).is_some_and(|r| *r != e.related)
+                && related
+                    .get(*path)
+                    .is_some_and(|r| related_hash(r) != e.related)
         })
         .map(|(path, _)| path)
         .collect();
