@@ -23,15 +23,19 @@ pub fn dependency_problems(root: &Path, releases: &[Identity]) -> Vec<Diagnostic
         .enumerate()
         .map(|(i, r)| (r.slug.as_str(), i))
         .collect();
+    let looped = in_or_behind_cycles(&index, releases);
     let mut found = Vec::new();
     for (i, r) in releases.iter().enumerate() {
+        let mut problems = Vec::new();
         for (k, slug) in r.depends_on.iter().enumerate() {
             let problem = match index.get(slug.as_str()) {
                 Some(&j) if j == i => Some((
                     format!("`{slug}` is this release itself: a release cannot depend on itself"),
                     "remove it from depends_on".to_string(),
                 )),
-                Some(&j) => cycle(&index, releases, j, i).map(|path| {
+                // Only an edge between releases that waiting can never settle
+                // may close a cycle: the search runs for those alone.
+                Some(&j) if looped[i] && looped[j] => cycle(&index, releases, j, i).map(|path| {
                     let mut names: Vec<&str> = vec![r.slug.as_str()];
                     names.extend(path.iter().map(|&n| releases[n].slug.as_str()));
                     (
@@ -42,25 +46,67 @@ pub fn dependency_problems(root: &Path, releases: &[Identity]) -> Vec<Diagnostic
                         "remove one of these dependencies; a release can only wait for releases that do not wait for it".to_string(),
                     )
                 }),
+                Some(_) => None,
                 None => Some((
                     format!("no release of this site has the slug `{slug}`"),
                     closest(slug, &r.slug, releases),
                 )),
             };
-            if let Some((message, help)) = problem {
-                let text = crate::yaml::read(root, &root.join(&r.path))
-                    .map(|s| s.text)
-                    .unwrap_or_default();
-                let at = Positions::of(&text).value(&format!("depends_on[{k}]"));
-                found.push(
-                    Diagnostic::new(&r.path, at, message)
-                        .with_source(&text)
-                        .with_help(help),
-                );
-            }
+            problems.extend(problem.map(|p| (k, p)));
+        }
+        if problems.is_empty() {
+            continue;
+        }
+        // Read once per release with problems, to place each of them.
+        let text = crate::yaml::read(root, &root.join(&r.path))
+            .map(|s| s.text)
+            .unwrap_or_default();
+        let positions = Positions::of(&text);
+        for (k, (message, help)) in problems {
+            let at = positions.value(&format!("depends_on[{k}]"));
+            found.push(
+                Diagnostic::new(&r.path, at, message)
+                    .with_source(&text)
+                    .with_help(help),
+            );
         }
     }
     found
+}
+
+/// Which releases are in a cycle of `depends_on` or wait on one: those left
+/// when releases whose dependencies are all settled are taken away in turn
+/// (Kahn's algorithm, linear in releases and dependencies). Unknown slugs
+/// and a release naming itself do not count here; they are problems of their own.
+fn in_or_behind_cycles(index: &HashMap<&str, usize>, releases: &[Identity]) -> Vec<bool> {
+    let edges = |i: usize| {
+        releases[i]
+            .depends_on
+            .iter()
+            .filter_map(|slug| index.get(slug.as_str()).copied())
+            .filter(move |&j| j != i)
+    };
+    let mut waiting_on: Vec<usize> = (0..releases.len()).map(|i| edges(i).count()).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); releases.len()];
+    for i in 0..releases.len() {
+        for j in edges(i) {
+            dependents[j].push(i);
+        }
+    }
+    let mut looped = vec![true; releases.len()];
+    let mut settled: Vec<usize> = (0..releases.len())
+        .filter(|&i| waiting_on[i] == 0)
+        .collect();
+    while let Some(j) = settled.pop() {
+        looped[j] = false;
+        for &i in &dependents[j] {
+            waiting_on[i] -= 1;
+            if waiting_on[i] == 0 {
+                settled.push(i);
+            }
+        }
+    }
+    looped
 }
 
 /// The path from release `from` back to `to` along `depends_on`, if there is
