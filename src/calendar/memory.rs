@@ -136,9 +136,9 @@ pub fn read(root: &Path) -> Reading {
     }
 }
 
-/// Writes `memory` as the memory of the site in `root`, atomically: a
-/// temporary file of this process, renamed over the old one, so a reader (or
-/// an interrupted build) only ever sees a whole file.
+/// Writes `memory` as the memory of the site in `root`, atomically (as the
+/// build's own bookkeeping is written), so a reader, or an interrupted build,
+/// only ever sees a whole file.
 pub fn write(root: &Path, memory: &Memory) -> io::Result<()> {
     let file = path(root);
     if let Some(dir) = file.parent() {
@@ -146,12 +146,7 @@ pub fn write(root: &Path, memory: &Memory) -> io::Result<()> {
     }
     let mut bytes = serde_json::to_vec_pretty(memory).map_err(io::Error::other)?;
     bytes.push(b'\n');
-    let aside = file.with_file_name(format!(".calendar.json.{}.tmp", std::process::id()));
-    let written = std::fs::write(&aside, &bytes).and_then(|()| std::fs::rename(&aside, &file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&aside);
-    }
-    written
+    crate::site::manifest::write_atomically(&file, &bytes)
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::people::People;
+use crate::config::site::SiteConfig;
 use crate::content::release::{DeploymentStatus, PersonRef};
 use crate::evaluate::{Moment, Report, Summary};
 use memory::Memory;
@@ -182,6 +183,21 @@ pub fn matches(placed: &[Placed], memory: &Memory) -> bool {
     placed
         .iter()
         .all(|p| memory.events.get(&p.event.uid) == Some(&p.record()))
+}
+
+/// A release's events numbered by `memory` at `now`, and its `calendar.ics`:
+/// what the build publishes and what an email carries.
+pub fn for_release(
+    report: &Report,
+    site: &SiteConfig,
+    people: &People,
+    memory: &Memory,
+    now: DateTime<Utc>,
+) -> (Vec<Placed>, Vec<u8>) {
+    let events = events(report, people, site.base_url.as_deref());
+    let placed = place(events, memory, now);
+    let ics = release_file(report, &site.title, &placed);
+    (placed, ics)
 }
 
 /// One release's `calendar.ics`.

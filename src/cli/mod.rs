@@ -226,11 +226,10 @@ fn compose_email(
         if let Some(warning) = &reading.warning {
             let _ = writeln!(anstream::stderr(), "warning: {warning}");
         }
-        let config = &site.config;
-        let events = crate::calendar::events(report, &site.people, config.base_url.as_deref());
-        let now = clock.now(config.timezone.0);
-        let placed = crate::calendar::place(events, &reading.memory, now);
-        crate::calendar::release_file(report, &config.title, &placed)
+        let now = clock.now(site.config.timezone.0);
+        let (_, ics) =
+            crate::calendar::for_release(report, &site.config, &site.people, &reading.memory, now);
+        ics
     });
     let mut context = crate::render::release_context(&release.release, report);
     match compose(

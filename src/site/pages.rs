@@ -122,10 +122,13 @@ impl Rendering<'_> {
             None
         };
         let ledger = postponed.then(|| Ledger::in_site(self.shared.root()).path().to_path_buf());
-        let config = &self.shared.config;
-        let events = calendar::events(&report, &self.shared.people, config.base_url.as_deref());
-        let placed = calendar::place(events, self.calendar, self.now);
-        let ics = calendar::release_file(&report, &config.title, &placed);
+        let (placed, ics) = calendar::for_release(
+            &report,
+            &self.shared.config,
+            &self.shared.people,
+            self.calendar,
+            self.now,
+        );
         let mut context = render::release_context(&loaded.release, &report);
         let previews = email::preview_files(
             self.theme,
