@@ -124,8 +124,24 @@ impl Builder {
         if clash {
             problems.extend(content::duplicate_slugs(&self.root, &identities()));
         }
-        // Every release's dependencies, and every release related to the others.
-        let footprints: Vec<(PathBuf, Footprint)> = cache
+        if problems.is_empty() {
+            problems.extend(content::dependency_problems(&self.root, &identities()));
+        }
+        let problems = problems.into_sorted();
+        if !problems.is_empty() {
+            // Until a full build has seen the site valid again, every change
+            // takes the full build: it checks all files, so a broken file stays
+            // reported while another one is edited.
+            self.kept = None;
+            return Err(InvalidSite {
+                diagnostics: problems,
+            }
+            .into());
+        }
+
+        // Every release related to the others: a kept one by its cached
+        // footprint, a changed one evaluated for its own.
+        let (paths, footprints): (Vec<PathBuf>, Vec<Footprint>) = cache
             .releases
             .iter()
             .filter(|(path, _)| others(path))
@@ -143,27 +159,9 @@ impl Builder {
                     Footprint::of(&l.release, &report, &kept.shared.config),
                 )
             }))
-            .collect();
-        if problems.is_empty() {
-            problems.extend(content::dependency_problems(&self.root, &identities()));
-        }
-        let problems = problems.into_sorted();
-        if !problems.is_empty() {
-            // Until a full build has seen the site valid again, every change
-            // takes the full build: it checks all files, so a broken file stays
-            // reported while another one is edited.
-            self.kept = None;
-            return Err(InvalidSite {
-                diagnostics: problems,
-            }
-            .into());
-        }
-
-        let related: HashMap<PathBuf, Related> = {
-            let only: Vec<Footprint> = footprints.iter().map(|(_, f)| f.clone()).collect();
-            let found = relations::relate(&only, &kept.shared.config, &kept.shared.people);
-            footprints.into_iter().map(|(p, _)| p).zip(found).collect()
-        };
+            .unzip();
+        let found = relations::relate(&footprints, &kept.shared.config, &kept.shared.people);
+        let related: HashMap<PathBuf, Related> = paths.into_iter().zip(found).collect();
         let manifest = self.manifest.take().expect("checked above");
         let root = self.root.clone();
         let remembered = super::calendars::recall(&self.root, &mut self.calendar);
