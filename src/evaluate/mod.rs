@@ -162,6 +162,11 @@ impl From<&Report> for Summary {
     }
 }
 
+/// A day as pages and emails show it: `Sun 20 Dec 2026`.
+pub fn day_text(day: NaiveDate) -> String {
+    day.format("%a %-d %b %Y").to_string()
+}
+
 /// An instant, in the release's zone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Moment {
@@ -181,7 +186,7 @@ pub struct Moment {
 impl Moment {
     pub fn new(at: DateTime<Tz>, date_only: bool) -> Self {
         let display = if date_only {
-            at.format("%a %-d %b %Y").to_string()
+            day_text(at.date_naive())
         } else {
             at.format("%a %-d %b %Y, %H:%M %Z").to_string()
         };

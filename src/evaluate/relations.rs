@@ -58,7 +58,7 @@ use crate::content::LoadedRelease;
 use crate::content::release::{DeploymentStatus, PersonRef, Release};
 
 /// What kind of collision a release is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CollisionKind {
     /// Its deployment window overlaps another release's.
@@ -69,18 +69,6 @@ pub enum CollisionKind {
     Freeze,
     /// It goes live outside business hours (`business_hours:` in site.yaml).
     OutsideHours,
-}
-
-impl CollisionKind {
-    /// A short name for people: `overlap`, `same person`, `freeze`, `outside hours`.
-    pub fn label(self) -> &'static str {
-        match self {
-            CollisionKind::Overlap => "overlap",
-            CollisionKind::SamePerson => "same person",
-            CollisionKind::Freeze => "freeze",
-            CollisionKind::OutsideHours => "outside hours",
-        }
-    }
 }
 
 /// One collision of one release.

@@ -89,7 +89,7 @@ pub fn release_pages(
     context.insert("root", "../../");
     context.insert("linked_runbooks", &linked);
     context.insert("emails", &email_previews(previews));
-    context.insert("today", &today.format("%a %-d %b %Y").to_string());
+    context.insert("today", &crate::evaluate::day_text(today));
 
     let mut files = Vec::with_capacity(5);
     for (template, file, page) in [

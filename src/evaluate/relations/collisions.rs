@@ -9,6 +9,7 @@ use super::{Collision, CollisionKind, Footprint};
 use crate::config::calendar::{BusinessHours, Freeze};
 use crate::config::people::People;
 use crate::config::site::SiteConfig;
+use crate::evaluate::day_text;
 use crate::evaluate::verdict::{Reason, Rule};
 
 /// At most this many collisions of one kind with other releases are listed
@@ -205,35 +206,26 @@ fn in_freeze(
         day_text(freeze.to)
     );
     let day = day_at(start.max(from), zone);
-    let others = Vec::new();
-    if release.emergency {
-        let message = format!("{inside}: allowed as an emergency change");
-        return Some((
-            Collision {
-                kind: CollisionKind::Freeze,
-                blocks: false,
-                day,
-                others,
-                message,
-            },
-            None,
-        ));
-    }
-    let message = format!("{inside}: move the go-live or file it as an emergency change");
-    Some((
-        Collision {
-            kind: CollisionKind::Freeze,
-            blocks: true,
-            day,
-            others,
-            message: message.clone(),
-        },
-        Some(Reason {
-            rule: Rule::ChangeFreeze,
-            blocking: true,
-            message,
-        }),
-    ))
+    // An emergency change may go live inside a freeze; anything else is blocked.
+    let blocks = !release.emergency;
+    let message = if blocks {
+        format!("{inside}: move the go-live or file it as an emergency change")
+    } else {
+        format!("{inside}: allowed as an emergency change")
+    };
+    let reason = blocks.then(|| Reason {
+        rule: Rule::ChangeFreeze,
+        blocking: true,
+        message: message.clone(),
+    });
+    let collision = Collision {
+        kind: CollisionKind::Freeze,
+        blocks,
+        day,
+        others: Vec::new(),
+        message,
+    };
+    Some((collision, reason))
 }
 
 /// The collision of a release whose window is not inside business hours.
@@ -302,9 +294,4 @@ fn midnight(day: NaiveDate, zone: Tz) -> i64 {
                 .earliest()
         })
         .map_or_else(|| start.and_utc().timestamp(), |t| t.timestamp())
-}
-
-/// `Sun 20 Dec 2026`.
-pub(super) fn day_text(day: NaiveDate) -> String {
-    day.format("%a %-d %b %Y").to_string()
 }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::evaluate::Summary;
 use crate::evaluate::relations::{Collision, CollisionKind};
+use crate::evaluate::{Summary, day_text};
 
 /// A collision, with every release it involves.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +66,7 @@ pub(super) fn month_collisions(releases: &[&Summary]) -> Collisions {
         let mut key: Vec<&str> = slugs.clone();
         key.sort_unstable();
         key.dedup();
-        if !seen.insert((kind_name(collision.kind), collision.day, key)) {
+        if !seen.insert((collision.kind, collision.day, key)) {
             continue;
         }
         slugs.dedup();
@@ -76,7 +76,7 @@ pub(super) fn month_collisions(releases: &[&Summary]) -> Collisions {
             .push(CollisionView {
                 kind: collision.kind,
                 blocks: collision.blocks,
-                day: collision.day.format("%a %-d %b %Y").to_string(),
+                day: day_text(collision.day),
                 message: collision.message.clone(),
                 releases: slugs
                     .into_iter()
@@ -89,13 +89,4 @@ pub(super) fn month_collisions(releases: &[&Summary]) -> Collisions {
             });
     }
     Collisions(by_day)
-}
-
-fn kind_name(kind: CollisionKind) -> u8 {
-    match kind {
-        CollisionKind::Overlap => 0,
-        CollisionKind::SamePerson => 1,
-        CollisionKind::Freeze => 2,
-        CollisionKind::OutsideHours => 3,
-    }
 }

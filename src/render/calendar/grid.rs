@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::collisions::{CollisionView, month_collisions};
 use crate::config::calendar::Freeze;
 use crate::config::site::SiteConfig;
-use crate::evaluate::Summary;
+use crate::evaluate::{Summary, day_text};
 
 /// A window longer than this shows on its first this-many days only: a
 /// mistyped duration must not fill years of calendar.
@@ -31,10 +31,8 @@ pub struct Calendar {
     pub blocks: Vec<Block>,
     /// The business days (`Mon-Fri`), when site.yaml sets `business_hours`.
     pub business_days: Option<String>,
-    /// Whether any day is in a change freeze, any entry has collisions: what
-    /// the legend must explain.
+    /// Whether any day is in a change freeze: what the legend must explain.
     pub has_freezes: bool,
-    pub has_collisions: bool,
 }
 
 /// A month with releases, or a run of months without any.
@@ -166,12 +164,11 @@ pub fn calendar(site: &SiteConfig, listed: &[(&Summary, &str)], today: NaiveDate
         .any(|b| matches!(b, Block::Month(m) if !m.freezes.is_empty()));
     Calendar {
         zone: zone.name().to_string(),
-        today: today.format("%a %-d %b %Y").to_string(),
+        today: day_text(today),
         today_iso: today.to_string(),
         blocks,
         business_days: site.business_hours.as_ref().map(|h| h.days.to_string()),
         has_freezes,
-        has_collisions: releases.iter().any(|r| !r.collisions.is_empty()),
     }
 }
 
@@ -254,7 +251,7 @@ fn month_grid(
             let cell = Day {
                 date: day.to_string(),
                 number: day.day(),
-                label: day.format("%a %-d %b %Y").to_string(),
+                label: day_text(day),
                 in_month,
                 today: day == today,
                 working: site
@@ -284,8 +281,8 @@ fn month_grid(
         .filter(|f| f.from <= last && f.to >= first)
         .map(|f| FreezeView {
             reason: reason(f),
-            from: f.from.format("%a %-d %b %Y").to_string(),
-            to: f.to.format("%a %-d %b %Y").to_string(),
+            from: day_text(f.from),
+            to: day_text(f.to),
         })
         .collect();
     Month {
