@@ -42,7 +42,7 @@ pub(super) fn site_view(site: &SiteConfig) -> SiteView<'_> {
 
 /// What pages show of a runbook.
 #[derive(Serialize)]
-struct RunbookView<'a> {
+pub(super) struct RunbookView<'a> {
     name: &'a str,
     title: &'a str,
     tags: &'a [String],
@@ -52,7 +52,7 @@ struct RunbookView<'a> {
     used_by: usize,
 }
 
-fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
+pub(super) fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
     RunbookView {
         name: &runbook.name,
         title: &runbook.front.title,

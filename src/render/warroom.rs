@@ -10,19 +10,17 @@ use serde::Serialize;
 use tera::Context;
 
 use super::markdown;
+use super::pages::{RunbookView, runbook_view};
 use super::{OutputFile, Theme};
-use crate::content::release::Severity;
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
 
-/// A linked runbook as the pack shows it: all of it.
+/// A linked runbook as the pack shows it: what every page shows of it, and
+/// all of its text.
 #[derive(Serialize)]
 struct PackedRunbook<'a> {
-    name: &'a str,
-    title: &'a str,
-    tags: &'a [String],
-    severity: Option<Severity>,
-    owner: Option<&'a str>,
+    #[serde(flatten)]
+    view: RunbookView<'a>,
     /// The body as sanitised HTML, its ids and links made to fit in the pack.
     body: String,
 }
@@ -54,11 +52,7 @@ pub fn warroom_page(
         .map(|name| {
             let r = &site.runbooks[*name];
             PackedRunbook {
-                name: &r.name,
-                title: &r.front.title,
-                tags: &r.front.tags,
-                severity: r.front.severity,
-                owner: r.front.owner.as_deref(),
+                view: runbook_view(r, 0),
                 body: markdown::runbook_in_pack(&r.body, &r.headings, &r.name, &packed, base_url),
             }
         })
