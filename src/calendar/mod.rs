@@ -117,7 +117,7 @@ pub fn events(report: &Report, people: &People, base_url: Option<&str>) -> Vec<E
         lines.push(go_live.clone());
         events.push(Event {
             uid: format!("milestone-{key}-{n}.{slug}@golive"),
-            start: At::Instant(instant(&step.at)),
+            start: At::Instant(step.at.instant()),
             end: None,
             summary: format!("{} ({}): {name}", step.activity, step.offset),
             description: tail(lines),
@@ -126,9 +126,9 @@ pub fn events(report: &Report, people: &People, base_url: Option<&str>) -> Vec<E
     }
     let w = &report.window;
     let (start, end) = if w.all_day {
-        (At::Day(local_day(&w.start)), At::Day(local_day(&w.end)))
+        (At::Day(w.start.local_date()), At::Day(w.end.local_date()))
     } else {
-        (At::Instant(instant(&w.start)), At::Instant(instant(&w.end)))
+        (At::Instant(w.start.instant()), At::Instant(w.end.instant()))
     };
     let mut what = format!("Deployment window of {name}");
     if !w.all_day {
@@ -246,22 +246,11 @@ pub fn feed<'a>(
 /// time (`Moment::new` shows those without a clock time), else an instant.
 fn moment(m: &Moment) -> (At, Option<At>) {
     if m.display.contains(':') {
-        (At::Instant(instant(m)), None)
+        (At::Instant(m.instant()), None)
     } else {
-        let day = local_day(m);
+        let day = m.local_date();
         (At::Day(day), Some(At::Day(day.succ_opt().unwrap_or(day))))
     }
-}
-
-fn instant(m: &Moment) -> DateTime<Utc> {
-    DateTime::from_timestamp(m.unix, 0).unwrap_or_default()
-}
-
-/// The date of `m` in the release's zone.
-fn local_day(m: &Moment) -> NaiveDate {
-    DateTime::parse_from_rfc3339(&m.iso)
-        .map(|t| t.date_naive())
-        .unwrap_or_else(|_| instant(m).date_naive())
 }
 
 /// A milestone's activity as the stable part of its UID.

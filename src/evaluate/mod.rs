@@ -216,6 +216,23 @@ impl Moment {
         }
     }
 
+    /// The instant, in UTC.
+    pub fn instant(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.unix, 0).unwrap_or_default()
+    }
+
+    /// The instant in `zone`.
+    pub fn in_zone(&self, zone: Tz) -> DateTime<Tz> {
+        self.instant().with_timezone(&zone)
+    }
+
+    /// The day in the moment's own zone (the release's).
+    pub fn local_date(&self) -> NaiveDate {
+        DateTime::parse_from_rfc3339(&self.iso)
+            .map(|t| t.date_naive())
+            .unwrap_or_else(|_| self.instant().date_naive())
+    }
+
     fn of(when: &When, zone: Tz) -> Self {
         Moment::new(when.instant(zone), when.is_date_only())
     }

@@ -45,7 +45,7 @@ pub use collisions::MAX_LISTED;
 mod dependencies;
 pub use dependencies::MAX_CHAIN;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -211,14 +211,10 @@ impl Footprint {
 /// The day a window goes live on: a whole-day window's own day (in its zone),
 /// else the day its start falls on in the site's zone.
 fn go_live_day(window: &DeploymentWindow, site_zone: Tz) -> NaiveDate {
-    let start = DateTime::parse_from_rfc3339(&window.start.iso).ok();
-    match start {
-        Some(start) if window.all_day => start.date_naive(),
-        Some(start) => start.with_timezone(&site_zone).date_naive(),
-        None => DateTime::<Utc>::from_timestamp(window.start.unix, 0)
-            .unwrap_or_default()
-            .with_timezone(&site_zone)
-            .date_naive(),
+    if window.all_day {
+        window.start.local_date()
+    } else {
+        window.start.in_zone(site_zone).date_naive()
     }
 }
 
