@@ -312,6 +312,49 @@ fn a_freeze_that_ends_before_it_starts_is_a_located_error() {
     );
 }
 
+/// Business hours that end before they start (a night shift written as
+/// 18:00 to 09:00) would put every go-live outside them: a located error, as
+/// for a freeze, and the output is left alone.
+#[test]
+fn business_hours_that_end_before_they_start_are_a_located_error() {
+    let site = calendar::site();
+    add(
+        &site,
+        "Portal",
+        "1.0.0",
+        "2026-12-01 10:00",
+        "60m",
+        TEAM_A,
+        "",
+    );
+    let yaml = calendar::SITE_YAML.replace(
+        "from: \"09:00\", to: \"18:00\"",
+        "from: \"18:00\", to: \"09:00\"",
+    );
+    assert_ne!(yaml, calendar::SITE_YAML);
+    site.write("content/site.yaml", &yaml);
+    for command in ["check", "build"] {
+        let out = site.run(&[command]);
+        assert_eq!(out.code, Some(2), "{command}: {}", out.describe());
+        let line = common::line_of(&yaml, "business_hours");
+        let column = yaml
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .find("\"09:00\"")
+            .unwrap()
+            + 1;
+        assert!(
+            out.stderr.contains(&format!(
+                "content/site.yaml:{line}:{column}: error: business hours end (09:00) no later than they start (18:00)"
+            )),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    assert!(!site.path("public").exists(), "nothing was built");
+}
+
 /// An unchanged release is not parsed again by the next build, but it must
 /// still be rendered again when another release's edit gives it a collision.
 #[test]

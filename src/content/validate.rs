@@ -185,6 +185,18 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
             );
         }
     }
+    if let Some(hours) = &config.business_hours
+        && hours.from >= hours.to
+    {
+        c.report(
+                "business_hours.to",
+                format!(
+                    "business hours end ({}) no later than they start ({})",
+                    hours.to, hours.from
+                ),
+                Some("give `from` the start of the working day and `to` its end, on the same day (09:00 to 18:00)".into()),
+            );
+    }
     if let Some(smtp) = &config.smtp
         && smtp.tls == Tls::None
         && !smtp.is_loopback()
