@@ -50,6 +50,12 @@ pub struct SiteConfig {
     pub email: Option<EmailConfig>,
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
+    /// Where the send ledger lives (default `.golive/sent.jsonl`), relative to the
+    /// site folder or absolute. The calendar memory (`calendar.json`) and the send
+    /// lock live beside it. Point it at a place a CI job keeps (a committed path or
+    /// a shared volume) so that a fresh checkout still knows what was sent.
+    #[serde(default)]
+    pub ledger: Option<std::path::PathBuf>,
 }
 
 /// Every text of site.yaml is one line.
