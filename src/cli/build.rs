@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 /// The exit code of a build stopped by the user, as shells report SIGINT.
-const INTERRUPTED: i32 = 130;
+pub(super) const INTERRUPTED: i32 = 130;
 
 pub fn run(cli: &Cli, args: &Args) -> i32 {
     let out = cli.root.join(&args.out);

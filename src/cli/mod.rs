@@ -3,8 +3,10 @@
 mod build;
 mod check;
 mod clock;
+mod completions;
 mod email;
 mod init;
+mod man;
 mod new;
 mod schema;
 mod send;
@@ -38,7 +40,8 @@ pub mod exit {
 #[derive(Parser, Debug)]
 #[command(
     name = "golive",
-    version,
+    // With the commit it was built from (build.rs).
+    version = env!("GOLIVE_VERSION"),
     about = "Release readiness reports, runbooks and go-live emails from one YAML file per release",
     long_about = "golive turns content/releases/*.yaml into an internal site (readiness report, \
                   checklist, dashboard) and checks releases for go/no-go.\n\n\
@@ -99,6 +102,12 @@ pub enum Command {
     New(new::Args),
     /// Build, serve on 127.0.0.1, and rebuild and reload pages when files change.
     Serve(serve::Args),
+    /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell.
+    #[command(long_about = completions::LONG_ABOUT)]
+    Completions(completions::Args),
+    /// Print the manual page, or write one page per command into a folder.
+    #[command(long_about = man::LONG_ABOUT)]
+    Man(man::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -113,6 +122,8 @@ pub fn run() -> i32 {
         Command::Init(args) => init::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Completions(args) => completions::run(&cli, args),
+        Command::Man(args) => man::run(&cli, args),
     }
 }
 
