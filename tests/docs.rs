@@ -109,7 +109,10 @@ fn the_site_reference_lists_exactly_the_keys_site_yaml_accepts() {
         .nth(1)
         .expect("serde lists the allowed keys")
         .split(", ")
-        .map(|k| k.trim_matches(|c: char| c == '`' || !c.is_ascii_graphic()).to_string())
+        .map(|k| {
+            k.trim_matches(|c: char| c == '`' || !c.is_ascii_graphic())
+                .to_string()
+        })
         .filter(|k| !k.is_empty())
         .map(|k| k.split('`').next().unwrap().to_string())
         .collect();
@@ -193,7 +196,11 @@ fn every_ci_recipe_is_valid_yaml_and_every_golive_command_parses() {
     let path = repo().join("docs/ci.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let blocks = code_blocks(&text, "yaml");
-    assert!(blocks.len() >= 4, "docs/ci.md has {} yaml blocks", blocks.len());
+    assert!(
+        blocks.len() >= 4,
+        "docs/ci.md has {} yaml blocks",
+        blocks.len()
+    );
     let (mut github, mut gitlab, mut commands) = (0, 0, 0);
     for block in blocks {
         let first = block.lines().next().unwrap_or("").trim();
@@ -235,8 +242,14 @@ fn every_ci_recipe_is_valid_yaml_and_every_golive_command_parses() {
             }
         }
     }
-    assert!(github >= 1 && gitlab >= 1, "github {github}, gitlab {gitlab}");
-    assert!(commands >= 6, "only {commands} golive commands found in docs/ci.md");
+    assert!(
+        github >= 1 && gitlab >= 1,
+        "github {github}, gitlab {gitlab}"
+    );
+    assert!(
+        commands >= 6,
+        "only {commands} golive commands found in docs/ci.md"
+    );
 }
 
 /// The fenced code blocks of one language.
@@ -259,7 +272,10 @@ fn code_blocks(markdown: &str, language: &str) -> Vec<String> {
 }
 
 fn check_github(value: &Value, block: &str) {
-    assert!(value.get("on").is_some(), "a GitHub workflow needs `on:`\n{block}");
+    assert!(
+        value.get("on").is_some(),
+        "a GitHub workflow needs `on:`\n{block}"
+    );
     let jobs = value
         .get("jobs")
         .and_then(Value::as_mapping)
@@ -270,7 +286,10 @@ fn check_github(value: &Value, block: &str) {
             "job {name:?} needs `runs-on:`\n{block}"
         );
         let steps = job.get("steps").and_then(Value::as_sequence);
-        assert!(steps.is_some_and(|s| !s.is_empty()), "job {name:?} needs `steps:`");
+        assert!(
+            steps.is_some_and(|s| !s.is_empty()),
+            "job {name:?} needs `steps:`"
+        );
         for step in steps.unwrap() {
             assert!(
                 step.get("run").is_some() || step.get("uses").is_some(),
@@ -290,7 +309,13 @@ fn check_gitlab(value: &Value, block: &str) {
         .filter_map(Value::as_str)
         .collect();
     const GLOBAL: &[&str] = &[
-        "stages", "variables", "default", "include", "workflow", "image", "cache",
+        "stages",
+        "variables",
+        "default",
+        "include",
+        "workflow",
+        "image",
+        "cache",
     ];
     let mut jobs = 0;
     for (key, job) in map {
@@ -304,7 +329,10 @@ fn check_gitlab(value: &Value, block: &str) {
             "job {key} needs `script:`\n{block}"
         );
         if let Some(stage) = job.get("stage").and_then(Value::as_str) {
-            assert!(stages.contains(&stage), "job {key}: stage {stage} is not in `stages:`");
+            assert!(
+                stages.contains(&stage),
+                "job {key}: stage {stage} is not in `stages:`"
+            );
         }
     }
     assert!(jobs > 0, "no jobs\n{block}");
@@ -324,7 +352,9 @@ fn check_site_yaml(value: &Value, block: &str) {
 fn collect_scripts(value: &Value, in_script: bool, out: &mut Vec<String>) {
     match value {
         Value::String(s) if in_script => out.push(s.clone()),
-        Value::Sequence(items) => items.iter().for_each(|v| collect_scripts(v, in_script, out)),
+        Value::Sequence(items) => items
+            .iter()
+            .for_each(|v| collect_scripts(v, in_script, out)),
         Value::Mapping(map) => {
             for (k, v) in map {
                 let script = matches!(
@@ -455,11 +485,7 @@ fn anchors(markdown: &str) -> BTreeSet<String> {
             Event::End(TagEnd::Heading(_)) => {
                 let base = anchor(heading.take().unwrap().trim());
                 let n = seen.entry(base.clone()).or_insert(0);
-                out.insert(if *n == 0 {
-                    base
-                } else {
-                    format!("{base}-{n}")
-                });
+                out.insert(if *n == 0 { base } else { format!("{base}-{n}") });
                 *n += 1;
             }
             _ => {}
@@ -504,12 +530,17 @@ fn every_relative_link_of_the_manual_resolves() {
                 file.parent().unwrap().join(target)
             };
             if !target_path.exists() {
-                problems.push(format!("{name}: `{link}`: no file {}", target_path.display()));
+                problems.push(format!(
+                    "{name}: `{link}`: no file {}",
+                    target_path.display()
+                ));
                 continue;
             }
             if let Some(fragment) = fragment {
                 if target_path.extension().is_none_or(|x| x != "md") {
-                    problems.push(format!("{name}: `{link}`: an anchor into a file that is not Markdown"));
+                    problems.push(format!(
+                        "{name}: `{link}`: an anchor into a file that is not Markdown"
+                    ));
                     continue;
                 }
                 let target_text = std::fs::read_to_string(&target_path).unwrap();
@@ -520,7 +551,11 @@ fn every_relative_link_of_the_manual_resolves() {
         }
     }
     assert!(checked > 50, "only {checked} relative links checked");
-    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::content::time::Zone;

@@ -20,7 +20,8 @@ pub const BLESS: &str = "GOLIVE_BLESS=1 cargo test --test docs";
 
 /// `docs/reference/release-keys.md`.
 pub fn release_keys() -> String {
-    let schema: Value = serde_json::from_str(&super::schema::release_schema()).expect("the schema is JSON");
+    let schema: Value =
+        serde_json::from_str(&super::schema::release_schema()).expect("the schema is JSON");
     let mut doc = Doc::new(&schema);
     doc.text("# Release file keys\n\n");
     doc.generated_note("`golive schema`");
@@ -96,11 +97,7 @@ impl<'a> Doc<'a> {
         let text = heading.trim_start_matches('#').trim();
         let base = anchor(text);
         let n = self.anchors.entry(base.clone()).or_insert(0);
-        let id = if *n == 0 {
-            base
-        } else {
-            format!("{base}-{n}")
-        };
+        let id = if *n == 0 { base } else { format!("{base}-{n}") };
         *n += 1;
         self.out.push_str(heading);
         self.out.push_str("\n\n");
@@ -145,7 +142,8 @@ impl<'a> Doc<'a> {
         let mut keys: Vec<&String> = props.keys().collect();
         // Required keys first, each group in alphabetical order.
         keys.sort_by_key(|k| (!required.contains(&k.as_str()), k.as_str()));
-        let mut rows = String::from("| key | type | required | description |\n| --- | --- | --- | --- |\n");
+        let mut rows =
+            String::from("| key | type | required | description |\n| --- | --- | --- | --- |\n");
         let mut below: Vec<(String, &'a Value)> = Vec::new();
         for key in keys {
             let prop = &props[key];
@@ -215,17 +213,31 @@ impl<'a> Doc<'a> {
         }
         let types: Vec<&str> = match def.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect(),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect(),
             _ => Vec::new(),
         };
         if types == ["string"]
             && let Some(name) = &name
             && def.get("pattern").is_some()
         {
-            let description = def.get("description").and_then(Value::as_str).unwrap_or("").to_string();
-            let pattern = def.get("pattern").and_then(Value::as_str).map(str::to_string);
+            let description = def
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let pattern = def
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             self.formats.insert(name.clone(), (description, pattern));
-            return (format!("[{}](#{})", format_word(name), anchor(&format_word(name))), Vec::new());
+            return (
+                format!("[{}](#{})", format_word(name), anchor(&format_word(name))),
+                Vec::new(),
+            );
         }
         match types.as_slice() {
             ["array"] => {
@@ -237,11 +249,17 @@ impl<'a> Doc<'a> {
                 // One table per definition, at the first path that reaches it.
                 let key = name.clone().unwrap_or_else(|| path.to_string());
                 if let Some((anchor, first)) = self.tables.get(&key) {
-                    return (format!("mapping (keys as [`{first}`](#{anchor}))"), Vec::new());
+                    return (
+                        format!("mapping (keys as [`{first}`](#{anchor}))"),
+                        Vec::new(),
+                    );
                 }
                 let a = anchor(&format!("`{path}`"));
                 self.tables.insert(key, (a.clone(), path.to_string()));
-                (format!("mapping ([keys](#{a}))"), vec![(path.to_string(), def)])
+                (
+                    format!("mapping ([keys](#{a}))"),
+                    vec![(path.to_string(), def)],
+                )
             }
             ["object"] => {
                 let values = def.get("additionalProperties").unwrap_or(&Value::Null);
@@ -274,14 +292,16 @@ impl<'a> Doc<'a> {
             return;
         }
         self.heading("## Formats");
-        self.out.push_str("Values written as text of a known shape.\n\n");
+        self.out
+            .push_str("Values written as text of a known shape.\n\n");
         let formats = std::mem::take(&mut self.formats);
         for (name, (description, pattern)) in formats {
             self.heading(&format!("### {}", format_word(&name)));
             self.out.push_str(&one_paragraph(&description));
             self.out.push_str("\n\n");
             if let Some(p) = pattern {
-                self.out.push_str(&format!("Pattern (JSON Schema): `{p}`\n\n"));
+                self.out
+                    .push_str(&format!("Pattern (JSON Schema): `{p}`\n\n"));
             }
         }
     }
@@ -317,7 +337,11 @@ fn is_null(schema: &Value) -> bool {
 
 /// `enum: [...]`, or `oneOf` of `const`s (an enum whose variants have doc comments).
 fn enum_values(schema: &Value) -> Option<Vec<String>> {
-    let text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    let text = |v: &Value| {
+        v.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string())
+    };
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         return Some(values.iter().filter(|v| !v.is_null()).map(text).collect());
     }
