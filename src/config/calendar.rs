@@ -8,27 +8,46 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 use crate::content::time::{display_serialize, text_serde};
 
 /// A change freeze: no release goes live from `from` to `to` (both days
 /// included, in the site's zone) unless it is an emergency change.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Freeze {
+    /// The first day of the freeze (`2026-12-20`), included.
+    #[schemars(schema_with = "day")]
     pub from: NaiveDate,
+    /// The last day of the freeze, included; not before `from`.
+    #[schemars(schema_with = "day")]
     pub to: NaiveDate,
+    /// Why, shown on the calendar and in the collision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+/// The schema of a day without a time (chrono's dates have none in schemars).
+fn day(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "description": "A day: 2026-12-20",
+        "pattern": r"^\d{4}-\d{2}-\d{2}$"
+    })
+}
+
 /// When go-lives are expected: `{days: Mon-Fri, from: "09:00", to: "18:00"}`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessHours {
+    /// The working days: `Mon-Fri`, `Sun-Thu`, `Mon,Wed,Fri`.
     pub days: Weekdays,
+    /// When the working day starts (`09:00`), in the site's zone.
     pub from: ClockTime,
+    /// When it ends (`18:00`), after `from` on the same day: a span past
+    /// midnight is an error.
     pub to: ClockTime,
 }
 
@@ -129,6 +148,26 @@ text_serde!(
     ClockTime => "a time of day such as 09:00"
 );
 display_serialize!(Weekdays, ClockTime);
+
+/// JSON Schema: both are strings of a known shape.
+macro_rules! string_schema {
+    ($($t:ty => $name:literal, $description:literal, $pattern:literal);* $(;)?) => {$(
+        impl JsonSchema for $t {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "description": $description, "pattern": $pattern })
+            }
+        }
+    )*};
+}
+string_schema! {
+    Weekdays => "Weekdays", "Days of the week: Mon-Fri, Sun-Thu, Mon,Wed,Fri (at least three letters of each English name)",
+        r"^[A-Za-z]{3,}(-[A-Za-z]{3,})?(,\s*[A-Za-z]{3,}(-[A-Za-z]{3,})?)*$";
+    ClockTime => "ClockTime", "A time of day, HH:MM: 09:00",
+        r"^\d{2}:\d{2}$";
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,14 +8,17 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::content::time::Zone;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct People {
+    /// Person key -> the person. Releases refer to people by key; pages and
+    /// emails show their names.
     #[serde(default)]
     pub people: BTreeMap<String, Person>,
     /// Group key -> its members (people or other groups) and its own contacts.
@@ -23,19 +26,25 @@ pub struct People {
     pub groups: BTreeMap<String, Group>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// The name pages and emails show.
     pub name: String,
+    /// Must contain `@`; needed by everyone an email reaches.
     #[serde(default)]
     pub email: Option<String>,
+    /// e.g. `Release Manager`.
     #[serde(default)]
     pub role: Option<String>,
+    /// e.g. `+91 80 5550 0110`.
     #[serde(default)]
     pub phone: Option<String>,
+    /// A chat handle or channel, e.g. `@ananya`.
     #[serde(default)]
     pub chat: Option<String>,
-    /// Where the person works (IANA), to show them go-live in their own time.
+    /// Where the person works (IANA), to show them go-live in their own time
+    /// when it differs from the release's zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<Zone>,
 }
@@ -77,19 +86,41 @@ impl Serialize for Group {
 }
 
 /// The object form of a group, as written.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct GroupObject {
+    /// The team's name on pages and in emails; default: the key made readable
+    /// (`security-team` -> `Security team`, `qa` -> `QA`).
     #[serde(default)]
     name: Option<String>,
+    /// The team's own address (must contain `@`): emails to the group go there
+    /// once instead of to each member.
     #[serde(default)]
     email: Option<String>,
+    /// The team's channel, shown wherever the team owns something.
     #[serde(default)]
     chat: Option<String>,
+    /// The team's number, shown wherever the team owns something.
     #[serde(default)]
     phone: Option<String>,
+    /// Keys of people or other groups; a group needs members or its own `email`.
     #[serde(default)]
     members: Vec<String>,
+}
+
+/// A list of member keys, or the object form.
+impl JsonSchema for Group {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Group".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let object = generator.subschema_for::<GroupObject>();
+        schemars::json_schema!({
+            "description": "The members (keys of people or other groups; a group may not contain itself, directly or through others), or {name, email, chat, phone, members}",
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, object]
+        })
+    }
 }
 
 /// `[kenji, olu]` or `{name, email, chat, phone, members}`. A hand-written

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -10,18 +11,21 @@ use super::calendar::{BusinessHours, Freeze};
 use super::support::Support;
 use crate::content::time::{Span, Zone};
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
+    /// The site's name: page titles, the dashboard, the calendar feed.
     pub title: String,
     /// Where the site is published; used for links in emails.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// Shown in the footer.
     #[serde(default)]
     pub organisation: Option<String>,
     /// Zone of times without an offset, unless a release sets its own.
     #[serde(default = "utc")]
     pub timezone: Zone,
+    /// The go/no-go policy: threshold, switches, evidence freshness.
     #[serde(default)]
     pub readiness: Policy,
     /// change_type -> roles whose approval is required: a list of roles, or
@@ -46,8 +50,10 @@ pub struct SiteConfig {
     /// When go-lives are expected; one outside them is a warning.
     #[serde(default)]
     pub business_hours: Option<BusinessHours>,
+    /// Sender of the emails (`golive email`, `golive send`).
     #[serde(default)]
     pub email: Option<EmailConfig>,
+    /// The SMTP server `golive send --send` delivers through.
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
     /// Where the send ledger lives (default `.golive/sent.jsonl`), relative to the
@@ -101,6 +107,21 @@ impl Serialize for MatrixEntry {
     }
 }
 
+/// A list of roles, or `{roles, level}`.
+impl JsonSchema for MatrixEntry {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MatrixEntry".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let details = generator.subschema_for::<MatrixDetails>();
+        schemars::json_schema!({
+            "description": "The roles whose approval the change type requires: a non-empty list such as [CTO, DBA], or {roles, level}",
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, details]
+        })
+    }
+}
+
 impl MatrixEntry {
     /// Whether this change type takes the expedited path (verbal approvals,
     /// documentation and review afterwards).
@@ -111,10 +132,15 @@ impl MatrixEntry {
     }
 }
 
-#[derive(Deserialize)]
+/// The object form of a matrix entry.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MatrixDetails {
+    /// The roles whose approval is required.
     roles: Vec<String>,
+    /// The approval level, a label shown on the deployment request (e.g. `CTO +
+    /// Security`); `Expedited` (any letter case) selects the expedited path of an
+    /// emergency change.
     #[serde(default)]
     level: Option<String>,
 }
@@ -153,11 +179,12 @@ impl<'de> Deserialize<'de> for MatrixEntry {
 }
 
 /// One phase of the approval process.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalPhase {
+    /// The phase's name, e.g. `Technical review`.
     pub name: String,
-    /// Its length (its SLA), in business days.
+    /// Its length (its SLA), in business days (Monday to Friday), at most 365.
     pub business_days: u32,
     /// Roles that approve in this phase.
     #[serde(default)]
@@ -191,16 +218,18 @@ fn default_phases() -> Vec<ApprovalPhase> {
 }
 
 /// The rules that decide GO, GO-PENDING and NO-GO.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// Percent of the weighted checklist that must be done.
+    /// Percent of the weighted checklist that must be done (0 to 100); a score
+    /// equal to it passes.
     #[serde(default = "default_threshold")]
     pub go_threshold: f64,
-    /// Every critical item done (or n/a).
+    /// Every critical item done (or n/a); false turns off the `critical-item-*` rules.
     #[serde(default = "yes")]
     pub require_critical: bool,
-    /// Every role the approval matrix asks for approved.
+    /// Every role the approval matrix asks for approved; false turns off
+    /// `approval-missing`, `approval-pending` and `approval-by-owner`.
     #[serde(default = "yes")]
     pub require_approvals: bool,
     /// How old an item's evidence (its `verified` date) may be at go-live; older
@@ -228,24 +257,29 @@ impl Default for Policy {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailConfig {
-    /// `Name <address>` the emails come from.
+    /// `Name <address>` the emails come from; must contain `@`.
     pub from: String,
+    /// `Name <address>` replies go to.
     #[serde(default)]
     pub reply_to: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
+    /// The server's host name or address.
     pub host: String,
     #[serde(default = "default_port")]
     pub port: u16,
+    /// `starttls` (upgrade required), `tls` (implicit TLS, usually port 465), or
+    /// `none` (only to `localhost` or a loopback address, for a test server).
     #[serde(default)]
     pub tls: Tls,
-    /// Name of the environment variable holding the SMTP user name.
+    /// Name of the environment variable holding the SMTP user name (the
+    /// credentials never go in the file).
     #[serde(default)]
     pub username_env: Option<String>,
     /// Name of the environment variable holding the SMTP password.
@@ -269,7 +303,7 @@ fn default_port() -> u16 {
 }
 
 /// starttls, tls (implicit), none (loopback hosts only).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tls {
     #[default]

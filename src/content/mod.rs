@@ -11,6 +11,7 @@ pub mod release;
 pub mod request;
 pub mod runbook;
 pub mod schema;
+pub mod schema_doc;
 pub mod threshold;
 pub mod time;
 mod validate;

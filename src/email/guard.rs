@@ -1,7 +1,7 @@
 //! Which email a release's state allows, and which one is owed instead.
 //!
 //! One table over the deployment state, the verification results and the
-//! judged success criteria (the README shows it):
+//! judged success criteria (docs/emails-and-sending.md shows it):
 //!
 //! | kind         | allowed when                                                          |
 //! | ------------ | --------------------------------------------------------------------- |
