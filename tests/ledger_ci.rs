@@ -83,7 +83,10 @@ impl Repo {
     fn new(name: &str, edit: impl FnOnce(String) -> String, ignored: &str) -> Repo {
         let dir = tempfile::tempdir().unwrap();
         let author = dir.path().join("author");
-        common::copy_dir(&common::fixture(name).join("content"), &author.join("content"));
+        common::copy_dir(
+            &common::fixture(name).join("content"),
+            &author.join("content"),
+        );
         let site_yaml = author.join("content/site.yaml");
         let text = std::fs::read_to_string(&site_yaml).unwrap();
         std::fs::write(&site_yaml, edit(text)).unwrap();
@@ -100,7 +103,10 @@ impl Repo {
             dir.path(),
             &["clone", "-q", "--bare", "author", "origin.git"],
         );
-        git(&author, &["remote", "add", "origin", origin.to_str().unwrap()]);
+        git(
+            &author,
+            &["remote", "add", "origin", origin.to_str().unwrap()],
+        );
         Repo {
             dir,
             author,
@@ -216,7 +222,10 @@ fn two_clones_share_a_ledger_on_a_volume(how: Configured) {
         "",
     );
     let (flag, env): (Vec<&str>, Vec<(&str, &str)>) = match how {
-        Configured::Variable => (vec![], vec![("CI", "true"), ("GOLIVE_LEDGER", &shared_text)]),
+        Configured::Variable => (
+            vec![],
+            vec![("CI", "true"), ("GOLIVE_LEDGER", &shared_text)],
+        ),
         Configured::Flag => (vec!["--ledger", &shared_text], vec![("CI", "true")]),
         Configured::SiteYaml => (vec![], vec![("CI", "true")]),
     };
@@ -242,7 +251,11 @@ fn two_clones_share_a_ledger_on_a_volume(how: Configured) {
     let b = repo.clone("job-2");
     let second = send_in(&b, &flag, &env);
     assert_already_sent(&second);
-    assert_eq!(deliveries(&server), delivered, "the server got nothing more");
+    assert_eq!(
+        deliveries(&server),
+        delivered,
+        "the server got nothing more"
+    );
 }
 
 #[test]
@@ -281,14 +294,21 @@ fn a_ledger_committed_by_the_job_refuses_the_next_clones_send() {
     assert!(!delivered.is_empty());
     // The job's commit step.
     git(&a, &["add", "ops/golive/sent.jsonl"]);
-    git(&a, &["commit", "-q", "-m", "golive: sent the success email"]);
+    git(
+        &a,
+        &["commit", "-q", "-m", "golive: sent the success email"],
+    );
     git(&a, &["push", "-q", "origin", "HEAD"]);
 
     let b = repo.clone("job-2");
     assert!(b.join("ops/golive/sent.jsonl").is_file());
     let second = send_in(&b, &[], &ci);
     assert_already_sent(&second);
-    assert_eq!(deliveries(&server), delivered, "the server got nothing more");
+    assert_eq!(
+        deliveries(&server),
+        delivered,
+        "the server got nothing more"
+    );
 }
 
 /// (c) Under CI the default ledger refuses before connecting, naming the fix;
@@ -297,13 +317,19 @@ fn a_ledger_committed_by_the_job_refuses_the_next_clones_send() {
 fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
     let server = SmtpServer::start(Behaviour::default());
     let site = Site::copy_of("mail");
-    site.write("content/site.yaml", smtp_at(&server)(site.read("content/site.yaml")));
+    site.write(
+        "content/site.yaml",
+        smtp_at(&server)(site.read("content/site.yaml")),
+    );
 
     let refused = send_in(&site.root, &[], &[("CI", "true")]);
     assert_eq!(refused.code, Some(1), "{}", refused.describe());
     assert!(server.messages().is_empty(), "no connection was made");
     assert!(server.log.lock().unwrap().logins.is_empty());
-    assert!(!site.path(".golive").exists(), "nothing written, not even the lock");
+    assert!(
+        !site.path(".golive").exists(),
+        "nothing written, not even the lock"
+    );
     let said = &refused.stderr;
     for needle in [
         "error: refusing to send under CI",
@@ -315,7 +341,11 @@ fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
         "shared volume",
         "--ephemeral-ledger",
     ] {
-        assert!(said.contains(needle), "{needle:?} in {}", refused.describe());
+        assert!(
+            said.contains(needle),
+            "{needle:?} in {}",
+            refused.describe()
+        );
     }
 
     // Other values of CI that mean "not CI".
@@ -325,7 +355,11 @@ fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
             &site.root,
             &[("CI", off)],
         );
-        assert!(!dry.stderr.contains("refuse"), "CI={off:?}: {}", dry.describe());
+        assert!(
+            !dry.stderr.contains("refuse"),
+            "CI={off:?}: {}",
+            dry.describe()
+        );
     }
 
     // A dry run under CI warns the same way and goes on.
@@ -336,8 +370,9 @@ fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
     );
     assert_eq!(dry.code, Some(0), "{}", dry.describe());
     assert!(
-        dry.stderr
-            .contains("warning: under CI, `send --send` would refuse: the send ledger is at its default place"),
+        dry.stderr.contains(
+            "warning: under CI, `send --send` would refuse: the send ledger is at its default place"
+        ),
         "{}",
         dry.describe()
     );
@@ -346,7 +381,9 @@ fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
     let accepted = send_in(&site.root, &["--ephemeral-ledger"], &[("CI", "true")]);
     assert_delivered(&accepted);
     assert!(
-        accepted.stderr.contains("warning: --ephemeral-ledger: sending although"),
+        accepted
+            .stderr
+            .contains("warning: --ephemeral-ledger: sending although"),
         "{}",
         accepted.describe()
     );
@@ -355,7 +392,10 @@ fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
 
     // Without CI: as before (here refused only because it was sent already).
     let other = Site::copy_of("mail");
-    other.write("content/site.yaml", smtp_at(&server)(other.read("content/site.yaml")));
+    other.write(
+        "content/site.yaml",
+        smtp_at(&server)(other.read("content/site.yaml")),
+    );
     let plain = send_in(&other.root, &[], &[]);
     assert_delivered(&plain);
     assert!(!plain.stderr.contains("CI"), "{}", plain.describe());
@@ -490,8 +530,27 @@ fn two_sends_at_once_from_two_clones_deliver_once() {
 /// built calendar.
 fn window_sequence(site: &Path) -> u32 {
     let path = site.join("public/releases/cal-app-1.0.0/calendar.ics");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let calendar: icalendar::Calendar = text.parse().expect("calendar.ics parses");
+    sequence_in(&std::fs::read_to_string(&path).unwrap())
+}
+
+/// The SEQUENCE of that window in the text/calendar part of a readiness email.
+fn window_sequence_in_email(eml: &[u8]) -> u32 {
+    let message = mail_parser::MessageParser::default()
+        .parse(eml)
+        .expect("a parsable message");
+    let part = message
+        .parts
+        .iter()
+        .find(|p| {
+            mail_parser::MimeHeaders::content_type(*p)
+                .is_some_and(|c| c.c_type == "text" && c.subtype() == Some("calendar"))
+        })
+        .expect("a text/calendar part");
+    sequence_in(&String::from_utf8_lossy(part.contents()))
+}
+
+fn sequence_in(text: &str) -> u32 {
+    let calendar: icalendar::Calendar = text.parse().expect("the calendar parses");
     calendar
         .components
         .iter()
@@ -526,8 +585,14 @@ fn the_calendar_memory_beside_a_shared_ledger_survives_a_fresh_clone() {
 
     let a = repo.clone("job-1");
     build(&a, &env);
-    assert!(repo.volume("golive/calendar.json").is_file(), "beside the ledger");
-    assert!(!a.join(".golive/calendar.json").exists(), "not in the checkout");
+    assert!(
+        repo.volume("golive/calendar.json").is_file(),
+        "beside the ledger"
+    );
+    assert!(
+        !a.join(".golive/calendar.json").exists(),
+        "not in the checkout"
+    );
     assert_eq!(window_sequence(&a), 0);
 
     // The go-live moves a day, committed by its writer.
@@ -535,7 +600,11 @@ fn the_calendar_memory_beside_a_shared_ledger_survives_a_fresh_clone() {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
         &file,
-        common::replace_once(&text, "target: 2026-10-26 09:00", "target: 2026-10-27 09:00"),
+        common::replace_once(
+            &text,
+            "target: 2026-10-26 09:00",
+            "target: 2026-10-27 09:00",
+        ),
     )
     .unwrap();
     git(&repo.author, &["commit", "-q", "-am", "move the go-live"]);
@@ -544,6 +613,45 @@ fn the_calendar_memory_beside_a_shared_ledger_survives_a_fresh_clone() {
     let b = repo.clone("job-2");
     build(&b, &env);
     assert_eq!(window_sequence(&b), 1, "the move is announced as an update");
+    // `email` (and `send`) number the calendar it carries from the same memory.
+    let email = |env: &[(&str, &str)]| {
+        let out = common::golive_with_env(
+            &[
+                "--root",
+                b.to_str().unwrap(),
+                "--now",
+                NOW,
+                "email",
+                "cal-app-1.0.0",
+                "readiness",
+                "--format",
+                "eml",
+            ],
+            &b,
+            env,
+        );
+        assert_eq!(out.code, Some(0), "{}", out.describe());
+        window_sequence_in_email(out.stdout.as_bytes())
+    };
+    assert_eq!(email(&env), 1);
+    let flag = common::golive(
+        &[
+            "--root",
+            b.to_str().unwrap(),
+            "--ledger",
+            shared.to_str().unwrap(),
+            "--now",
+            NOW,
+            "email",
+            "cal-app-1.0.0",
+            "readiness",
+            "--format",
+            "eml",
+        ],
+        &b,
+    );
+    assert_eq!(window_sequence_in_email(flag.stdout.as_bytes()), 1);
+    assert_eq!(email(&[]), 0, "without it, the clone's own (empty) memory");
 
     // Without the shared memory, a fresh clone would number it as new.
     let c = repo.clone("job-3");
@@ -558,7 +666,11 @@ fn an_empty_or_control_character_ledger_in_site_yaml_is_a_located_error() {
     // (A control character is refused for every text of site.yaml, by the
     // loader; the others by the ledger's own check.)
     for (value, says, help) in [
-        ("\"\"", "the ledger's path is empty", "ops/golive/sent.jsonl"),
+        (
+            "\"\"",
+            "the ledger's path is empty",
+            "ops/golive/sent.jsonl",
+        ),
         ("\"ops/\\tsent.jsonl\"", "contains a tab", "replace the tab"),
         ("\"ops/\\u001bsent.jsonl\"", "U+001B", "delete it"),
         ("ops/golive/", "names a folder", "ops/golive/sent.jsonl"),
@@ -584,7 +696,11 @@ fn bad_values_of_the_flag_and_the_variable_are_refused_with_the_fix() {
     let root = site.root.to_str().unwrap();
     let flag = site.run(&["--ledger", "", "send", RELEASE, KIND]);
     assert_eq!(flag.code, Some(2), "{}", flag.describe());
-    assert!(flag.stderr.contains("the ledger's path is empty"), "{}", flag.describe());
+    assert!(
+        flag.stderr.contains("the ledger's path is empty"),
+        "{}",
+        flag.describe()
+    );
 
     let variable = common::golive_with_env(
         &["--root", root, "send", RELEASE, KIND],
@@ -595,7 +711,9 @@ fn bad_values_of_the_flag_and_the_variable_are_refused_with_the_fix() {
     assert!(
         variable.stderr.contains("GOLIVE_LEDGER: the ledger's path")
             && variable.stderr.contains("control character")
-            && variable.stderr.contains("help: set it to the ledger's file"),
+            && variable
+                .stderr
+                .contains("help: set it to the ledger's file"),
         "{}",
         variable.describe()
     );
@@ -605,7 +723,10 @@ fn bad_values_of_the_flag_and_the_variable_are_refused_with_the_fix() {
 fn a_ledger_that_is_a_folder_or_cannot_be_created_is_an_error_naming_it_and_the_fix() {
     let server = SmtpServer::start(Behaviour::default());
     let site = Site::copy_of("mail");
-    site.write("content/site.yaml", smtp_at(&server)(site.read("content/site.yaml")));
+    site.write(
+        "content/site.yaml",
+        smtp_at(&server)(site.read("content/site.yaml")),
+    );
     std::fs::create_dir_all(site.path("ops/sent")).unwrap();
     let folder = send_in(&site.root, &["--ledger", "ops/sent"], &[]);
     assert_eq!(folder.code, Some(1), "{}", folder.describe());
@@ -633,7 +754,9 @@ fn a_ledger_that_is_a_folder_or_cannot_be_created_is_an_error_naming_it_and_the_
     assert_eq!(blocked.code, Some(1), "{}", blocked.describe());
     assert!(
         blocked.stderr.contains("ops/file/sent.jsonl.lock")
-            && blocked.stderr.contains("choose another place for the ledger"),
+            && blocked
+                .stderr
+                .contains("choose another place for the ledger"),
         "{}",
         blocked.describe()
     );
@@ -653,7 +776,11 @@ fn the_help_names_the_flags_the_variable_and_the_ci_rule() {
         "ignored by git",
         ".golive/sent.jsonl",
     ] {
-        assert!(help.stdout.contains(needle), "{needle:?} in {}", help.stdout);
+        assert!(
+            help.stdout.contains(needle),
+            "{needle:?} in {}",
+            help.stdout
+        );
     }
     let build = site.run(&["build", "--help"]);
     assert!(build.stdout.contains("--ledger <FILE>"), "{}", build.stdout);

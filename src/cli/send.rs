@@ -118,15 +118,13 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     } else {
         None
     };
-    let reading = ledger
-        .read()
-        .map_err(|e| {
-            format!(
-                "cannot read the send ledger {} ({}): {e}",
-                ledger.shown().display(),
-                place.origin().describe()
-            )
-        })?;
+    let reading = ledger.read().map_err(|e| {
+        format!(
+            "cannot read the send ledger {} ({}): {e}",
+            ledger.shown().display(),
+            place.origin().describe()
+        )
+    })?;
     // Composing the postponement email read the ledger already, and said these.
     if kind != Kind::Postponement {
         for warning in &reading.warnings {

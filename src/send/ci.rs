@@ -105,17 +105,14 @@ pub fn explain(place: &Place, loss: &Loss, ci_value: &str) -> (String, String, S
     let shown = place.shown().display();
     let reason = match loss {
         Loss::DefaultPlace => format!(
-            "the send ledger is at its default place, {shown}, in the checkout; the ledger in \
-             .golive/ is thrown away with the checkout, so a rerun of this job would send this \
-             email again"
+            "the send ledger is at its default place, {shown}, and the ledger in .golive/ is \
+             thrown away with the checkout, so a rerun of this job would send this email again"
         ),
         Loss::Ignored { rule } => format!(
             "the send ledger {shown} ({}) is ignored by git{}, so it is never committed and is \
              thrown away with the checkout: a rerun of this job would send this email again",
             place.origin().describe(),
-            rule.as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
+            rule.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
         ),
     };
     let rule = match loss {
@@ -139,7 +136,9 @@ pub fn explain(place: &Place, loss: &Loss, ci_value: &str) -> (String, String, S
              GOLIVE_LEDGER)"
         }
     };
-    let help = format!("{keep}; or pass --ephemeral-ledger to send anyway, accepting that a rerun sends again");
+    let help = format!(
+        "{keep}; or pass --ephemeral-ledger to send anyway, accepting that a rerun sends again"
+    );
     (reason, rule, help)
 }
 

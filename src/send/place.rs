@@ -219,7 +219,10 @@ mod tests {
     #[test]
     fn a_bare_file_name_keeps_its_memory_beside_it_in_the_site_folder() {
         let place = Place::resolve(Path::new("/site"), None, Some(Path::new("sent.jsonl")));
-        assert_eq!(place.beside(CALENDAR_MEMORY), Path::new("/site/calendar.json"));
+        assert_eq!(
+            place.beside(CALENDAR_MEMORY),
+            Path::new("/site/calendar.json")
+        );
         assert_eq!(
             place.shown_beside(CALENDAR_MEMORY),
             Path::new("calendar.json")
@@ -233,7 +236,11 @@ mod tests {
         assert!(check("").unwrap_err().contains("empty"));
         assert!(check("  ").unwrap_err().contains("empty"));
         assert!(check("a\tb").unwrap_err().contains("control character"));
-        assert!(check("a\u{1b}[31m").unwrap_err().contains("control character"));
+        assert!(
+            check("a\u{1b}[31m")
+                .unwrap_err()
+                .contains("control character")
+        );
         let folder = check("ops/golive/").unwrap_err();
         assert!(folder.contains("ops/golive/sent.jsonl"), "{folder}");
         assert!(check("ops/..").unwrap_err().contains("names a folder"));

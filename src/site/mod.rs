@@ -417,13 +417,10 @@ impl Builder {
         let cache_changed = drawn.rendered > 0 || !usable || !cache.releases.is_empty();
         cache.releases = drawn.releases;
         cache.key = key;
-        let warnings: Vec<String> = calendars::remember(
-            &mut self.calendar,
-            remembered,
-            cache.releases.values(),
-        )
-        .into_iter()
-        .collect();
+        let warnings: Vec<String> =
+            calendars::remember(&mut self.calendar, remembered, cache.releases.values())
+                .into_iter()
+                .collect();
         let summary = BuildSummary {
             releases: cache.releases.len(),
             rendered: drawn.rendered,

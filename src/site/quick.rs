@@ -195,13 +195,10 @@ impl Builder {
             }
         };
         let Wrote { written, rendered } = written;
-        let warnings = super::calendars::remember(
-            &mut self.calendar,
-            remembered,
-            cache.releases.values(),
-        )
-        .into_iter()
-        .collect();
+        let warnings =
+            super::calendars::remember(&mut self.calendar, remembered, cache.releases.values())
+                .into_iter()
+                .collect();
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
             warnings,
