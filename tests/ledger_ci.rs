@@ -785,3 +785,56 @@ fn the_help_names_the_flags_the_variable_and_the_ci_rule() {
     let build = site.run(&["build", "--help"]);
     assert!(build.stdout.contains("--ledger <FILE>"), "{}", build.stdout);
 }
+
+/// The postponement preview of a build compares with the audience's last email
+/// in the ledger: a build with the ledger elsewhere (by the flag, site.yaml
+/// unchanged) renders it again rather than keeping the last build's.
+#[test]
+fn a_build_with_the_ledger_elsewhere_renders_the_ledgers_pages_again() {
+    let server = SmtpServer::start(Behaviour::default());
+    let site = Site::copy_of("mail");
+    site.write(
+        "content/site.yaml",
+        smtp_at(&server)(site.read("content/site.yaml")),
+    );
+    let volume = tempfile::tempdir().unwrap();
+    let shared = volume.path().join("sent.jsonl");
+    let shared = shared.to_str().unwrap();
+    let root = site.root.to_str().unwrap();
+    let postponed = [
+        "--root",
+        root,
+        "send",
+        "mail-app-2.9.0",
+        "postponement",
+        "--send",
+    ];
+    let sent = common::golive_with_env(&postponed, &site.root, &[("GOLIVE_LEDGER", shared)]);
+    assert_delivered(&sent);
+    // The release moves on after that email (so it differs from what it told).
+    let file = "content/releases/postponed.yaml";
+    site.write(
+        file,
+        common::replace_once(
+            &site.read(file),
+            "new_target: 2026-10-08",
+            "new_target: 2026-10-09",
+        ),
+    );
+    let preview = "public/releases/mail-app-2.9.0/emails/postponement.txt";
+    let build = |env: &[(&str, &str)]| {
+        let out = common::golive_with_env(
+            &["--root", root, "--now", "2026-09-20 12:00", "build"],
+            &site.root,
+            env,
+        );
+        assert_eq!(out.code, Some(0), "{}", out.describe());
+        site.read(preview)
+    };
+    assert!(build(&[]).contains("SINCE THE ORIGINAL PLAN"));
+    assert!(
+        build(&[("GOLIVE_LEDGER", shared)]).contains("SINCE THE POSTPONEMENT EMAIL OF"),
+        "the ledger on the volume knows the email sent"
+    );
+    assert!(build(&[]).contains("SINCE THE ORIGINAL PLAN"));
+}

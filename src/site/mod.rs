@@ -327,12 +327,16 @@ impl Builder {
             .map_err(|diagnostics| InvalidSite { diagnostics })?;
         let now = self.clock.now(shared.config.timezone.0);
         let today = today(now, shared.config.timezone.0);
+        // The ledger and the calendars' memory are inputs of the pages; their
+        // place can change without site.yaml changing (--ledger, GOLIVE_LEDGER).
+        let place = self.place(&shared.config);
         let key = format!(
-            "{:016x}-{:016x}-{today}-{}-{}",
+            "{:016x}-{:016x}-{today}-{}-{}-{}",
             shared.fingerprint,
             theme.fingerprint,
             env!("CARGO_PKG_VERSION"),
-            cache::VERSION
+            cache::VERSION,
+            place.path().display()
         );
         let previous = self
             .cache
@@ -373,7 +377,6 @@ impl Builder {
         lap("load and validate releases");
 
         // Read under the lock, so that two builds at once number events alike.
-        let place = self.place(&shared.config);
         let remembered = calendars::recall(&place, &mut self.calendar);
         let site = Rendering {
             shared: &shared,
