@@ -381,9 +381,9 @@ fn the_default_ledger_under_ci_refuses_before_connecting_and_names_the_fix() {
     let accepted = send_in(&site.root, &["--ephemeral-ledger"], &[("CI", "true")]);
     assert_delivered(&accepted);
     assert!(
-        accepted
-            .stderr
-            .contains("warning: --ephemeral-ledger: sending although"),
+        accepted.stderr.contains(
+            "warning: accepted with --ephemeral-ledger: the send ledger is at its default place"
+        ),
         "{}",
         accepted.describe()
     );

@@ -292,17 +292,17 @@ fn ci_rule(cli: &Cli, args: &Args, place: &crate::send::place::Place) -> Option<
     let value = value.unwrap_or_default();
     let (reason, rule, help) = ci::explain(place, &loss, &value.to_string_lossy());
     let mut err = anstream::stderr();
+    if args.ephemeral_ledger {
+        let _ = writeln!(
+            err,
+            "warning: accepted with --ephemeral-ledger: {reason}\n  = rule: {rule}"
+        );
+        return None;
+    }
     if !args.send {
         let _ = writeln!(
             err,
             "warning: under CI, `send --send` would refuse: {reason}\n  = rule: {rule}\n  = help: {help}"
-        );
-        return None;
-    }
-    if args.ephemeral_ledger {
-        let _ = writeln!(
-            err,
-            "warning: --ephemeral-ledger: sending although {reason}\n  = rule: {rule}"
         );
         return None;
     }
