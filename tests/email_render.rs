@@ -1486,7 +1486,7 @@ fn an_email_leaves_the_shared_context_as_it_found_it() {
         .unwrap();
     let (release, report) = (&site.releases[index], &reports[index]);
     let (changes, _) = golive::email::history::postponement_changes(
-        &root,
+        &golive::send::place::Place::default_in(&root),
         &site,
         release,
         report,

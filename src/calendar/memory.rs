@@ -1,5 +1,5 @@
-//! What the calendars remember between builds: `.golive/calendar.json` in the
-//! site, beside the send ledger. For every event UID it keeps the times last
+//! What the calendars remember between builds: `calendar.json` beside the send
+//! ledger (`.golive/calendar.json` in the site unless `send::place` says otherwise). For every event UID it keeps the times last
 //! published, the SEQUENCE and the DTSTAMP, so that a moved event is published
 //! with a higher SEQUENCE (calendar apps then take the new times) and an
 //! unchanged one with the same bytes as before.
@@ -11,15 +11,13 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::At;
-
-/// The file, relative to the site.
-pub const SHOWN: &str = ".golive/calendar.json";
+use crate::send::place::{CALENDAR_MEMORY, Place};
 
 /// One event as last published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,9 +66,14 @@ pub fn place(
     }
 }
 
-/// The memory file of the site in `root`.
-pub fn path(root: &Path) -> PathBuf {
-    root.join(SHOWN)
+/// The memory file beside the ledger at `place`.
+pub fn path(place: &Place) -> PathBuf {
+    place.beside(CALENDAR_MEMORY)
+}
+
+/// The memory file as the user would write it, for messages.
+pub fn shown(place: &Place) -> PathBuf {
+    place.shown_beside(CALENDAR_MEMORY)
 }
 
 /// What reading the memory found: the memory (empty when there is no file),
@@ -92,18 +95,19 @@ impl Reading {
 /// bounded, so a file put in its place cannot exhaust memory.
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads the memory of the site in `root`. A missing file is an empty memory.
-pub fn read(root: &Path) -> Reading {
-    let file = path(root);
+/// Reads the memory beside the ledger at `place`. A missing file is an empty memory.
+pub fn read(place: &Place) -> Reading {
+    let file = path(place);
     let unusable = |why: String| Reading {
         memory: Memory::default(),
         warning: Some(format!(
-            "{SHOWN}: {why}; calendar events are numbered as if new (SEQUENCE 0) and the file is left as it is: fix it or delete it"
+            "{}: {why}; calendar events are numbered as if new (SEQUENCE 0) and the file is left as it is: fix it or delete it",
+            shown(place).display()
         )),
     };
     // Not followed: a link could lead out of the site, or to anything.
     match std::fs::symlink_metadata(&file) {
-        // No file yet (`.golive` missing, or a file in its place: then the
+        // No file yet (its folder missing, or a file in its place: then the
         // build's write says why it cannot keep the memory).
         Err(e)
             if matches!(
@@ -136,11 +140,11 @@ pub fn read(root: &Path) -> Reading {
     }
 }
 
-/// Writes `memory` as the memory of the site in `root`, atomically (as the
-/// build's own bookkeeping is written), so a reader, or an interrupted build,
-/// only ever sees a whole file.
-pub fn write(root: &Path, memory: &Memory) -> io::Result<()> {
-    let file = path(root);
+/// Writes `memory` as the memory beside the ledger at `place`, atomically (as
+/// the build's own bookkeeping is written), so a reader, or an interrupted
+/// build, only ever sees a whole file. The folder is created when missing.
+pub fn write(place: &Place, memory: &Memory) -> io::Result<()> {
+    let file = path(place);
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }

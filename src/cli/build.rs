@@ -31,8 +31,12 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
     if let Err(e) = interrupt::install(|| {}) {
         let _ = writeln!(anstream::stderr(), "warning: {e}");
     }
+    let ledger = match super::ledger::chosen(cli) {
+        Ok(ledger) => ledger,
+        Err(code) => return code,
+    };
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        site::build_at(&cli.root, &out, !cli.quiet, clock)
+        site::build_at(&cli.root, &out, !cli.quiet, clock, ledger)
     }));
     let mut err = anstream::stderr();
     match built {

@@ -6,6 +6,7 @@ mod clock;
 mod completions;
 mod email;
 mod init;
+mod ledger;
 mod man;
 mod new;
 mod schema;
@@ -66,6 +67,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DATETIME")]
     pub now: Option<crate::content::time::When>,
 
+    /// Where the send ledger is (its lock and the calendars' memory go in the same
+    /// folder), instead of site.yaml's `ledger:` or .golive/sent.jsonl; a relative
+    /// path is taken from the site folder. Also GOLIVE_LEDGER. Read by build, serve,
+    /// email and send.
+    #[arg(long, global = true, value_name = "FILE", value_parser = crate::send::place::parse_flag)]
+    pub ledger: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -89,9 +97,17 @@ pub enum Command {
     /// Send one email of a release over SMTP (a dry run unless --send is given).
     ///
     /// The server comes from site.yaml's smtp block; the login from the environment
-    /// variables it names. Every recipient's outcome is recorded in
-    /// .golive/sent.jsonl: the same email is not sent twice (unless --resend), and
-    /// a run that failed half-way sends only to those still owed.
+    /// variables it names. Every recipient's outcome is recorded in the send ledger:
+    /// the same email is not sent twice (unless --resend), and a run that failed
+    /// half-way sends only to those still owed.
+    ///
+    /// The ledger is --ledger FILE, else GOLIVE_LEDGER, else `ledger:` in site.yaml,
+    /// else .golive/sent.jsonl (relative paths from the site folder). Under CI (the
+    /// CI variable set, not `false` or `0`), --send refuses before connecting when
+    /// the ledger would be thrown away with the checkout: at its default place, or
+    /// ignored by git. Keep it where the next run finds it (committed by the job,
+    /// or on a shared volume), or pass --ephemeral-ledger; a dry run only warns.
+    ///
     /// Exit status: 0 all delivered (or dry run), 1 refused or some failed, 2 invalid content.
     Send(send::Args),
     /// Print the JSON Schema of the release file (for editors and CI).
@@ -203,6 +219,7 @@ fn compose_email(
         let _ = writeln!(anstream::stderr(), "{message}");
         exit::INVALID
     })?;
+    let place = ledger::place(cli, &site.config)?;
     let theme = Theme::load(&cli.root, Arc::new(site.people.clone())).map_err(|diagnostics| {
         print_invalid(&InvalidSite { diagnostics });
         exit::INVALID
@@ -214,7 +231,7 @@ fn compose_email(
     let changes = if kind == Kind::Postponement && guard(kind, &release.release, report).is_ok() {
         let zone = site.config.timezone.0;
         let today = crate::site::today(clock.now(zone), zone);
-        match postponement_changes(&cli.root, &site, release, report, today) {
+        match postponement_changes(&place, &site, release, report, today) {
             Ok((changes, warnings)) => {
                 for warning in warnings {
                     let _ = writeln!(anstream::stderr(), "warning: {warning}");
@@ -233,7 +250,7 @@ fn compose_email(
     // numbered as a build would number it now (the memory is read here,
     // never written).
     let calendar = kind.carries_calendar().then(|| {
-        let reading = crate::calendar::memory::read(&cli.root);
+        let reading = crate::calendar::memory::read(&place);
         if let Some(warning) = &reading.warning {
             let _ = writeln!(anstream::stderr(), "warning: {warning}");
         }

@@ -2,7 +2,8 @@
 //!
 //! A real send holds the ledger's lock from reading the ledger to recording the last
 //! outcome (see `crate::send::lock`), so two sends of the same email never both
-//! deliver it.
+//! deliver it. Under CI it first applies the CI rule (`crate::send::ci`): no real
+//! send with a ledger that goes with the checkout.
 
 mod delivery;
 
@@ -19,7 +20,7 @@ use crate::send::ledger::{Entry, Ledger};
 use crate::send::lock::SendLock;
 use crate::send::plan::plan;
 use crate::send::server::Server;
-use crate::send::{self, Connection, Retry};
+use crate::send::{self, Connection, Retry, ci};
 use delivery::{Job, Messages};
 
 /// Sends to at least this many recipients show a progress bar.
@@ -38,6 +39,10 @@ pub struct Args {
     /// Send again to everyone, even if this email was already delivered.
     #[arg(long)]
     pub resend: bool,
+    /// Under CI, send even though the ledger is thrown away with the checkout (at
+    /// its default place, or ignored by git), accepting that a rerun sends again.
+    #[arg(long)]
+    pub ephemeral_ledger: bool,
     /// Also trust this CA certificate (PEM) for the server's TLS certificate.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
@@ -98,7 +103,14 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         .clone()
         .ok_or("site.yaml has no `smtp:` block; add host, port and tls (see the README)")?;
 
-    let ledger = Ledger::in_site(&cli.root);
+    let place = match super::ledger::place(cli, &site.config) {
+        Ok(place) => place,
+        Err(code) => return Ok(code),
+    };
+    if let Some(code) = ci_rule(cli, args, &place) {
+        return Ok(code);
+    }
+    let ledger = Ledger::at(&place);
     // Held until this function returns: the decision below rests on the ledger
     // staying as read until this send has recorded its outcomes.
     let _lock = if args.send {
@@ -106,9 +118,13 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     } else {
         None
     };
-    let reading = ledger
-        .read()
-        .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))?;
+    let reading = ledger.read().map_err(|e| {
+        format!(
+            "cannot read the send ledger {} ({}): {e}",
+            ledger.shown().display(),
+            place.origin().describe()
+        )
+    })?;
     // Composing the postponement email read the ledger already, and said these.
     if kind != Kind::Postponement {
         for warning in &reading.warnings {
@@ -202,6 +218,12 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
             bytes.len() as f64 / 1024.0,
             envelope.message_id
         );
+        let _ = writeln!(
+            out,
+            "  ledger   {} ({})",
+            ledger.shown().display(),
+            place.origin().describe()
+        );
     }
     for (to, entry) in plan.owed.iter().filter_map(|o| Some((o.to, o.unknown?))) {
         let _ = writeln!(
@@ -228,8 +250,10 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     let server = Server::new(&connection).map_err(|f| f.0)?;
     let appender = ledger.appender().map_err(|e| {
         format!(
-            "cannot open {} to record the send: {e}",
-            ledger.path().display()
+            "cannot open the send ledger {} ({}) to record the send: {e}\n  = help: {}",
+            ledger.shown().display(),
+            place.origin().describe(),
+            PLACE_HELP
         )
     })?;
     let job = Job {
@@ -252,6 +276,43 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
     job.deliver_all(&server, &plan.owed, retry, &mut messages)
 }
 
+/// How to put the ledger somewhere else, for errors about its place.
+const PLACE_HELP: &str = "make that folder writable for this user, or choose another place for the \
+     ledger with `ledger:` in site.yaml, --ledger or GOLIVE_LEDGER";
+
+/// The CI rule (`crate::send::ci`): `Some(exit code)` when this send must stop.
+/// Under CI with a ledger that goes with the checkout, a real send refuses
+/// (unless --ephemeral-ledger) and a dry run warns.
+fn ci_rule(cli: &Cli, args: &Args, place: &crate::send::place::Place) -> Option<i32> {
+    let value = std::env::var_os(ci::VARIABLE);
+    if !ci::is_ci(value.as_deref()) {
+        return None;
+    }
+    let loss = ci::loss(&cli.root, place)?;
+    let value = value.unwrap_or_default();
+    let (reason, rule, help) = ci::explain(place, &loss, &value.to_string_lossy());
+    let mut err = anstream::stderr();
+    if args.ephemeral_ledger {
+        let _ = writeln!(
+            err,
+            "warning: accepted with --ephemeral-ledger: {reason}\n  = rule: {rule}"
+        );
+        return None;
+    }
+    if !args.send {
+        let _ = writeln!(
+            err,
+            "warning: under CI, `send --send` would refuse: {reason}\n  = rule: {rule}\n  = help: {help}"
+        );
+        return None;
+    }
+    let _ = writeln!(
+        err,
+        "error: refusing to send under CI: {reason}\n  = rule: {rule}\n  = help: {help}"
+    );
+    Some(exit::FAILED)
+}
+
 /// Takes the ledger's lock, saying so when another send holds it.
 fn take_lock(ledger: &Ledger) -> Result<SendLock, String> {
     let shown = ledger.shown_lock_path();
@@ -264,5 +325,10 @@ fn take_lock(ledger: &Ledger) -> Result<SendLock, String> {
             shown.display()
         );
     })
-    .map_err(|e| format!("cannot lock {}: {e}", ledger.lock_path().display()))
+    .map_err(|e| {
+        format!(
+            "cannot lock {}: {e}\n  = help: {PLACE_HELP}",
+            ledger.shown_lock_path().display()
+        )
+    })
 }

@@ -37,8 +37,13 @@ pub fn run(cli: &Cli, args: &Args) -> i32 {
         Ok(clock) => clock,
         Err(code) => return code,
     };
+    let ledger = match super::ledger::chosen(cli) {
+        Ok(ledger) => ledger,
+        Err(code) => return code,
+    };
     let options = Options {
         clock,
+        ledger,
         bind: args.bind,
         port: args.port,
         open: args.open,

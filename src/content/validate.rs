@@ -207,6 +207,15 @@ pub fn site_problems(source: &Source, config: &SiteConfig) -> Vec<Diagnostic> {
             Some("use tls: starttls or tls: tls".into()),
         );
     }
+    if let Some(ledger) = &config.ledger
+        && let Err(why) = crate::send::place::check(&ledger.to_string_lossy())
+    {
+        c.report(
+            "ledger",
+            why,
+            Some("give the send ledger's file, relative to the site folder or absolute, such as ops/golive/sent.jsonl or /mnt/golive/sent.jsonl; or leave `ledger:` out for .golive/sent.jsonl".into()),
+        );
+    }
     if let Some(email) = &config.email
         && !email.from.contains('@')
     {

@@ -3,7 +3,6 @@
 //! the I/O half (reading the ledger, evaluating the original plan); choosing the
 //! baseline (`send::baseline`) and the comparison (`evaluate::changes`) are pure.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -16,28 +15,33 @@ use crate::evaluate::snapshot::Snapshot;
 use crate::evaluate::{self, Moment, Report};
 use crate::send::baseline::last_told;
 use crate::send::ledger::{Ledger, Reading};
+use crate::send::place::Place;
 
 /// The changes the postponement email of `loaded` shows, and the ledger's
-/// warnings (lines it skipped). `root` is the site folder, which holds the ledger.
+/// warnings (lines it skipped). `place` is where the ledger is.
 pub fn postponement_changes(
-    root: &Path,
+    place: &Place,
     site: &Shared,
     loaded: &LoadedRelease,
     report: &Report,
     today: NaiveDate,
 ) -> Result<(Changes, Vec<String>), String> {
-    let reading = read_ledger(root)?;
+    let reading = read_ledger(place)?;
     let changes = changes_since(&reading, site, loaded, report, today);
     Ok((changes, reading.warnings))
 }
 
 /// The site's send ledger, read whole; a build reads it once for all its
 /// postponed releases.
-pub fn read_ledger(root: &Path) -> Result<Reading, String> {
-    let ledger = Ledger::in_site(root);
-    ledger
-        .read()
-        .map_err(|e| format!("cannot read {}: {e}", ledger.path().display()))
+pub fn read_ledger(place: &Place) -> Result<Reading, String> {
+    let ledger = Ledger::at(place);
+    ledger.read().map_err(|e| {
+        format!(
+            "cannot read the send ledger {} ({}): {e}",
+            ledger.shown().display(),
+            place.origin().describe()
+        )
+    })
 }
 
 /// The changes the postponement email of `loaded` shows, given the ledger.

@@ -1,4 +1,5 @@
-//! The send ledger, `.golive/sent.jsonl` in the site: one JSON line per recipient
+//! The send ledger (`.golive/sent.jsonl` in the site unless `super::place` says
+//! otherwise): one JSON line per recipient
 //! per step of an attempt. It makes a second send of the same email a refusal, lets
 //! a send that stopped half-way go only to the recipients still owed, and keeps the
 //! Message-ID of a message whose outcome is unknown so that it is re-sent as the
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::place::Place;
 use crate::evaluate::snapshot::Snapshot;
 
 /// One step of one recipient's delivery.
@@ -80,20 +82,24 @@ pub struct Reading {
 }
 
 impl Ledger {
-    /// The ledger of the site in `root`.
-    pub fn in_site(root: &Path) -> Ledger {
-        let shown = Path::new(".golive").join("sent.jsonl");
+    /// The ledger at `place`.
+    pub fn at(place: &Place) -> Ledger {
         Ledger {
-            path: root.join(&shown),
-            shown,
+            path: place.path().to_path_buf(),
+            shown: place.shown().to_path_buf(),
         }
+    }
+
+    /// The ledger at its default place in the site in `root`.
+    pub fn in_site(root: &Path) -> Ledger {
+        Ledger::at(&Place::default_in(root))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The path relative to the site, for messages.
+    /// The path as the user wrote it (the default relative to the site), for messages.
     pub fn shown(&self) -> &Path {
         &self.shown
     }
@@ -113,6 +119,7 @@ impl Ledger {
         // `build` reads it too (the postponement preview): a pipe or a device in
         // its place must not make it wait forever.
         match fs::metadata(&self.path) {
+            Ok(meta) if meta.is_dir() => return Err(io::Error::other(self.folder_in_place())),
             Ok(meta) if !meta.is_file() => {
                 return Err(io::Error::other(
                     "it is not a regular file; move it away (golive writes a new ledger)",
@@ -161,6 +168,9 @@ impl Ledger {
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;
         }
+        if self.path.is_dir() {
+            return Err(io::Error::other(self.folder_in_place()));
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -171,6 +181,17 @@ impl Ledger {
             file.sync_data()?;
         }
         Ok(Appender { file })
+    }
+}
+
+impl Ledger {
+    /// Why a folder where the ledger should be is refused, and the fix.
+    fn folder_in_place(&self) -> String {
+        format!(
+            "it is a folder, and the ledger is a file: name a file in it, such as {} \
+             (with --ledger, GOLIVE_LEDGER or `ledger:` in site.yaml), or move the folder away",
+            self.shown.join("sent.jsonl").display()
+        )
     }
 }
 
@@ -354,6 +375,19 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
         let error = ledger.read().unwrap_err();
         assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+
+    #[test]
+    fn a_folder_in_place_of_the_ledger_is_refused_naming_a_file_to_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let place = Place::resolve(dir.path(), None, Some(Path::new("ops/golive")));
+        fs::create_dir_all(place.path()).unwrap();
+        let ledger = Ledger::at(&place);
+        let read = ledger.read().unwrap_err().to_string();
+        assert!(read.contains("it is a folder"), "{read}");
+        assert!(read.contains("ops/golive/sent.jsonl"), "{read}");
+        let append = ledger.appender().err().unwrap().to_string();
+        assert_eq!(append, read);
     }
 
     #[test]

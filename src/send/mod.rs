@@ -3,6 +3,8 @@
 //!
 //! - `lock`: one real send at a time per ledger, for the whole read-decide-deliver-record.
 //! - `ledger`: the append-only record of what went out, safe against torn lines.
+//! - `place`: where the ledger (with its lock and the calendars' memory) lives.
+//! - `ci`: the CI rule: no real send when the ledger goes with the checkout.
 //! - `baseline`: which earlier email a new one is compared with (pure).
 //! - `plan`: who is owed, and under which Message-ID (pure).
 //! - `server`, `transaction`: the SMTP session (TLS, AUTH) and one message's phases.
@@ -12,9 +14,11 @@
 //! never printed or stored.
 
 pub mod baseline;
+pub mod ci;
 pub mod explain;
 pub mod ledger;
 pub mod lock;
+pub mod place;
 pub mod plan;
 pub mod server;
 pub mod transaction;

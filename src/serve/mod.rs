@@ -40,6 +40,8 @@ pub struct Options {
     pub allow_hosts: Vec<String>,
     /// The time the pages are rendered at.
     pub clock: crate::clock::Clock,
+    /// The send ledger's place, if the command line chose one.
+    pub ledger: Option<crate::send::place::Chosen>,
 }
 
 /// What the server shows: the output folder of the last good build, and the
@@ -160,6 +162,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     })?;
     let mut builder = Builder::new(root, &options.out)
         .with_clock(options.clock.clone())
+        .with_ledger(options.ledger.clone())
         .serving();
     match builder.lock_output() {
         Ok(()) => {}

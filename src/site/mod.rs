@@ -31,6 +31,7 @@ use crate::content::{self, Identity, LoadedSite, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::evaluate::{self, Footprint, Related, Report};
 use crate::render::Theme;
+use crate::send::place::{Chosen, Place};
 use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
 use lock::{LockError, OutputLock, Role};
@@ -133,17 +134,21 @@ pub use crate::clock::today;
 
 /// Builds the site in `root` into `out`, at the system's time.
 pub fn build(root: &Path, out: &Path, progress: bool) -> Result<BuildSummary, BuildError> {
-    build_at(root, out, progress, Clock::System)
+    build_at(root, out, progress, Clock::System, None)
 }
 
-/// Builds the site in `root` into `out`, at `clock`'s time.
+/// Builds the site in `root` into `out`, at `clock`'s time, with the ledger
+/// (and the calendars' memory) where `ledger` says if given (see `send::place`).
 pub fn build_at(
     root: &Path,
     out: &Path,
     progress: bool,
     clock: Clock,
+    ledger: Option<Chosen>,
 ) -> Result<BuildSummary, BuildError> {
-    let mut builder = Builder::new(root, out).with_clock(clock);
+    let mut builder = Builder::new(root, out)
+        .with_clock(clock)
+        .with_ledger(ledger);
     if progress {
         builder = builder.with_progress();
     }
@@ -181,6 +186,9 @@ pub struct Builder {
     prepared: output::Prepared,
     /// The calendars' memory as last read or written (see `calendars`).
     calendar: Option<calendars::Remembered>,
+    /// The ledger's place if the command line chose one (see `send::place`);
+    /// it wins over site.yaml's `ledger:`.
+    ledger: Option<Chosen>,
 }
 
 /// What a builder keeps from its last good build: the shared inputs and theme
@@ -244,7 +252,20 @@ impl Builder {
             behind: false,
             prepared: output::Prepared::default(),
             calendar: None,
+            ledger: None,
         }
+    }
+
+    /// Keeps the send ledger and the calendars' memory where the command line
+    /// chose (`--ledger`, `GOLIVE_LEDGER`) rather than where site.yaml says.
+    pub fn with_ledger(mut self, chosen: Option<Chosen>) -> Builder {
+        self.ledger = chosen;
+        self
+    }
+
+    /// Where the ledger and the calendars' memory are, for a site with `config`.
+    fn place(&self, config: &crate::config::site::SiteConfig) -> Place {
+        Place::resolve(&self.root, self.ledger.as_ref(), config.ledger.as_deref())
     }
 
     /// Shows a progress bar while rendering many releases (only on a terminal).
@@ -306,12 +327,16 @@ impl Builder {
             .map_err(|diagnostics| InvalidSite { diagnostics })?;
         let now = self.clock.now(shared.config.timezone.0);
         let today = today(now, shared.config.timezone.0);
+        // The ledger and the calendars' memory are inputs of the pages; their
+        // place can change without site.yaml changing (--ledger, GOLIVE_LEDGER).
+        let place = self.place(&shared.config);
         let key = format!(
-            "{:016x}-{:016x}-{today}-{}-{}",
+            "{:016x}-{:016x}-{today}-{}-{}-{}",
             shared.fingerprint,
             theme.fingerprint,
             env!("CARGO_PKG_VERSION"),
-            cache::VERSION
+            cache::VERSION,
+            place.path().display()
         );
         let previous = self
             .cache
@@ -352,7 +377,7 @@ impl Builder {
         lap("load and validate releases");
 
         // Read under the lock, so that two builds at once number events alike.
-        let remembered = calendars::recall(&self.root, &mut self.calendar);
+        let remembered = calendars::recall(&place, &mut self.calendar);
         let site = Rendering {
             shared: &shared,
             theme: &theme,
@@ -361,6 +386,7 @@ impl Builder {
             output: &output,
             ledger: Default::default(),
             calendar: &remembered.reading.memory,
+            place: &place,
         };
         let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
             Ok(drawn) => drawn,
@@ -394,14 +420,10 @@ impl Builder {
         let cache_changed = drawn.rendered > 0 || !usable || !cache.releases.is_empty();
         cache.releases = drawn.releases;
         cache.key = key;
-        let warnings: Vec<String> = calendars::remember(
-            &self.root,
-            &mut self.calendar,
-            remembered,
-            cache.releases.values(),
-        )
-        .into_iter()
-        .collect();
+        let warnings: Vec<String> =
+            calendars::remember(&mut self.calendar, remembered, cache.releases.values())
+                .into_iter()
+                .collect();
         let summary = BuildSummary {
             releases: cache.releases.len(),
             rendered: drawn.rendered,

@@ -13,7 +13,6 @@ use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::email;
 use crate::evaluate::{self, Footprint, Related, Summary};
 use crate::render::{self, OutputFile, Theme};
-use crate::send::ledger::Ledger;
 
 /// The pages that are not a release's: the dashboard, the release calendar
 /// (with `today`, in the site's zone, marked), the runbook pages (which join
@@ -76,8 +75,10 @@ pub(super) struct Rendering<'a> {
     /// The send ledger, read the first time a postponed release needs it and
     /// then shared by every release of the build.
     pub ledger: std::sync::OnceLock<Result<crate::send::ledger::Reading, String>>,
-    /// What the calendars published before (`.golive/calendar.json`).
+    /// What the calendars published before (`calendar.json` beside the ledger).
     pub calendar: &'a crate::calendar::memory::Memory,
+    /// Where the send ledger is (see `send::place`).
+    pub place: &'a crate::send::place::Place,
 }
 
 impl Rendering<'_> {
@@ -108,7 +109,7 @@ impl Rendering<'_> {
         let changes = if postponed {
             let reading = self
                 .ledger
-                .get_or_init(|| email::history::read_ledger(self.shared.root()))
+                .get_or_init(|| email::history::read_ledger(self.place))
                 .as_ref()
                 .map_err(|e| BuildError::Io(std::io::Error::other(e.clone())))?;
             Some(email::history::changes_since(
@@ -121,7 +122,7 @@ impl Rendering<'_> {
         } else {
             None
         };
-        let ledger = postponed.then(|| Ledger::in_site(self.shared.root()).path().to_path_buf());
+        let ledger = postponed.then(|| self.place.path().to_path_buf());
         let (placed, ics) = calendar::for_release(
             &report,
             &self.shared.config,

@@ -164,13 +164,19 @@ impl Builder {
         let related: HashMap<PathBuf, Related> = paths.into_iter().zip(found).collect();
         let manifest = self.manifest.take().expect("checked above");
         let root = self.root.clone();
-        let remembered = super::calendars::recall(&self.root, &mut self.calendar);
+        let place = crate::send::place::Place::resolve(
+            &self.root,
+            self.ledger.as_ref(),
+            kept.shared.config.ledger.as_deref(),
+        );
+        let remembered = super::calendars::recall(&place, &mut self.calendar);
         let changes = Changes {
             fresh,
             removed: &removed,
             related,
             root: &root,
             calendar: &remembered.reading.memory,
+            place: &place,
         };
         let written = match write(kept, cache, &self.out, manifest, changes) {
             Ok((wrote, manifest)) => {
@@ -189,14 +195,10 @@ impl Builder {
             }
         };
         let Wrote { written, rendered } = written;
-        let warnings = super::calendars::remember(
-            &self.root,
-            &mut self.calendar,
-            remembered,
-            cache.releases.values(),
-        )
-        .into_iter()
-        .collect();
+        let warnings =
+            super::calendars::remember(&mut self.calendar, remembered, cache.releases.values())
+                .into_iter()
+                .collect();
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
             warnings,
@@ -255,6 +257,8 @@ struct Changes<'a> {
     root: &'a Path,
     /// The calendar memory that numbers the releases' events.
     calendar: &'a crate::calendar::memory::Memory,
+    /// Where the send ledger is.
+    place: &'a crate::send::place::Place,
 }
 
 /// Renders and writes the changed releases, the unchanged ones whose
@@ -272,6 +276,7 @@ fn draw(
         related,
         root,
         calendar,
+        place,
     } = changes;
     let site = Rendering {
         shared: &kept.shared,
@@ -281,6 +286,7 @@ fn draw(
         output,
         ledger: Default::default(),
         calendar,
+        place,
     };
     // Unchanged releases that gain or lose a relation are rendered again.
     let mut again: Vec<&PathBuf> = cache

@@ -154,6 +154,10 @@ pub fn golive(args: &[&str], cwd: &Path) -> Output {
 
 /// The `golive` binary with `args`, run in `cwd` without colour or backtraces
 /// and with no input; the caller chooses what happens to its output.
+///
+/// Without `CI` and `GOLIVE_LEDGER` from the test's own environment: `.ci/run`
+/// sets `CI=true`, under which a real send with the default ledger refuses (the
+/// CI rule); the tests of that rule set `CI` themselves (`golive_with_env`).
 pub fn golive_command(args: &[&str], cwd: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_golive"));
     command
@@ -161,6 +165,8 @@ pub fn golive_command(args: &[&str], cwd: &Path) -> Command {
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("CI")
+        .env_remove("GOLIVE_LEDGER")
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null());
     command

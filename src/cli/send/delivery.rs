@@ -191,7 +191,7 @@ impl Job<'_> {
             .map_err(|e| {
                 Fatal(format!(
                     "cannot record the send to {recipient} in {}: {e}",
-                    self.ledger.path().display()
+                    self.ledger.shown().display()
                 ))
             })
     }
