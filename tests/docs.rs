@@ -186,11 +186,6 @@ fn plain(text: String) -> String {
 
 // ---------------------------------------------------------------- CI recipes
 
-/// Flags that another branch of issue 15 adds. A command that uses one is
-/// checked without it until the flag exists; once it does, the test fails and
-/// asks for its name to be removed from this list (so the check is whole again).
-const PENDING_FLAGS: &[(&str, bool)] = &[("--ledger", true), ("--ephemeral-ledger", false)];
-
 #[test]
 fn every_ci_recipe_is_valid_yaml_and_every_golive_command_parses() {
     let path = repo().join("docs/ci.md");
@@ -384,37 +379,8 @@ fn check_command(line: &str) {
         .trim_end_matches(';')
         .trim();
     let words = shell_words(line);
-    let mut without = Vec::new();
-    let mut pending = Vec::new();
-    let mut skip_value = false;
-    for w in &words {
-        if skip_value {
-            skip_value = false;
-            continue;
-        }
-        let flag = w.split('=').next().unwrap();
-        if let Some((name, takes_value)) = PENDING_FLAGS.iter().find(|(f, _)| *f == flag) {
-            pending.push(*name);
-            skip_value = *takes_value && !w.contains('=');
-            continue;
-        }
-        without.push(w.clone());
-    }
-    let full = Cli::try_parse_from(&words);
-    if pending.is_empty() {
-        if let Err(e) = full {
-            panic!("docs/ci.md: `{line}` does not parse:\n{e}");
-        }
-        return;
-    }
-    if full.is_ok() {
-        panic!(
-            "docs/ci.md: `{line}` parses now that {pending:?} exist: remove them from \
-             PENDING_FLAGS in tests/docs.rs"
-        );
-    }
-    if let Err(e) = Cli::try_parse_from(&without) {
-        panic!("docs/ci.md: `{line}` without {pending:?} does not parse:\n{e}");
+    if let Err(e) = Cli::try_parse_from(&words) {
+        panic!("docs/ci.md: `{line}` does not parse:\n{e}");
     }
 }
 

@@ -101,7 +101,7 @@ fn send(cli: &Cli, args: &Args) -> Result<i32, String> {
         .config
         .smtp
         .clone()
-        .ok_or("site.yaml has no `smtp:` block; add host, port and tls (see the README)")?;
+        .ok_or("site.yaml has no `smtp:` block; add host, port and tls (see docs/reference/site-keys.md#smtp)")?;
 
     let place = match super::ledger::place(cli, &site.config) {
         Ok(place) => place,
