@@ -27,8 +27,8 @@ pub const FILE: &str = ".golive-cache.json";
 /// meaning (2: summaries with decision due, owner and warnings; 4: each
 /// release's footprint and relations, see `evaluate::relations`; 5: and
 /// its calendar events; 6: rows with the release calendar's entry; 7: the
-/// relations as a hash).
-pub const VERSION: u32 = 7;
+/// relations as a hash; 8: each release's search groups and the index's shards).
+pub const VERSION: u32 = 8;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -36,6 +36,47 @@ pub struct BuildCache {
     pub key: String,
     /// By release file, relative to the site root.
     pub releases: HashMap<PathBuf, CachedRelease>,
+    /// The search index: the releases' document ids and the shards written.
+    #[serde(default)]
+    pub search: SearchState,
+}
+
+/// What the search index needs from one build to the next (see `search`).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct SearchState {
+    /// Each release file's document id, kept even when the rest of the cache
+    /// cannot be used, so that ids (and the document files named by them)
+    /// stay put when releases come and go.
+    pub ids: std::collections::BTreeMap<PathBuf, u32>,
+    /// The shards the output holds: name -> hash of the file.
+    pub shards: std::collections::BTreeMap<String, u64>,
+}
+
+impl SearchState {
+    /// Gives every path of `paths` that has none a document id, in order,
+    /// after the highest id given so far.
+    pub fn assign<'a>(&mut self, paths: impl IntoIterator<Item = &'a PathBuf>) {
+        let mut next = self.ids.values().max().map_or(1, |m| m + 1);
+        let mut new: Vec<&PathBuf> = paths
+            .into_iter()
+            .filter(|p| !self.ids.contains_key(*p))
+            .collect();
+        new.sort();
+        new.dedup();
+        for path in new {
+            self.ids.insert(path.clone(), next);
+            next += 1;
+        }
+    }
+}
+
+/// What the search index holds of a release.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Searched {
+    /// Its document id (`search/docs/<id>.js`).
+    pub id: u32,
+    /// The shard groups its terms are in, to update when it changes or goes.
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +105,9 @@ pub struct CachedRelease {
     /// Its calendar events as published, for the site's feed.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::Placed>,
+    /// What the search index holds of it.
+    #[serde(default)]
+    pub search: Searched,
 }
 
 /// What a cache entry keeps of a release's relations: the hash of their

@@ -31,6 +31,7 @@ use crate::content::{self, Identity, LoadedSite, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::evaluate::{self, Footprint, Related, Report};
 use crate::render::Theme;
+use crate::search;
 use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
 use lock::{LockError, OutputLock, Role};
@@ -347,7 +348,14 @@ impl Builder {
         let mut cache = if usable {
             previous
         } else {
-            BuildCache::default()
+            // Document ids outlive the rest of the cache (see `SearchState`).
+            BuildCache {
+                search: cache::SearchState {
+                    ids: previous.search.ids,
+                    ..Default::default()
+                },
+                ..Default::default()
+            }
         };
         lap("load and validate releases");
 
@@ -361,6 +369,7 @@ impl Builder {
             output: &output,
             ledger: Default::default(),
             calendar: &remembered.reading.memory,
+            collected: Default::default(),
         };
         let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
             Ok(drawn) => drawn,
@@ -444,6 +453,19 @@ impl Builder {
     ) -> Result<Drawn, BuildError> {
         let root = &self.root;
         let total = inputs.len();
+        let shown = |input: &Input| match input {
+            Input::Kept(path, _) => path.clone(),
+            Input::Fresh(path, ..) => crate::diagnostic::display_path(root, path),
+        };
+        let paths: Vec<PathBuf> = inputs.iter().map(|(i, _)| shown(i)).collect();
+        cache.search.assign(&paths);
+        let ids = cache.search.ids.clone();
+        let id_of = |path: &PathBuf| ids.get(path).copied().expect("ids assigned above");
+        // A search index the output lost is built again from every release.
+        let intact = search::shards::intact(site.output, &cache.search.shards);
+        if !intact {
+            cache.search.shards.clear();
+        }
         // Owned, so that each parsed release is freed as soon as it is rendered.
         let (fresh, kept): (Vec<_>, Vec<_>) = inputs
             .into_iter()
@@ -457,11 +479,12 @@ impl Builder {
                 let Input::Fresh(path, source, stamp, _) = input else {
                     unreachable!("partitioned")
                 };
+                let id = id_of(&crate::diagnostic::display_path(root, &path));
                 let done = site
                     .shared
                     .checked_release(&path, source)
                     .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
-                    .and_then(|loaded| site.release(&loaded, stamp, &related));
+                    .and_then(|loaded| site.release(&loaded, stamp, &related, id));
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
@@ -472,7 +495,12 @@ impl Builder {
             bar.finish_and_clear();
         }
         let mut releases: HashMap<PathBuf, CachedRelease> = HashMap::with_capacity(total);
-        releases.extend(done?);
+        let done = done?;
+        // The documents whose postings change, and the groups they were in.
+        let mut replaced: std::collections::HashSet<u32> =
+            done.iter().map(|(_, e)| e.search.id).collect();
+        let mut old_groups = std::collections::BTreeSet::new();
+        releases.extend(done);
         // Unchanged releases keep their files; one the output lost, or whose
         // relations to the others changed, is rendered again.
         let mut missing = Vec::new();
@@ -488,12 +516,15 @@ impl Builder {
             // A release whose relations changed, or whose events the memory
             // numbers otherwise (edited or deleted since), is rendered again,
             // like one whose files went.
-            if entry.related == cache::related_hash(&related)
+            if intact
+                && entry.related == cache::related_hash(&related)
                 && crate::calendar::matches(&entry.calendar, site.calendar)
                 && entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h))
             {
                 releases.insert(path, entry);
             } else {
+                replaced.insert(entry.search.id);
+                old_groups.extend(entry.search.groups);
                 missing.push((path, related));
             }
         }
@@ -509,16 +540,39 @@ impl Builder {
                     .shared
                     .release(root, &file)
                     .map_err(|diagnostics| InvalidSite { diagnostics })?;
-                site.release(&loaded, stamp, &related)
+                site.release(&loaded, stamp, &related, id_of(&path))
             })
             .collect();
         releases.extend(redone?);
         lap("release pages and emails");
 
-        let site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
+        // What is left of the old cache: the old entries of the releases
+        // rendered again, and of the ones deleted.
+        for entry in cache.releases.values() {
+            replaced.insert(entry.search.id);
+            old_groups.extend(entry.search.groups.iter().cloned());
+        }
+        let mut site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
+        // The runbooks' records change only with the shared inputs, which
+        // start an index without previous shards.
+        let runbooks = search::site_records(site.shared);
+        site_files.push(runbooks.doc_file(search::SITE_ID));
+        let fresh_index = cache.search.shards.is_empty();
+        if fresh_index {
+            site.collected.add(search::SITE_ID, &runbooks);
+        }
         for file in &site_files {
             site.output.put(file)?;
         }
+        let change = search::shards::Change {
+            out: &self.out,
+            previous: &cache.search.shards,
+            replaced,
+            old_groups,
+            collected: site.collected.take(),
+            read_old: !fresh_index,
+        };
+        cache.search.shards = search::shards::update(site.output, change)?;
         Ok(Drawn {
             releases,
             site_paths: site_files.into_iter().map(|f| f.path).collect(),
@@ -606,3 +660,4 @@ impl Builder {
         })
     }
 }
+

@@ -20,7 +20,7 @@ use super::cache::{BuildCache, Stamp, related_hash};
 use super::lock::OutputLock;
 use super::output::{self, Manifest, Output, Written};
 use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, today};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::content::{self, Identity, LoadedRelease};
 use crate::diagnostic::{Diagnostics, InvalidSite, display_path};
@@ -281,6 +281,7 @@ fn draw(
         output,
         ledger: Default::default(),
         calendar,
+        collected: Default::default(),
     };
     // Unchanged releases that gain or lose a relation are rendered again.
     let mut again: Vec<&PathBuf> = cache
@@ -306,15 +307,23 @@ fn draw(
     }
     let rendered = fresh.len();
     let mut lists_changed = !removed.is_empty();
+    cache.search.assign(fresh.iter().map(|(l, _)| &l.path));
+    // The documents whose postings change, and the groups they were in.
+    let mut replaced = HashSet::new();
+    let mut old_groups = BTreeSet::new();
     for (loaded, stamp) in fresh {
         let none = Related::default();
         let relations = related.get(&loaded.path).unwrap_or(&none);
-        let (path, entry) = site.release(&loaded, stamp, relations)?;
+        let id = cache.search.ids[&loaded.path];
+        replaced.insert(id);
+        let (path, entry) = site.release(&loaded, stamp, relations, id)?;
         let old = cache.releases.insert(path, entry.clone());
         let Some(old) = old else {
             lists_changed = true;
             continue;
         };
+        replaced.insert(old.search.id);
+        old_groups.extend(old.search.groups.iter().cloned());
         // The rows are rendered from the summary; the feed from the events.
         lists_changed |= old.summary != entry.summary
             || old.runbooks != entry.runbooks
@@ -330,8 +339,19 @@ fn draw(
             for (p, _) in &old.outputs {
                 output.drop_file(p);
             }
+            replaced.insert(old.search.id);
+            old_groups.extend(old.search.groups);
         }
     }
+    let change = crate::search::shards::Change {
+        out: site.output.dir(),
+        previous: &cache.search.shards,
+        replaced,
+        old_groups,
+        collected: site.collected.take(),
+        read_old: true,
+    };
+    cache.search.shards = crate::search::shards::update(output, change)?;
     if lists_changed {
         for file in site_pages(
             &kept.theme,
