@@ -196,7 +196,8 @@ mod tests {
 
     #[test]
     fn markdown_becomes_its_words() {
-        let text = markdown_text("# Roll back\n\nRun `kubectl rollout undo` **now**.\n\n- one\n- two");
+        let text =
+            markdown_text("# Roll back\n\nRun `kubectl rollout undo` **now**.\n\n- one\n- two");
         assert_eq!(text, "Roll back\nRun kubectl rollout undo now.\none\ntwo\n");
     }
 }

@@ -19,6 +19,7 @@
 //! so that it loads from `file://` too, where `fetch` is refused.
 
 pub mod extract;
+pub mod ids;
 pub mod shards;
 
 use std::collections::BTreeMap;

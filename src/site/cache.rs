@@ -44,36 +44,14 @@ pub struct BuildCache {
 /// What the search index needs from one build to the next (see `search`).
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct SearchState {
-    /// Each release file's document id, kept even when the rest of the cache
-    /// cannot be used, so that ids (and the document files named by them)
-    /// stay put when releases come and go.
-    pub ids: std::collections::BTreeMap<PathBuf, u32>,
     /// The shards the output holds: name -> hash of the file.
     pub shards: std::collections::BTreeMap<String, u64>,
-}
-
-impl SearchState {
-    /// Gives every path of `paths` that has none a document id, in order,
-    /// after the highest id given so far.
-    pub fn assign<'a>(&mut self, paths: impl IntoIterator<Item = &'a PathBuf>) {
-        let mut next = self.ids.values().max().map_or(1, |m| m + 1);
-        let mut new: Vec<&PathBuf> = paths
-            .into_iter()
-            .filter(|p| !self.ids.contains_key(*p))
-            .collect();
-        new.sort();
-        new.dedup();
-        for path in new {
-            self.ids.insert(path.clone(), next);
-            next += 1;
-        }
-    }
 }
 
 /// What the search index holds of a release.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Searched {
-    /// Its document id (`search/docs/<id>.js`).
+    /// Its document id (`search/docs/<id>.js`, see `search::ids`).
     pub id: u32,
     /// The shard groups its terms are in, to update when it changes or goes.
     pub groups: Vec<String>,

@@ -348,14 +348,7 @@ impl Builder {
         let mut cache = if usable {
             previous
         } else {
-            // Document ids outlive the rest of the cache (see `SearchState`).
-            BuildCache {
-                search: cache::SearchState {
-                    ids: previous.search.ids,
-                    ..Default::default()
-                },
-                ..Default::default()
-            }
+            BuildCache::default()
         };
         lap("load and validate releases");
 
@@ -458,8 +451,7 @@ impl Builder {
             Input::Fresh(path, ..) => crate::diagnostic::display_path(root, path),
         };
         let paths: Vec<PathBuf> = inputs.iter().map(|(i, _)| shown(i)).collect();
-        cache.search.assign(&paths);
-        let ids = cache.search.ids.clone();
+        let ids = search::ids::assign(&paths);
         let id_of = |path: &PathBuf| ids.get(path).copied().expect("ids assigned above");
         // A search index the output lost is built again from every release.
         let intact = search::shards::intact(site.output, &cache.search.shards);
@@ -517,6 +509,7 @@ impl Builder {
             // numbers otherwise (edited or deleted since), is rendered again,
             // like one whose files went.
             if intact
+                && entry.search.id == id_of(&path)
                 && entry.related == cache::related_hash(&related)
                 && crate::calendar::matches(&entry.calendar, site.calendar)
                 && entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h))
@@ -660,4 +653,3 @@ impl Builder {
         })
     }
 }
-

@@ -139,6 +139,24 @@ impl Builder {
             .into());
         }
 
+        // A release that comes or goes keeps the others' search ids only on
+        // a site without colliding ids (`search::ids`); else the full build.
+        let new: Vec<&PathBuf> = fresh
+            .iter()
+            .map(|(l, _)| &l.path)
+            .filter(|p| !cache.releases.contains_key(*p))
+            .collect();
+        if !new.is_empty() || !removed.is_empty() {
+            use crate::search::ids;
+            let mut taken: std::collections::HashSet<u32> =
+                cache.releases.values().map(|e| e.search.id).collect();
+            taken.insert(crate::search::SITE_ID);
+            let settled = ids::settled(cache.releases.iter().map(|(p, e)| (p, e.search.id)));
+            if !settled || !new.iter().all(|p| taken.insert(ids::primary(p))) {
+                return Ok(None);
+            }
+        }
+
         // Every release related to the others: a kept one by its cached
         // footprint, a changed one evaluated for its own.
         let (paths, footprints): (Vec<PathBuf>, Vec<Footprint>) = cache
@@ -307,14 +325,16 @@ fn draw(
     }
     let rendered = fresh.len();
     let mut lists_changed = !removed.is_empty();
-    cache.search.assign(fresh.iter().map(|(l, _)| &l.path));
     // The documents whose postings change, and the groups they were in.
     let mut replaced = HashSet::new();
     let mut old_groups = BTreeSet::new();
     for (loaded, stamp) in fresh {
         let none = Related::default();
         let relations = related.get(&loaded.path).unwrap_or(&none);
-        let id = cache.search.ids[&loaded.path];
+        let id = match cache.releases.get(&loaded.path) {
+            Some(entry) => entry.search.id,
+            None => crate::search::ids::primary(&loaded.path),
+        };
         replaced.insert(id);
         let (path, entry) = site.release(&loaded, stamp, relations, id)?;
         let old = cache.releases.insert(path, entry.clone());
