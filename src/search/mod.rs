@@ -96,12 +96,34 @@ impl Extracted {
         });
     }
 
-    /// The groups (`shards::group`) its terms fall in, sorted.
-    pub fn groups(&self) -> Vec<String> {
-        let mut groups: Vec<String> = self.terms.keys().map(|t| shards::group(t)).collect();
-        groups.dedup();
-        groups.sort();
-        groups.dedup();
+    /// The groups (`shards::group`) its terms fall in, each with the hash of
+    /// its postings there: a group whose hash is unchanged after an edit
+    /// needs no update.
+    pub fn groups(&self) -> Vec<(String, u64)> {
+        let mut groups: Vec<(String, u64)> = Vec::new();
+        let mut text = String::new();
+        let mut current: Option<String> = None;
+        let mut finish = |current: &mut Option<String>, text: &mut String| {
+            if let Some(g) = current.take() {
+                groups.push((g, crate::site::output::hash(text.as_bytes())));
+            }
+            text.clear();
+        };
+        // Terms are sorted, so each group's terms come together.
+        for (term, records) in &self.terms {
+            let g = shards::group(term);
+            if current.as_ref() != Some(&g) {
+                finish(&mut current, &mut text);
+                current = Some(g);
+            }
+            text.push_str(term);
+            for n in records {
+                text.push(' ');
+                text.push_str(&n.to_string());
+            }
+            text.push('\n');
+        }
+        finish(&mut current, &mut text);
         groups
     }
 
@@ -234,6 +256,24 @@ mod tests {
         e.add("T".into(), "u".into(), "c".into(), &text);
         assert!(e.records[0].text.len() <= MAX_TEXT);
         assert!(e.terms.contains_key("needle"));
+    }
+
+    #[test]
+    fn an_edit_changes_the_hash_of_only_the_groups_it_touches() {
+        let of = |text: &str| {
+            let mut e = Extracted::default();
+            e.add("Title".into(), "u".into(), "c".into(), text);
+            e.groups()
+        };
+        let before = of("rollback plan rehearsed");
+        let after = of("rollback plan zebra");
+        let changed: Vec<&str> = before
+            .iter()
+            .filter(|g| !after.contains(g))
+            .chain(after.iter().filter(|g| !before.contains(g)))
+            .map(|(g, _)| g.as_str())
+            .collect();
+        assert_eq!(changed, ["re", "ze"]);
     }
 
     #[test]

@@ -9,11 +9,12 @@
 //! record numbers in base 36, sorted by id. `search/index.js` lists the
 //! shards and the stop words.
 //!
-//! A build updates only the groups that a changed release's terms fall in,
-//! now or before (the cache keeps each release's groups): it reads those
-//! shards back from the output, drops the changed releases' postings, adds
-//! their new ones, and writes the shards (the output skips a file whose bytes
-//! did not change). Other shards are kept as they are.
+//! A build updates only the groups where a changed release's postings changed
+//! (the cache keeps, per release, the hash of its postings in each group it
+//! is in): it reads those shards back from the output, drops the changed
+//! releases' postings, adds their new ones, and writes the shards (the output
+//! skips a file whose bytes did not change). Other shards are kept as they
+//! are: a release whose title changed touches none.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
@@ -91,8 +92,9 @@ pub struct Change<'a> {
     pub previous: &'a BTreeMap<String, u64>,
     /// The documents whose postings are replaced (rendered again) or removed.
     pub replaced: HashSet<u32>,
-    /// The groups their old postings were in.
-    pub old_groups: BTreeSet<String>,
+    /// The groups where their postings changed: only these are updated (all
+    /// collected groups too when `read_old` is false).
+    pub touched: BTreeSet<String>,
     /// Their new postings.
     pub collected: Collector,
     /// False when every document was replaced: nothing old is read.
@@ -112,8 +114,10 @@ pub fn intact(output: &Output, previous: &BTreeMap<String, u64>) -> bool {
 /// returns the shards the output holds now.
 pub fn update(output: &Output, change: Change) -> io::Result<BTreeMap<String, u64>> {
     let mut collected = change.collected.into_inner();
-    let mut touched: BTreeSet<String> = change.old_groups;
-    touched.extend(collected.keys().cloned());
+    let mut touched: BTreeSet<String> = change.touched;
+    if !change.read_old {
+        touched.extend(collected.keys().cloned());
+    }
     let mut shards = BTreeMap::new();
     for (name, h) in change.previous {
         if !touched.contains(&group(name)) {

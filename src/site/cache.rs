@@ -53,8 +53,35 @@ pub struct SearchState {
 pub struct Searched {
     /// Its document id (`search/docs/<id>.js`, see `search::ids`).
     pub id: u32,
-    /// The shard groups its terms are in, to update when it changes or goes.
-    pub groups: Vec<String>,
+    /// The shard groups its terms are in, with the hash of its postings in
+    /// each: the groups to update when it changes (those whose hash changed)
+    /// or goes (all).
+    pub groups: Vec<(String, u64)>,
+}
+
+impl Searched {
+    /// The groups to update when this entry is replaced by `new` (`None`: the
+    /// release is gone).
+    pub fn changed_groups<'a>(&'a self, new: Option<&'a Searched>) -> Vec<&'a String> {
+        let Some(new) = new.filter(|n| n.id == self.id) else {
+            // Gone, or under another id: its old postings go from every group.
+            let mut all: Vec<&String> = self.groups.iter().map(|(g, _)| g).collect();
+            all.extend(new.iter().flat_map(|n| n.groups.iter().map(|(g, _)| g)));
+            all.sort();
+            all.dedup();
+            return all;
+        };
+        let mut changed: Vec<&String> = self
+            .groups
+            .iter()
+            .filter(|g| !new.groups.contains(g))
+            .chain(new.groups.iter().filter(|g| !self.groups.contains(g)))
+            .map(|(g, _)| g)
+            .collect();
+        changed.sort();
+        changed.dedup();
+        changed
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -371,7 +371,7 @@ impl Builder {
                 return Err(e);
             }
         };
-        lap("dashboard, runbooks, assets");
+        lap("search index");
 
         let count = |ext: &str, page: bool| {
             let outputs = drawn
@@ -488,10 +488,12 @@ impl Builder {
         }
         let mut releases: HashMap<PathBuf, CachedRelease> = HashMap::with_capacity(total);
         let done = done?;
-        // The documents whose postings change, and the groups they were in.
+        // The documents whose postings change, and the old entries of the
+        // unchanged ones rendered again (for the groups their postings were in).
         let mut replaced: std::collections::HashSet<u32> =
             done.iter().map(|(_, e)| e.search.id).collect();
-        let mut old_groups = std::collections::BTreeSet::new();
+        let fresh_paths: Vec<PathBuf> = done.iter().map(|(p, _)| p.clone()).collect();
+        let mut redrawn_old: Vec<(PathBuf, cache::Searched)> = Vec::new();
         releases.extend(done);
         // Unchanged releases keep their files; one the output lost, or whose
         // relations to the others changed, is rendered again.
@@ -517,7 +519,7 @@ impl Builder {
                 releases.insert(path, entry);
             } else {
                 replaced.insert(entry.search.id);
-                old_groups.extend(entry.search.groups);
+                redrawn_old.push((path.clone(), entry.search));
                 missing.push((path, related));
             }
         }
@@ -541,9 +543,27 @@ impl Builder {
 
         // What is left of the old cache: the old entries of the releases
         // rendered again, and of the ones deleted.
-        for entry in cache.releases.values() {
+        // Only the groups where a release's postings changed are updated.
+        let mut touched = std::collections::BTreeSet::new();
+        let new_search = |path: &PathBuf| releases.get(path).map(|e| &e.search);
+        for (path, entry) in &cache.releases {
             replaced.insert(entry.search.id);
-            old_groups.extend(entry.search.groups.iter().cloned());
+            touched.extend(
+                entry
+                    .search
+                    .changed_groups(new_search(path))
+                    .into_iter()
+                    .cloned(),
+            );
+        }
+        for (path, old) in &redrawn_old {
+            touched.extend(old.changed_groups(new_search(path)).into_iter().cloned());
+        }
+        for path in fresh_paths
+            .iter()
+            .filter(|p| !cache.releases.contains_key(*p))
+        {
+            touched.extend(releases[path].search.groups.iter().map(|(g, _)| g.clone()));
         }
         let mut site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
         // The runbooks' records change only with the shared inputs, which
@@ -557,11 +577,12 @@ impl Builder {
         for file in &site_files {
             site.output.put(file)?;
         }
+        lap("dashboard, runbooks, assets");
         let change = search::shards::Change {
             out: &self.out,
             previous: &cache.search.shards,
             replaced,
-            old_groups,
+            touched,
             collected: site.collected.take(),
             read_old: !fresh_index,
         };

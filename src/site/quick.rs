@@ -327,7 +327,7 @@ fn draw(
     let mut lists_changed = !removed.is_empty();
     // The documents whose postings change, and the groups they were in.
     let mut replaced = HashSet::new();
-    let mut old_groups = BTreeSet::new();
+    let mut touched = BTreeSet::new();
     for (loaded, stamp) in fresh {
         let none = Related::default();
         let relations = related.get(&loaded.path).unwrap_or(&none);
@@ -340,10 +340,16 @@ fn draw(
         let old = cache.releases.insert(path, entry.clone());
         let Some(old) = old else {
             lists_changed = true;
+            touched.extend(entry.search.groups.iter().map(|(g, _)| g.clone()));
             continue;
         };
         replaced.insert(old.search.id);
-        old_groups.extend(old.search.groups.iter().cloned());
+        touched.extend(
+            old.search
+                .changed_groups(Some(&entry.search))
+                .into_iter()
+                .cloned(),
+        );
         // The rows are rendered from the summary; the feed from the events.
         lists_changed |= old.summary != entry.summary
             || old.runbooks != entry.runbooks
@@ -360,14 +366,14 @@ fn draw(
                 output.drop_file(p);
             }
             replaced.insert(old.search.id);
-            old_groups.extend(old.search.groups);
+            touched.extend(old.search.changed_groups(None).into_iter().cloned());
         }
     }
     let change = crate::search::shards::Change {
         out: site.output.dir(),
         previous: &cache.search.shards,
         replaced,
-        old_groups,
+        touched,
         collected: site.collected.take(),
         read_old: true,
     };
