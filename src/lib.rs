@@ -17,6 +17,7 @@ pub mod evaluate;
 pub mod input;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod send;
 pub mod serve;
 pub mod site;

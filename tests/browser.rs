@@ -398,3 +398,101 @@ fn the_offline_check_catches_any_request() {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
     }
 }
+
+/// Search (issue 15): from a page opened from disk, a query typed into the
+/// header's box finds its results on search.html, each with its title, the
+/// release or runbook it belongs to, and a snippet with the words marked; a
+/// query that matches nothing says so.
+#[test]
+fn a_query_typed_in_the_header_finds_its_results_from_disk() {
+    if !tools_ready() {
+        return;
+    }
+    let site = example_site();
+    let public = built(&site);
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = check(
+        &public,
+        out.path(),
+        &[
+            "--no-pages",
+            "--search",
+            "releases/northwind-erp-2.4.0/index.html",
+            "HSM ceremo",
+            "--search",
+            "runbooks/index.html",
+            "connection pool",
+            "--search",
+            "index.html",
+            "zzyzx nothing",
+        ],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    let found: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("search.json")).unwrap())
+            .unwrap();
+    let results = |i: usize| found[i]["results"].as_array().unwrap().clone();
+
+    // Two words, the last one cut short: every result has both.
+    let hsm = &found[0];
+    assert_eq!(hsm["box"], "HSM ceremo", "the box keeps the query");
+    assert_eq!(hsm["live"], "polite");
+    let n = results(0).len();
+    assert!(n >= 1, "{hsm:#}");
+    let expected = format!("{n} result{} for HSM ceremo", if n == 1 { "" } else { "s" });
+    assert_eq!(hsm["status"], expected.as_str());
+    let report = results(0)
+        .into_iter()
+        .find(|r| r["title"] == "Northwind ERP 2.4.0 — Readiness report")
+        .unwrap_or_else(|| panic!("{hsm:#}"));
+    assert_eq!(
+        report["context"],
+        "Northwind ERP 2.4.0 — Security Hardening Release"
+    );
+    assert!(
+        report["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/releases/northwind-erp-2.4.0/index.html")
+    );
+    let snippet = report["snippet"].as_str().unwrap().to_lowercase();
+    assert!(
+        snippet.contains("hsm") && snippet.contains("ceremony"),
+        "{snippet}"
+    );
+    let marks: Vec<String> = report["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(
+        marks.contains(&"hsm".to_string()) && marks.contains(&"ceremony".to_string()),
+        "{marks:?}"
+    );
+
+    // A troubleshooting runbook, found from the runbook index.
+    let pool = results(1);
+    let runbook = pool
+        .iter()
+        .find(|r| r["title"] == "Database connection errors")
+        .unwrap_or_else(|| panic!("{:#}", found[1]));
+    assert_eq!(runbook["context"], "Troubleshooting runbook");
+    let marks: Vec<String> = runbook["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(!marks.is_empty(), "{runbook:#}");
+    assert!(
+        marks
+            .iter()
+            .all(|m| m.starts_with("connection") || m.starts_with("pool")),
+        "{marks:?}"
+    );
+
+    // Nothing found.
+    assert_eq!(found[2]["status"], "No results for zzyzx nothing");
+    assert!(results(2).is_empty());
+}

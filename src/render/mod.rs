@@ -26,7 +26,7 @@ use filters::{
 };
 pub use pages::{
     Listed, Rows, dashboard_page, release_pages, rows, runbook_index, runbook_page, runbook_path,
-    used_by,
+    search_page, used_by,
 };
 pub use warroom::warroom_page;
 
@@ -69,6 +69,7 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         include_str!("../../layouts/assets/warroom.css"),
     ),
     ("calendar.html", include_str!("../../layouts/calendar.html")),
+    ("search.html", include_str!("../../layouts/search.html")),
     (
         "calendar_entry.html",
         include_str!("../../layouts/calendar_entry.html"),
@@ -102,10 +103,16 @@ pub const EMAILS: &[(&str, &str)] = &[
 ];
 
 /// Static files copied to the output as they are, by path below `layouts/`.
-pub const ASSETS: &[(&str, &str)] = &[(
-    "assets/golive.css",
-    include_str!("../../layouts/assets/golive.css"),
-)];
+pub const ASSETS: &[(&str, &str)] = &[
+    (
+        "assets/golive.css",
+        include_str!("../../layouts/assets/golive.css"),
+    ),
+    (
+        "assets/search.js",
+        include_str!("../../layouts/assets/search.js"),
+    ),
+];
 
 /// The template context every page and email of one release starts from: the
 /// release and its report, serialised once and shared by all of them (each

@@ -238,6 +238,19 @@ pub fn runbook_index(
     })
 }
 
+/// `search.html`: the results of the header's search box (filled in by
+/// `assets/search.js` from the index in `search/`).
+pub fn search_page(theme: &Theme, site: &SiteConfig) -> Result<OutputFile, Diagnostic> {
+    let mut context = Context::new();
+    context.insert("site", &site_view(site));
+    context.insert("root", "");
+    context.insert("page", "search");
+    Ok(OutputFile {
+        path: PathBuf::from("search.html"),
+        bytes: theme.render("search.html", &context)?.into_bytes(),
+    })
+}
+
 /// How many releases the dashboard lists, in all and by verdict.
 #[derive(Serialize)]
 struct Counts {

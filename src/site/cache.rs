@@ -27,8 +27,8 @@ pub const FILE: &str = ".golive-cache.json";
 /// meaning (2: summaries with decision due, owner and warnings; 4: each
 /// release's footprint and relations, see `evaluate::relations`; 5: and
 /// its calendar events; 6: rows with the release calendar's entry; 7: the
-/// relations as a hash).
-pub const VERSION: u32 = 7;
+/// relations as a hash; 8: each release's search groups and the index's shards).
+pub const VERSION: u32 = 8;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -36,6 +36,52 @@ pub struct BuildCache {
     pub key: String,
     /// By release file, relative to the site root.
     pub releases: HashMap<PathBuf, CachedRelease>,
+    /// The search index: the releases' document ids and the shards written.
+    #[serde(default)]
+    pub search: SearchState,
+}
+
+/// What the search index needs from one build to the next (see `search`).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct SearchState {
+    /// The shards the output holds: name -> hash of the file.
+    pub shards: std::collections::BTreeMap<String, u64>,
+}
+
+/// What the search index holds of a release.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Searched {
+    /// Its document id (`search/docs/<id>.js`, see `search::ids`).
+    pub id: u32,
+    /// The shard groups its terms are in, with the hash of its postings in
+    /// each: the groups to update when it changes (those whose hash changed)
+    /// or goes (all).
+    pub groups: Vec<(String, u64)>,
+}
+
+impl Searched {
+    /// The groups to update when this entry is replaced by `new` (`None`: the
+    /// release is gone).
+    pub fn changed_groups<'a>(&'a self, new: Option<&'a Searched>) -> Vec<&'a String> {
+        let Some(new) = new.filter(|n| n.id == self.id) else {
+            // Gone, or under another id: its old postings go from every group.
+            let mut all: Vec<&String> = self.groups.iter().map(|(g, _)| g).collect();
+            all.extend(new.iter().flat_map(|n| n.groups.iter().map(|(g, _)| g)));
+            all.sort();
+            all.dedup();
+            return all;
+        };
+        let mut changed: Vec<&String> = self
+            .groups
+            .iter()
+            .filter(|g| !new.groups.contains(g))
+            .chain(new.groups.iter().filter(|g| !self.groups.contains(g)))
+            .map(|(g, _)| g)
+            .collect();
+        changed.sort();
+        changed.dedup();
+        changed
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +110,9 @@ pub struct CachedRelease {
     /// Its calendar events as published, for the site's feed.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::Placed>,
+    /// What the search index holds of it.
+    #[serde(default)]
+    pub search: Searched,
 }
 
 /// What a cache entry keeps of a release's relations: the hash of their

@@ -32,6 +32,7 @@ use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::evaluate::{self, Footprint, Related, Report};
 use crate::render::Theme;
 use crate::send::place::{Chosen, Place};
+use crate::search;
 use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
 use lock::{LockError, OutputLock, Role};
@@ -387,6 +388,7 @@ impl Builder {
             ledger: Default::default(),
             calendar: &remembered.reading.memory,
             place: &place,
+            collected: Default::default(),
         };
         let drawn = match self.draw(&site, inputs, &mut cache, &mut lap) {
             Ok(drawn) => drawn,
@@ -395,7 +397,7 @@ impl Builder {
                 return Err(e);
             }
         };
-        lap("dashboard, runbooks, assets");
+        lap("search index");
 
         let count = |ext: &str, page: bool| {
             let outputs = drawn
@@ -466,6 +468,18 @@ impl Builder {
     ) -> Result<Drawn, BuildError> {
         let root = &self.root;
         let total = inputs.len();
+        let shown = |input: &Input| match input {
+            Input::Kept(path, _) => path.clone(),
+            Input::Fresh(path, ..) => crate::diagnostic::display_path(root, path),
+        };
+        let paths: Vec<PathBuf> = inputs.iter().map(|(i, _)| shown(i)).collect();
+        let ids = search::ids::assign(&paths);
+        let id_of = |path: &PathBuf| ids.get(path).copied().expect("ids assigned above");
+        // A search index the output lost is built again from every release.
+        let intact = search::shards::intact(site.output, &cache.search.shards);
+        if !intact {
+            cache.search.shards.clear();
+        }
         // Owned, so that each parsed release is freed as soon as it is rendered.
         let (fresh, kept): (Vec<_>, Vec<_>) = inputs
             .into_iter()
@@ -479,11 +493,12 @@ impl Builder {
                 let Input::Fresh(path, source, stamp, _) = input else {
                     unreachable!("partitioned")
                 };
+                let id = id_of(&crate::diagnostic::display_path(root, &path));
                 let done = site
                     .shared
                     .checked_release(&path, source)
                     .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
-                    .and_then(|loaded| site.release(&loaded, stamp, &related));
+                    .and_then(|loaded| site.release(&loaded, stamp, &related, id));
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
@@ -494,7 +509,14 @@ impl Builder {
             bar.finish_and_clear();
         }
         let mut releases: HashMap<PathBuf, CachedRelease> = HashMap::with_capacity(total);
-        releases.extend(done?);
+        let done = done?;
+        // The documents whose postings change, and the old entries of the
+        // unchanged ones rendered again (for the groups their postings were in).
+        let mut replaced: std::collections::HashSet<u32> =
+            done.iter().map(|(_, e)| e.search.id).collect();
+        let fresh_paths: Vec<PathBuf> = done.iter().map(|(p, _)| p.clone()).collect();
+        let mut redrawn_old: Vec<(PathBuf, cache::Searched)> = Vec::new();
+        releases.extend(done);
         // Unchanged releases keep their files; one the output lost, or whose
         // relations to the others changed, is rendered again.
         let mut missing = Vec::new();
@@ -510,12 +532,16 @@ impl Builder {
             // A release whose relations changed, or whose events the memory
             // numbers otherwise (edited or deleted since), is rendered again,
             // like one whose files went.
-            if entry.related == cache::related_hash(&related)
+            if intact
+                && entry.search.id == id_of(&path)
+                && entry.related == cache::related_hash(&related)
                 && crate::calendar::matches(&entry.calendar, site.calendar)
                 && entry.outputs.iter().all(|(p, h)| site.output.keep(p, *h))
             {
                 releases.insert(path, entry);
             } else {
+                replaced.insert(entry.search.id);
+                redrawn_old.push((path.clone(), entry.search));
                 missing.push((path, related));
             }
         }
@@ -531,16 +557,58 @@ impl Builder {
                     .shared
                     .release(root, &file)
                     .map_err(|diagnostics| InvalidSite { diagnostics })?;
-                site.release(&loaded, stamp, &related)
+                site.release(&loaded, stamp, &related, id_of(&path))
             })
             .collect();
         releases.extend(redone?);
         lap("release pages and emails");
 
-        let site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
+        // What is left of the old cache: the old entries of the releases
+        // rendered again, and of the ones deleted.
+        // Only the groups where a release's postings changed are updated.
+        let mut touched = std::collections::BTreeSet::new();
+        let new_search = |path: &PathBuf| releases.get(path).map(|e| &e.search);
+        for (path, entry) in &cache.releases {
+            replaced.insert(entry.search.id);
+            touched.extend(
+                entry
+                    .search
+                    .changed_groups(new_search(path))
+                    .into_iter()
+                    .cloned(),
+            );
+        }
+        for (path, old) in &redrawn_old {
+            touched.extend(old.changed_groups(new_search(path)).into_iter().cloned());
+        }
+        for path in fresh_paths
+            .iter()
+            .filter(|p| !cache.releases.contains_key(*p))
+        {
+            touched.extend(releases[path].search.groups.iter().map(|(g, _)| g.clone()));
+        }
+        let mut site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
+        // The runbooks' records change only with the shared inputs, which
+        // start an index without previous shards.
+        let runbooks = search::site_records(site.shared);
+        site_files.push(runbooks.doc_file(search::SITE_ID));
+        let fresh_index = cache.search.shards.is_empty();
+        if fresh_index {
+            site.collected.add(search::SITE_ID, &runbooks);
+        }
         for file in &site_files {
             site.output.put(file)?;
         }
+        lap("dashboard, runbooks, assets");
+        let change = search::shards::Change {
+            out: &self.out,
+            previous: &cache.search.shards,
+            replaced,
+            touched,
+            collected: site.collected.take(),
+            read_old: !fresh_index,
+        };
+        cache.search.shards = search::shards::update(site.output, change)?;
         Ok(Drawn {
             releases,
             site_paths: site_files.into_iter().map(|f| f.path).collect(),

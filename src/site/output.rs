@@ -208,6 +208,11 @@ impl Output {
         }
     }
 
+    /// The output folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// What the folder was found to hold, when it had to be checked.
     pub fn checked(&self) -> Option<Checked> {
         self.checked

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::BuildError;
-use super::cache::{CachedRelease, Stamp};
+use super::cache::{CachedRelease, Searched, Stamp};
 use super::output::Output;
 use crate::calendar;
 use crate::content::{self, LoadedRelease, Shared};
@@ -46,6 +46,7 @@ pub(super) fn site_pages(
         files.push(render::runbook_page(theme, shared, runbook, &by).map_err(invalid)?);
     }
     files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
+    files.push(render::search_page(theme, &shared.config).map_err(invalid)?);
     files.extend(theme.assets.iter().cloned());
     files.push(OutputFile {
         path: calendar::FILE.into(),
@@ -79,17 +80,21 @@ pub(super) struct Rendering<'a> {
     pub calendar: &'a crate::calendar::memory::Memory,
     /// Where the send ledger is (see `send::place`).
     pub place: &'a crate::send::place::Place,
+    /// The search terms of the releases rendered, for the shards.
+    pub collected: crate::search::shards::Collector,
 }
 
 impl Rendering<'_> {
     /// Evaluates and renders one release, writes its files, and returns what the
     /// next build needs to know of it.
-    /// `related` is what relating it to the site's other releases found.
+    /// `related` is what relating it to the site's other releases found;
+    /// `id` is its search document id.
     pub fn release(
         &self,
         loaded: &LoadedRelease,
         stamp: Option<Stamp>,
         related: &Related,
+        id: u32,
     ) -> Result<(PathBuf, CachedRelease), BuildError> {
         let invalid = |d: Diagnostic| InvalidSite {
             diagnostics: vec![d],
@@ -155,6 +160,9 @@ impl Rendering<'_> {
             render::warroom_page(self.theme, self.shared, loaded, &mut context).map_err(invalid)?,
         );
         files.extend(previews);
+        let searched = crate::search::release_records(loaded, &report);
+        files.push(searched.doc_file(id));
+        self.collected.add(id, &searched);
         files.push(OutputFile {
             path: PathBuf::from("releases")
                 .join(&loaded.slug)
@@ -201,6 +209,10 @@ impl Rendering<'_> {
                 footprint,
                 related: super::cache::related_hash(related),
                 calendar: placed,
+                search: Searched {
+                    id,
+                    groups: searched.groups(),
+                },
             },
         ))
     }

@@ -20,7 +20,7 @@ use super::cache::{BuildCache, Stamp, related_hash};
 use super::lock::OutputLock;
 use super::output::{self, Manifest, Output, Written};
 use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, today};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::content::{self, Identity, LoadedRelease};
 use crate::diagnostic::{Diagnostics, InvalidSite, display_path};
@@ -137,6 +137,24 @@ impl Builder {
                 diagnostics: problems,
             }
             .into());
+        }
+
+        // A release that comes or goes keeps the others' search ids only on
+        // a site without colliding ids (`search::ids`); else the full build.
+        let new: Vec<&PathBuf> = fresh
+            .iter()
+            .map(|(l, _)| &l.path)
+            .filter(|p| !cache.releases.contains_key(*p))
+            .collect();
+        if !new.is_empty() || !removed.is_empty() {
+            use crate::search::ids;
+            let mut taken: std::collections::HashSet<u32> =
+                cache.releases.values().map(|e| e.search.id).collect();
+            taken.insert(crate::search::SITE_ID);
+            let settled = ids::settled(cache.releases.iter().map(|(p, e)| (p, e.search.id)));
+            if !settled || !new.iter().all(|p| taken.insert(ids::primary(p))) {
+                return Ok(None);
+            }
         }
 
         // Every release related to the others: a kept one by its cached
@@ -287,6 +305,7 @@ fn draw(
         ledger: Default::default(),
         calendar,
         place,
+        collected: Default::default(),
     };
     // Unchanged releases that gain or lose a relation are rendered again.
     let mut again: Vec<&PathBuf> = cache
@@ -312,15 +331,31 @@ fn draw(
     }
     let rendered = fresh.len();
     let mut lists_changed = !removed.is_empty();
+    // The documents whose postings change, and the groups they were in.
+    let mut replaced = HashSet::new();
+    let mut touched = BTreeSet::new();
     for (loaded, stamp) in fresh {
         let none = Related::default();
         let relations = related.get(&loaded.path).unwrap_or(&none);
-        let (path, entry) = site.release(&loaded, stamp, relations)?;
+        let id = match cache.releases.get(&loaded.path) {
+            Some(entry) => entry.search.id,
+            None => crate::search::ids::primary(&loaded.path),
+        };
+        replaced.insert(id);
+        let (path, entry) = site.release(&loaded, stamp, relations, id)?;
         let old = cache.releases.insert(path, entry.clone());
         let Some(old) = old else {
             lists_changed = true;
+            touched.extend(entry.search.groups.iter().map(|(g, _)| g.clone()));
             continue;
         };
+        replaced.insert(old.search.id);
+        touched.extend(
+            old.search
+                .changed_groups(Some(&entry.search))
+                .into_iter()
+                .cloned(),
+        );
         // The rows are rendered from the summary; the feed from the events.
         lists_changed |= old.summary != entry.summary
             || old.runbooks != entry.runbooks
@@ -336,8 +371,19 @@ fn draw(
             for (p, _) in &old.outputs {
                 output.drop_file(p);
             }
+            replaced.insert(old.search.id);
+            touched.extend(old.search.changed_groups(None).into_iter().cloned());
         }
     }
+    let change = crate::search::shards::Change {
+        out: site.output.dir(),
+        previous: &cache.search.shards,
+        replaced,
+        touched,
+        collected: site.collected.take(),
+        read_old: true,
+    };
+    cache.search.shards = crate::search::shards::update(output, change)?;
     if lists_changed {
         for file in site_pages(
             &kept.theme,

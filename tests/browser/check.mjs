@@ -2,7 +2,7 @@
 // Opens every page of a built golive site in headless Chromium, the way a reader's
 // browser would, and fails on what a reader would stumble on. Run by tests/browser.rs.
 //
-//   node check.mjs --site PUBLIC_DIR --out OUT_DIR [--no-pages] [--pdf PAGE ...] [--offline PAGE ...] [--screenshots DIR PAGE ...]
+//   node check.mjs --site PUBLIC_DIR --out OUT_DIR [--no-pages] [--pdf PAGE ...] [--offline PAGE ...] [--search PAGE QUERY ...] [--screenshots DIR PAGE ...]
 //
 // The site is served on 127.0.0.1 (a random port). For every .html page:
 // - at 1280 px: console errors, uncaught exceptions, failed requests, requests to
@@ -16,6 +16,10 @@
 // problem, console errors too; it is shot into OUT_DIR/<name>-offline.png and
 // printed to OUT_DIR/<name>-offline-a4.pdf and -letter.pdf with its own @page
 // margins.
+// Each --search PAGE QUERY opens PAGE from disk (file://), types QUERY into the
+// header's search box, submits it, waits for search.html to say how many results
+// it found, and writes what a reader sees (the status and, per result, its
+// title, link, context, snippet and marked words) to OUT_DIR/search.json.
 // Writes OUT_DIR/report.json; exits 1 if any page fails, 2 on a usage or setup error.
 
 import fs from 'node:fs';
@@ -28,13 +32,14 @@ const { chromium } = require('playwright-core');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const args = process.argv.slice(2);
-const opt = { pdf: [], offline: [], shots: [], shotDir: null, pages: true };
+const opt = { pdf: [], offline: [], search: [], shots: [], shotDir: null, pages: true };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--site') opt.site = path.resolve(args[++i]);
   else if (a === '--out') opt.out = path.resolve(args[++i]);
   else if (a === '--pdf') opt.pdf.push(args[++i]);
   else if (a === '--offline') opt.offline.push(args[++i]);
+  else if (a === '--search') { opt.search.push([args[i + 1], args[i + 2]]); i += 2; }
   else if (a === '--no-pages') opt.pages = false;
   else if (a === '--screenshots') {
     opt.shotDir = path.resolve(args[++i]);
@@ -51,7 +56,7 @@ if (!opt.site || !opt.out) {
 fs.mkdirSync(opt.out, { recursive: true });
 
 // ---------------------------------------------------------------- serve
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.eml': 'message/rfc822', '.txt': 'text/plain; charset=utf-8' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.eml': 'message/rfc822', '.txt': 'text/plain; charset=utf-8' };
 const server = http.createServer((req, res) => {
   const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   let file = path.join(opt.site, url);
@@ -169,6 +174,43 @@ if (opt.offline.length) {
     report.push({ page: `offline ${name}`, problems });
     console.log(`${problems.length ? 'FAIL' : 'ok  '} offline ${name}${problems.map((p) => `\n       ${p}`).join('')}`);
   }
+  await context.close();
+}
+
+// ---------------------------------------------------------------- search
+if (opt.search.length) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const found = [];
+  for (const [start, query] of opt.search) {
+    const problems = [];
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`uncaught exception: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+    await page.goto('file://' + path.join(opt.site, start), { waitUntil: 'load' });
+    await page.fill('header #golive-search-q', query);
+    await Promise.all([page.waitForURL(/search\.html\?q=/), page.press('header #golive-search-q', 'Enter')]);
+    await page.waitForFunction(() => / results? for /.test(document.getElementById('golive-search-status').textContent), null, { timeout: 30000 });
+    const seen = await page.evaluate(() => ({
+      url: window.location.href,
+      box: document.getElementById('golive-search-q').value,
+      status: document.getElementById('golive-search-status').textContent,
+      live: document.getElementById('golive-search-status').getAttribute('aria-live'),
+      results: Array.from(document.querySelectorAll('#golive-search-results li')).map((li) => ({
+        title: li.querySelector('.result-title').innerText,
+        href: li.querySelector('.result-title').href,
+        context: li.querySelector('.result-context').innerText,
+        snippet: li.querySelector('.snippet').innerText,
+        marks: Array.from(li.querySelectorAll('mark')).map((m) => m.innerText),
+      })),
+      more: !document.getElementById('golive-search-more').hidden,
+    }));
+    found.push({ start, query, problems, ...seen });
+    await page.close();
+    report.push({ page: `search ${query}`, problems });
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} search ${JSON.stringify(query)} from ${start}: ${seen.status}${problems.map((p) => `\n       ${p}`).join('')}`);
+  }
+  fs.writeFileSync(path.join(opt.out, 'search.json'), JSON.stringify(found, null, 2));
   await context.close();
 }
 

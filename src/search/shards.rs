@@ -1,0 +1,278 @@
+//! The term shards of the index, and how a build updates them.
+//!
+//! A term belongs to the group of its first two characters (a one-character
+//! term is its own group). A group is one shard, `search/shards/<hex>.js`
+//! (the hex of the group's UTF-8 bytes), unless its JSON grows past
+//! [`SPLIT_BYTES`]: then it is split by the third character (the group's
+//! two-character terms stay in the shard named by the group). A shard maps
+//! each term to its postings: `"<id>:<n>.<n> <id>:<n>"`, document ids and
+//! record numbers in base 36, sorted by id. `search/index.js` lists the
+//! shards and the stop words.
+//!
+//! A build updates only the groups where a changed release's postings changed
+//! (the cache keeps, per release, the hash of its postings in each group it
+//! is in): it reads those shards back from the output, drops the changed
+//! releases' postings, adds their new ones, and writes the shards (the output
+//! skips a file whose bytes did not change). Other shards are kept as they
+//! are: a release whose title changed touches none.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{DIR, Extracted, STOP_WORDS, base36, script};
+use crate::render::OutputFile;
+use crate::site::output::Output;
+
+/// A group's JSON larger than this is split into shards by three characters.
+pub const SPLIT_BYTES: usize = 128 * 1024;
+
+/// The group of `term`: its first two characters.
+pub fn group(term: &str) -> String {
+    term.chars().take(2).collect()
+}
+
+/// Where the shard `name` goes.
+pub fn shard_path(name: &str) -> PathBuf {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    PathBuf::from(DIR).join("shards").join(format!("{hex}.js"))
+}
+
+/// Where the list of shards goes.
+pub fn index_path() -> PathBuf {
+    PathBuf::from(DIR).join("index.js")
+}
+
+/// Postings collected from the releases rendered by a build, by group and
+/// term: each term's entries (`<id>:<n>.<n>`) separated by spaces, in the
+/// order they came (sorted when written). One string per term keeps a cold
+/// build of 10,000 releases small in memory.
+#[derive(Default)]
+pub struct Collector(Mutex<HashMap<String, HashMap<String, String>>>);
+
+impl Collector {
+    /// Adds the terms of the document `id`.
+    pub fn add(&self, id: u32, extracted: &Extracted) {
+        let id = base36(id);
+        let mut groups = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (term, records) in &extracted.terms {
+            let postings = groups
+                .entry(group(term))
+                .or_default()
+                .entry(term.clone())
+                .or_default();
+            if !postings.is_empty() {
+                postings.push(' ');
+            }
+            postings.push_str(&id);
+            for (i, n) in records.iter().enumerate() {
+                postings.push(if i == 0 { ':' } else { '.' });
+                postings.push_str(&base36(*n));
+            }
+        }
+    }
+
+    fn into_inner(self) -> HashMap<String, HashMap<String, String>> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes what was collected, leaving it empty.
+    pub fn take(&self) -> Collector {
+        let mut groups = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        Collector(Mutex::new(std::mem::take(&mut *groups)))
+    }
+}
+
+/// What a build changes in the index.
+pub struct Change<'a> {
+    /// The output folder, to read the shards to update from.
+    pub out: &'a Path,
+    /// The shards as the last build left them: name -> hash of the file.
+    pub previous: &'a BTreeMap<String, u64>,
+    /// The documents whose postings are replaced (rendered again) or removed.
+    pub replaced: HashSet<u32>,
+    /// The groups where their postings changed: only these are updated (all
+    /// collected groups too when `read_old` is false).
+    pub touched: BTreeSet<String>,
+    /// Their new postings.
+    pub collected: Collector,
+    /// False when every document was replaced: nothing old is read.
+    pub read_old: bool,
+}
+
+/// Whether the output still holds every shard of `previous` as written; if
+/// not, the index must be built again from every release.
+pub fn intact(output: &Output, previous: &BTreeMap<String, u64>) -> bool {
+    previous
+        .iter()
+        .all(|(name, h)| output.previous(&shard_path(name)) == Some(*h))
+        && (previous.is_empty() || output.previous(&index_path()).is_some())
+}
+
+/// Writes the shards `change` touches and the shard list, keeps the others;
+/// returns the shards the output holds now.
+pub fn update(output: &Output, change: Change) -> io::Result<BTreeMap<String, u64>> {
+    let mut collected = change.collected.into_inner();
+    let mut touched: BTreeSet<String> = change.touched;
+    if !change.read_old {
+        touched.extend(collected.keys().cloned());
+    }
+    let mut shards = BTreeMap::new();
+    for (name, h) in change.previous {
+        if !touched.contains(&group(name)) {
+            output.keep(&shard_path(name), *h);
+            shards.insert(name.clone(), *h);
+        }
+    }
+    for g in &touched {
+        let mut terms: BTreeMap<String, String> = BTreeMap::new();
+        let olds: Vec<&String> = change
+            .previous
+            .keys()
+            .filter(|name| group(name) == *g)
+            .collect();
+        if change.read_old {
+            for name in &olds {
+                let path = change.out.join(shard_path(name));
+                let (_, old) = parse_shard(&std::fs::read_to_string(&path)?)
+                    .ok_or_else(|| io::Error::other(format!("{} is damaged", path.display())))?;
+                for (term, postings) in old {
+                    let kept = without(&postings, &change.replaced);
+                    if !kept.is_empty() {
+                        terms.insert(term, kept);
+                    }
+                }
+            }
+        }
+        for (term, postings) in collected.remove(g).unwrap_or_default() {
+            let entry = terms.entry(term).or_default();
+            if !entry.is_empty() {
+                entry.push(' ');
+            }
+            entry.push_str(&postings);
+        }
+        for postings in terms.values_mut() {
+            *postings = sorted(postings);
+        }
+        let files = split(g, terms);
+        for name in olds {
+            if !files.iter().any(|(n, _)| n == name) {
+                output.drop_file(&shard_path(name));
+            }
+        }
+        for (name, terms) in files {
+            let file = OutputFile {
+                path: shard_path(&name),
+                bytes: script("searchShard", &(&name, &terms)).into_bytes(),
+            };
+            shards.insert(name, output.put(&file)?);
+        }
+    }
+    output.put(&index_file(&shards))?;
+    Ok(shards)
+}
+
+/// The shard list and the stop words, for the browser.
+fn index_file(shards: &BTreeMap<String, u64>) -> OutputFile {
+    let names: Vec<&String> = shards.keys().collect();
+    let value = serde_json::json!({ "shards": names, "stop": STOP_WORDS });
+    OutputFile {
+        path: index_path(),
+        bytes: script("searchIndex", &(value,)).into_bytes(),
+    }
+}
+
+/// The shards of group `g`: one, or split by three characters if too large.
+fn split(g: &str, terms: BTreeMap<String, String>) -> Vec<(String, BTreeMap<String, String>)> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let size: usize = terms.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
+    if size <= SPLIT_BYTES {
+        return vec![(g.to_string(), terms)];
+    }
+    let mut parts: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (term, postings) in terms {
+        let name: String = term.chars().take(3).collect();
+        parts.entry(name).or_default().insert(term, postings);
+    }
+    parts.into_iter().collect()
+}
+
+/// `postings` without the entries of the documents in `replaced`.
+fn without(postings: &str, replaced: &HashSet<u32>) -> String {
+    postings
+        .split(' ')
+        .filter(|e| !replaced.contains(&entry_id(e)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The document id of a posting entry (`<id>:<n>...`).
+fn entry_id(entry: &str) -> u32 {
+    let id = entry.split(':').next().unwrap_or(entry);
+    u32::from_str_radix(id, 36).unwrap_or(u32::MAX)
+}
+
+/// The entries of `postings` sorted by document id.
+fn sorted(postings: &str) -> String {
+    let mut entries: Vec<&str> = postings.split(' ').filter(|e| !e.is_empty()).collect();
+    entries.sort_by_key(|e| entry_id(e));
+    entries.join(" ")
+}
+
+/// The name and terms of a shard file's text.
+pub fn parse_shard(text: &str) -> Option<(String, BTreeMap<String, String>)> {
+    let json = text
+        .strip_prefix("golive.searchShard.apply(null, ")?
+        .strip_suffix(");\n")?;
+    serde_json::from_str(json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_two_characters() {
+        assert_eq!(group("rollback"), "ro");
+        assert_eq!(group("été"), "ét");
+        assert_eq!(group("x"), "x");
+        assert_eq!(shard_path("ro"), PathBuf::from("search/shards/726f.js"));
+    }
+
+    #[test]
+    fn postings_are_collected_per_term_and_sorted_by_document() {
+        let c = Collector::default();
+        let mut a = Extracted::default();
+        a.add("Rollback".into(), "u".into(), "c".into(), "rollback plan");
+        a.add("Other".into(), "u".into(), "c".into(), "rollback");
+        c.add(40, &a);
+        c.add(3, &a);
+        let groups = c.into_inner();
+        assert_eq!(sorted(&groups["ro"]["rollback"]), "3:0.1 14:0.1");
+        assert_eq!(without("3:0.1 14:0.1", &HashSet::from([40])), "3:0.1");
+    }
+
+    #[test]
+    fn a_large_group_is_split_by_three_characters() {
+        let mut terms = BTreeMap::new();
+        for i in 0..20_000 {
+            terms.insert(format!("re{}", base36(i)), "1:0".to_string());
+        }
+        terms.insert("re".into(), "1:0".into());
+        let parts = split("re", terms);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().any(|(n, t)| n == "re" && t.len() == 1));
+        assert!(parts.iter().all(|(n, _)| n.starts_with("re")));
+    }
+
+    #[test]
+    fn a_shard_file_parses_back() {
+        let mut terms = BTreeMap::new();
+        terms.insert("</script>".to_string(), "1:0".to_string());
+        let text = script("searchShard", &("x", &terms));
+        assert_eq!(parse_shard(&text), Some(("x".to_string(), terms)));
+    }
+}
