@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
-use crate::content::time::{display_serialize, text_serde};
+use crate::content::time::{display_serialize, string_schema, text_serde};
 
 /// A change freeze: no release goes live from `from` to `to` (both days
 /// included, in the site's zone) unless it is an emergency change.
@@ -149,19 +149,7 @@ text_serde!(
 );
 display_serialize!(Weekdays, ClockTime);
 
-/// JSON Schema: both are strings of a known shape.
-macro_rules! string_schema {
-    ($($t:ty => $name:literal, $description:literal, $pattern:literal);* $(;)?) => {$(
-        impl JsonSchema for $t {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                $name.into()
-            }
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "string", "description": $description, "pattern": $pattern })
-            }
-        }
-    )*};
-}
+// JSON Schema: both are strings of a known shape.
 string_schema! {
     Weekdays => "Weekdays", "Days of the week: Mon-Fri, Sun-Thu, Mon,Wed,Fri (at least three letters of each English name)",
         r"^[A-Za-z]{3,}(-[A-Za-z]{3,})?(,\s*[A-Za-z]{3,}(-[A-Za-z]{3,})?)*$";

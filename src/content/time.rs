@@ -311,6 +311,8 @@ macro_rules! string_schema {
         }
     )*};
 }
+pub(crate) use string_schema;
+
 string_schema! {
     When => "Date", "A date: 2026-12-04, 2026-12-04 09:00, or RFC 3339 (2026-12-04T09:00:00+05:30)",
         r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$";
