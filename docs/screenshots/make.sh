@@ -24,7 +24,8 @@ public="$work/public"
 # shot NAME PAGE WIDTH HEIGHT SCALE: PAGE (below public/) into
 # docs/screenshots/NAME-WIDTH.png. A PAGE ending in #anchor is shown in a frame
 # that fills the window, scrolled to the anchor: headless Chromium's own
-# --screenshot does not scroll to one.
+# --screenshot does not scroll to one. The virtual time budget lets the search
+# page's script load the index and fill in its results before the shot.
 shot() {
   url="file://$public/$2"
   case $2 in
@@ -36,7 +37,7 @@ shot() {
   esac
   "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --no-first-run --disable-background-networking --disable-component-update \
-    --user-data-dir="$work/profile" \
+    --user-data-dir="$work/profile" --virtual-time-budget=5000 \
     --window-size="$3,$4" --force-device-scale-factor="$5" \
     --screenshot="$shots/$1-$3.png" "$url" >/dev/null 2>&1
   echo "$1-$3.png  <- $2"
@@ -61,3 +62,5 @@ desktop war-room-pack "$release/warroom.html"
 phone war-room-pack "$release/warroom.html"
 desktop calendar "calendar.html#m-2026-11"
 phone calendar "calendar.html#m-2026-11"
+desktop search "search.html?q=rollback%20database"
+phone search "search.html?q=rollback%20database"
