@@ -119,6 +119,11 @@
     return n < 3 ? n : 4;
   }
 
+  function byId(a, b) {
+    var x = a.split(':'), y = b.split(':');
+    return (parseInt(x[0], 36) - parseInt(y[0], 36)) || (parseInt(x[1], 36) - parseInt(y[1], 36));
+  }
+
   function ranked(keys, sets) {
     var rank = {};
     keys.forEach(function (k) {
