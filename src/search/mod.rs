@@ -267,7 +267,12 @@ mod tests {
     #[test]
     fn terms_of_the_title_are_marked() {
         let mut e = Extracted::default();
-        e.add("Rollback plan".into(), "u".into(), "c".into(), "rollback now");
+        e.add(
+            "Rollback plan".into(),
+            "u".into(),
+            "c".into(),
+            "rollback now",
+        );
         e.add("Other".into(), "u".into(), "c".into(), "plan");
         assert_eq!(e.terms["rollback"], [(0, true)]);
         assert_eq!(e.terms["now"], [(0, false)]);
