@@ -48,7 +48,8 @@ for q in sys.argv[2:]:
                 if (t == w) if len(w) == 1 else t.startswith(w):
                     for e in p.split(' '):
                         i, recs = e.split(':')
-                        for r in recs.split('.'): s.add((int(i, 36), int(r, 36)))
+                        # '*' marks a title term; the sizes below take the first page in index order, not ranked.
+                        for r in recs.split('.'): s.add((int(i, 36), int(r.rstrip('*'), 36)))
         sets.append(s)
     hits = sorted(set.intersection(*sets)) if sets else []
     ids = []

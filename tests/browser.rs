@@ -402,7 +402,7 @@ fn the_offline_check_catches_any_request() {
 /// Search (issue 15): from a page opened from disk, a query typed into the
 /// header's box finds its results on search.html, each with its title, the
 /// release or runbook it belongs to, and a snippet with the words marked; a
-/// query that matches nothing says so.
+/// query that matches nothing says so; a title match is ranked first.
 #[test]
 fn a_query_typed_in_the_header_finds_its_results_from_disk() {
     if !tools_ready() {
@@ -425,6 +425,9 @@ fn a_query_typed_in_the_header_finds_its_results_from_disk() {
             "--search",
             "index.html",
             "zzyzx nothing",
+            "--search",
+            "index.html",
+            "encryption master key",
         ],
     );
     assert_eq!(code, Some(0), "{text}");
@@ -495,4 +498,30 @@ fn a_query_typed_in_the_header_finds_its_results_from_disk() {
     // Nothing found.
     assert_eq!(found[2]["status"], "No results for zzyzx nothing");
     assert!(results(2).is_empty());
+
+    // Ranked: the checklist item with every word in its title comes first,
+    // before the release's report, runbook and request (first in the index)
+    // that only mention them; then the report, by kind.
+    let ranked = results(3);
+    let titles: Vec<&str> = ranked
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.len() > 1, "{:#}", found[3]);
+    assert_eq!(
+        titles[..2],
+        [
+            "Encryption master key created in the production HSM",
+            "Northwind ERP 2.4.0 — Readiness report"
+        ],
+        "{titles:?}"
+    );
+    assert!(
+        ranked[0]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/releases/northwind-erp-2.4.0/checklist.html#item-1-1-4"),
+        "{:#}",
+        ranked[0]
+    );
 }

@@ -122,17 +122,21 @@ impl Index {
             .collect()
     }
 
-    /// The records matching every word of `q`, in search.js's order.
+    /// The records matching every word of `q`, in search.js's order: those
+    /// whose title has every word, then those where every word is a whole
+    /// term, then by kind (report, go-live runbook, deployment request,
+    /// troubleshooting runbook, checklist item), then document id and record.
     fn query(&self, q: &str) -> Vec<&Record> {
         let words = self.words(q);
         if words.is_empty() {
             return Vec::new();
         }
-        let sets: Vec<BTreeSet<(u32, u32)>> = words
+        // Per word: record -> (a matching term is in its title, one is the word).
+        let sets: Vec<BTreeMap<(u32, u32), (bool, bool)>> = words
             .iter()
             .map(|w| {
                 let one = w.chars().count() == 1;
-                let mut found = BTreeSet::new();
+                let mut found: BTreeMap<(u32, u32), (bool, bool)> = BTreeMap::new();
                 for name in self.needed(w) {
                     for (term, postings) in &self.terms[name] {
                         let hit = if one {
@@ -146,10 +150,17 @@ impl Index {
                         for entry in postings.split(' ') {
                             let (id, records) = entry.split_once(':').expect("id:records");
                             for n in records.split('.') {
-                                found.insert((
+                                let (n, title) = match n.strip_suffix('*') {
+                                    Some(n) => (n, true),
+                                    None => (n, false),
+                                };
+                                let key = (
                                     u32::from_str_radix(id, 36).unwrap(),
                                     u32::from_str_radix(n, 36).unwrap(),
-                                ));
+                                );
+                                let f = found.entry(key).or_default();
+                                f.0 |= title;
+                                f.1 |= term == w;
                             }
                         }
                     }
@@ -157,10 +168,26 @@ impl Index {
                 found
             })
             .collect();
-        sets[0]
-            .iter()
-            .filter(|k| sets.iter().all(|s| s.contains(k)))
-            .map(|(id, n)| &self.docs[&radix36(*id)][*n as usize])
+        let mut keys: Vec<(u32, u32)> = sets[0]
+            .keys()
+            .filter(|k| sets.iter().all(|s| s.contains_key(k)))
+            .copied()
+            .collect();
+        let kind = |(id, n): (u32, u32)| match (id, n) {
+            (0, _) => 3,
+            (_, n) if n < 3 => n,
+            _ => 4,
+        };
+        keys.sort_by_key(|k| {
+            (
+                !sets.iter().all(|s| s[k].0),
+                !sets.iter().all(|s| s[k].1),
+                kind(*k),
+                *k,
+            )
+        });
+        keys.into_iter()
+            .map(|(id, n)| &self.docs[&radix36(id)][n as usize])
             .collect()
     }
 
@@ -559,6 +586,85 @@ fn hostile_text_stays_inside_its_strings_and_is_capped() {
         index.urls("uniqueword"),
         ["releases/northwind-erp-9.9.9/index.html"]
     );
+}
+
+/// Results are ranked: title matches first, then whole-word matches before
+/// prefix-only ones, then by kind; each fixture word is placed so that the
+/// order would differ without its tier.
+#[test]
+fn results_rank_title_matches_then_whole_words_then_kind() {
+    let site = example();
+    // The example as it is: the checklist item titled with these words comes
+    // before the report and runbooks that only mention them.
+    let index = build(&site);
+    let found = index.query("encryption master key");
+    assert!(found.len() > 1, "{found:?}");
+    assert_eq!(
+        found[0].title, "Encryption master key created in the production HSM",
+        "{found:?}"
+    );
+    let runbook = "content/runbooks/high-response-time.md";
+    let text = site.read(runbook);
+    site.write(
+        runbook,
+        format!("{text}\nThe quokka, the numbat and the wombat.\n"),
+    );
+    let text = site.read(EXAMPLE_RELEASE);
+    let text = common::replace_once(
+        &text,
+        "created in the production HSM\"",
+        "created in the production HSM quokka\"",
+    );
+    let text = common::replace_once(
+        &text,
+        "throughput below plan\"",
+        "throughput below plan, wombat\"",
+    );
+    let text = common::replace_once(
+        &text,
+        "support macro ready\"",
+        "support macro ready for wombats\"",
+    );
+    let text = common::replace_once(
+        &text,
+        "depends on the key ceremony\"",
+        "depends on the key ceremony and the numbat\"",
+    );
+    site.write(EXAMPLE_RELEASE, text);
+    let index = build(&site);
+    let dir = "releases/northwind-erp-2.4.0";
+    // 1. The item with quokka in its title, before the runbook (document 0,
+    //    and a runbook's kind comes before a checklist item's) with it in its text.
+    assert_eq!(
+        index.urls("quokka"),
+        [
+            format!("{dir}/checklist.html#item-1-1-4"),
+            "runbooks/high-response-time.html".to_string()
+        ]
+    );
+    // 2. Whole word before prefix: the item's note says wombat and comes
+    //    before the report (a kind before it) that only says wombats; the
+    //    runbook says wombat too, and its kind is before the item's.
+    assert_eq!(
+        index.urls("wombat"),
+        [
+            "runbooks/high-response-time.html".to_string(),
+            format!("{dir}/checklist.html#item-1-1-3"),
+            format!("{dir}/index.html"),
+        ]
+    );
+    // 3. Kind: the deployment request before the runbook, though the
+    //    runbooks' document comes first in the index.
+    assert_eq!(
+        index.urls("numbat"),
+        [
+            format!("{dir}/approval.html"),
+            "runbooks/high-response-time.html".to_string()
+        ]
+    );
+    // The postings mark title terms, and only those.
+    let postings = &index.terms["qu"]["quokka"];
+    assert_eq!(postings.matches('*').count(), 1, "{postings}");
 }
 
 /// `serve`'s quick path (`rebuild_releases`) keeps the index current.

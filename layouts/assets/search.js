@@ -7,7 +7,8 @@
  * Words are split and lowercased as golive splits them when it builds the
  * index (src/search/mod.rs): runs of letters and digits, at most 64
  * characters, stop words left out. Every word must match (AND); a word
- * matches the terms it begins (a one-character word only itself).
+ * matches the terms it begins (a one-character word only itself). Results
+ * are ranked as `ranked` below says.
  */
 (function () {
   'use strict';
@@ -76,17 +77,24 @@
     });
   }
 
-  /* The records (as "id:n") whose terms match `w`. */
+  /* The records (as "id:n") whose terms match `w`, each with whether a
+   * matching term is in its title and whether one is `w` itself. A record
+   * number followed by "*" in a posting has the term in its title. */
   function postings(w) {
     var found = {};
     needed(w).forEach(function (name) {
       var terms = shards[name] || {};
       Object.keys(terms).forEach(function (t) {
         if (!matches(t, w)) { return; }
+        var exact = t === w;
         terms[t].split(' ').forEach(function (entry) {
           var parts = entry.split(':');
           (parts[1] || '').split('.').forEach(function (n) {
-            found[parts[0] + ':' + n] = true;
+            var title = n.slice(-1) === '*';
+            var key = parts[0] + ':' + (title ? n.slice(0, -1) : n);
+            var f = found[key] || (found[key] = { title: false, exact: false });
+            f.title = f.title || title;
+            f.exact = f.exact || exact;
           });
         });
       });
@@ -94,9 +102,39 @@
     return found;
   }
 
+  /* Ranking, best first (computed from the shards alone):
+   * 1. records whose title has every query word (a word may match the start
+   *    of a title word, as in the search itself);
+   * 2. then records where every query word is a whole word of the record,
+   *    before those that only have words beginning with it;
+   * 3. then by kind: readiness report, go-live runbook, deployment request,
+   *    troubleshooting runbook, checklist item (document 0 holds the
+   *    runbooks; a release's records 0, 1 and 2 are its report, runbook
+   *    and request, the rest its checklist items);
+   * 4. then the index's fixed order: document id, then record. */
+  function kind(k) {
+    var parts = k.split(':');
+    var n = parseInt(parts[1], 36);
+    if (parts[0] === '0') { return 3; }
+    return n < 3 ? n : 4;
+  }
+
   function byId(a, b) {
     var x = a.split(':'), y = b.split(':');
     return (parseInt(x[0], 36) - parseInt(y[0], 36)) || (parseInt(x[1], 36) - parseInt(y[1], 36));
+  }
+
+  function ranked(keys, sets) {
+    var rank = {};
+    keys.forEach(function (k) {
+      var title = sets.every(function (s) { return s[k].title; });
+      var exact = sets.every(function (s) { return s[k].exact; });
+      rank[k] = [title ? 0 : 1, exact ? 0 : 1, kind(k)];
+    });
+    return keys.sort(function (a, b) {
+      var x = rank[a], y = rank[b];
+      return (x[0] - y[0]) || (x[1] - y[1]) || (x[2] - y[2]) || byId(a, b);
+    });
   }
 
   /* The text around the first matched word, matched words in <mark>. */
@@ -175,9 +213,9 @@
       return load('search/shards/' + hex(n) + '.js');
     })).then(function () {
       var sets = ws.map(postings);
-      var keys = Object.keys(sets[0]).filter(function (k) {
+      var keys = ranked(Object.keys(sets[0]).filter(function (k) {
         return sets.every(function (s) { return s[k]; });
-      }).sort(byId);
+      }), sets);
       var n = keys.length;
       status.textContent = (n === 0 ? 'No results' : n + ' result' + (n === 1 ? '' : 's')) +
         ' for ' + query.trim();

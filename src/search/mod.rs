@@ -66,12 +66,13 @@ pub struct Record {
     pub text: String,
 }
 
-/// The records of one document file and their terms: term -> the numbers of
-/// the records (positions in `records`) that use it.
+/// The records of one document file and their terms: term -> the records
+/// that use it, each as its number (position in `records`) and whether the
+/// term is in its title (search ranks title matches first).
 #[derive(Debug, Default, Clone)]
 pub struct Extracted {
     pub records: Vec<Record>,
-    pub terms: BTreeMap<String, Vec<u32>>,
+    pub terms: BTreeMap<String, Vec<(u32, bool)>>,
 }
 
 impl Extracted {
@@ -80,12 +81,14 @@ impl Extracted {
     pub fn add(&mut self, title: String, url: String, context: String, full_text: &str) {
         let n = self.records.len() as u32;
         let mut seen = std::collections::HashSet::new();
+        let titled: std::collections::HashSet<String> = terms(&title).collect();
         for term in terms(&title).chain(terms(full_text)) {
             if seen.len() >= MAX_TERMS_PER_RECORD {
                 break;
             }
             if seen.insert(term.clone()) {
-                self.terms.entry(term).or_default().push(n);
+                let in_title = titled.contains(&term);
+                self.terms.entry(term).or_default().push((n, in_title));
             }
         }
         self.records.push(Record {
@@ -117,9 +120,12 @@ impl Extracted {
                 current = Some(g);
             }
             text.push_str(term);
-            for n in records {
+            for (n, in_title) in records {
                 text.push(' ');
                 text.push_str(&n.to_string());
+                if *in_title {
+                    text.push(shards::TITLE_MARK);
+                }
             }
             text.push('\n');
         }
@@ -256,6 +262,21 @@ mod tests {
         e.add("T".into(), "u".into(), "c".into(), &text);
         assert!(e.records[0].text.len() <= MAX_TEXT);
         assert!(e.terms.contains_key("needle"));
+    }
+
+    #[test]
+    fn terms_of_the_title_are_marked() {
+        let mut e = Extracted::default();
+        e.add(
+            "Rollback plan".into(),
+            "u".into(),
+            "c".into(),
+            "rollback now",
+        );
+        e.add("Other".into(), "u".into(), "c".into(), "plan");
+        assert_eq!(e.terms["rollback"], [(0, true)]);
+        assert_eq!(e.terms["now"], [(0, false)]);
+        assert_eq!(e.terms["plan"], [(0, true), (1, false)]);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! (the hex of the group's UTF-8 bytes), unless its JSON grows past
 //! [`SPLIT_BYTES`]: then it is split by the third character (the group's
 //! two-character terms stay in the shard named by the group). A shard maps
-//! each term to its postings: `"<id>:<n>.<n> <id>:<n>"`, document ids and
-//! record numbers in base 36, sorted by id. `search/index.js` lists the
+//! each term to its postings: `"<id>:<n>.<n>* <id>:<n>"`, document ids and
+//! record numbers in base 36, sorted by id; a record number followed by
+//! [`TITLE_MARK`] (`*`) has the term in its title, which search ranks first. `search/index.js` lists the
 //! shards and the stop words.
 //!
 //! A build updates only the groups where a changed release's postings changed
@@ -24,6 +25,10 @@ use std::sync::Mutex;
 use super::{DIR, Extracted, STOP_WORDS, base36, script};
 use crate::render::OutputFile;
 use crate::site::output::Output;
+
+/// Follows a record number in a posting whose term is in the record's title
+/// (not a base-36 digit, and left as it is by the script escaping).
+pub const TITLE_MARK: char = '*';
 
 /// A group's JSON larger than this is split into shards by three characters.
 pub const SPLIT_BYTES: usize = 128 * 1024;
@@ -66,9 +71,12 @@ impl Collector {
                 postings.push(' ');
             }
             postings.push_str(&id);
-            for (i, n) in records.iter().enumerate() {
+            for (i, (n, in_title)) in records.iter().enumerate() {
                 postings.push(if i == 0 { ':' } else { '.' });
                 postings.push_str(&base36(*n));
+                if *in_title {
+                    postings.push(TITLE_MARK);
+                }
             }
         }
     }
@@ -251,8 +259,9 @@ mod tests {
         c.add(40, &a);
         c.add(3, &a);
         let groups = c.into_inner();
-        assert_eq!(sorted(&groups["ro"]["rollback"]), "3:0.1 14:0.1");
-        assert_eq!(without("3:0.1 14:0.1", &HashSet::from([40])), "3:0.1");
+        assert_eq!(sorted(&groups["ro"]["rollback"]), "3:0*.1 14:0*.1");
+        assert_eq!(sorted(&groups["pl"]["plan"]), "3:0 14:0");
+        assert_eq!(without("3:0*.1 14:0*.1", &HashSet::from([40])), "3:0*.1");
     }
 
     #[test]

@@ -27,8 +27,9 @@ pub const FILE: &str = ".golive-cache.json";
 /// meaning (2: summaries with decision due, owner and warnings; 4: each
 /// release's footprint and relations, see `evaluate::relations`; 5: and
 /// its calendar events; 6: rows with the release calendar's entry; 7: the
-/// relations as a hash; 8: each release's search groups and the index's shards).
-pub const VERSION: u32 = 8;
+/// relations as a hash; 8: each release's search groups and the index's shards;
+/// 9: postings mark title terms).
+pub const VERSION: u32 = 9;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
