@@ -43,6 +43,18 @@ impl Lines {
             self.0.push('\n');
         }
     }
+
+    /// The rollback plan's triggers and steps: on the report and the runbook.
+    fn add_rollback(&mut self, release: &crate::content::release::Release) {
+        if let Some(rb) = &release.rollback {
+            for t in &rb.triggers {
+                self.add(&format!("{} {}", t.when, t.action));
+            }
+            for s in &rb.steps {
+                self.add(&s.action);
+            }
+        }
+    }
 }
 
 /// The records of one release: its readiness report, go-live runbook,
@@ -83,14 +95,7 @@ pub fn release_records(loaded: &LoadedRelease, report: &Report) -> Extracted {
     for t in &report.timeline {
         text.add(&t.activity);
     }
-    if let Some(rb) = &release.rollback {
-        for t in &rb.triggers {
-            text.add(&format!("{} {}", t.when, t.action));
-        }
-        for s in &rb.steps {
-            text.add(&s.action);
-        }
-    }
+    text.add_rollback(release);
     out.add(
         format!("{name} — Readiness report"),
         format!("{dir}index.html"),
@@ -115,14 +120,7 @@ pub fn release_records(loaded: &LoadedRelease, report: &Report) -> Extracted {
             text.add(&c.name);
         }
     }
-    if let Some(rb) = &release.rollback {
-        for t in &rb.triggers {
-            text.add(&format!("{} {}", t.when, t.action));
-        }
-        for s in &rb.steps {
-            text.add(&s.action);
-        }
-    }
+    text.add_rollback(release);
     out.add(
         format!("{name} — Go-live runbook"),
         format!("{dir}runbook.html"),
