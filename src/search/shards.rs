@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::{DIR, Extracted, STOP_WORDS, base36, script};
@@ -94,8 +94,6 @@ impl Collector {
 
 /// What a build changes in the index.
 pub struct Change<'a> {
-    /// The output folder, to read the shards to update from.
-    pub out: &'a Path,
     /// The shards as the last build left them: name -> hash of the file.
     pub previous: &'a BTreeMap<String, u64>,
     /// The documents whose postings are replaced (rendered again) or removed.
@@ -142,7 +140,7 @@ pub fn update(output: &Output, change: Change) -> io::Result<BTreeMap<String, u6
             .collect();
         if change.read_old {
             for name in &olds {
-                let path = change.out.join(shard_path(name));
+                let path = output.dir().join(shard_path(name));
                 let (_, old) = parse_shard(&std::fs::read_to_string(&path)?)
                     .ok_or_else(|| io::Error::other(format!("{} is damaged", path.display())))?;
                 for (term, postings) in old {

@@ -10,7 +10,7 @@
 //! the other releases (`evaluate::relations`) come out different this build.
 //! Anything else is rebuilt.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -82,6 +82,35 @@ impl Searched {
         changed.sort();
         changed.dedup();
         changed
+    }
+}
+
+/// What a build changes in the search index, gathered release by release:
+/// the documents whose postings go (old ids) or come (new ids), and the shard
+/// groups where that changes anything (`search::shards::Change`).
+#[derive(Debug, Default)]
+pub struct SearchEdits {
+    pub replaced: HashSet<u32>,
+    pub touched: BTreeSet<String>,
+}
+
+impl SearchEdits {
+    /// A release's search entry went from `old` to `new` (`None`: it came, or went).
+    pub fn record(&mut self, old: Option<&Searched>, new: Option<&Searched>) {
+        match old {
+            Some(old) => {
+                self.replaced.insert(old.id);
+                self.touched
+                    .extend(old.changed_groups(new).into_iter().cloned());
+            }
+            None => self.touched.extend(
+                new.iter()
+                    .flat_map(|n| n.groups.iter().map(|(g, _)| g.clone())),
+            ),
+        }
+        if let Some(new) = new {
+            self.replaced.insert(new.id);
+        }
     }
 }
 

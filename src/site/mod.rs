@@ -510,10 +510,8 @@ impl Builder {
         }
         let mut releases: HashMap<PathBuf, CachedRelease> = HashMap::with_capacity(total);
         let done = done?;
-        // The documents whose postings change, and the old entries of the
-        // unchanged ones rendered again (for the groups their postings were in).
-        let mut replaced: std::collections::HashSet<u32> =
-            done.iter().map(|(_, e)| e.search.id).collect();
+        // The changed releases, and the old search entries of the unchanged
+        // ones rendered again (for the groups their postings were in).
         let fresh_paths: Vec<PathBuf> = done.iter().map(|(p, _)| p.clone()).collect();
         let mut redrawn_old: Vec<(PathBuf, cache::Searched)> = Vec::new();
         releases.extend(done);
@@ -540,7 +538,6 @@ impl Builder {
             {
                 releases.insert(path, entry);
             } else {
-                replaced.insert(entry.search.id);
                 redrawn_old.push((path.clone(), entry.search));
                 missing.push((path, related));
             }
@@ -563,29 +560,21 @@ impl Builder {
         releases.extend(redone?);
         lap("release pages and emails");
 
-        // What is left of the old cache: the old entries of the releases
-        // rendered again, and of the ones deleted.
-        // Only the groups where a release's postings changed are updated.
-        let mut touched = std::collections::BTreeSet::new();
+        // What is left of the old cache (the old entries of the changed
+        // releases, and of the deleted ones) and the redrawn ones' old entries
+        // go; the new releases come. Only the groups where postings changed
+        // are updated.
+        let mut edits = cache::SearchEdits::default();
         let new_search = |path: &PathBuf| releases.get(path).map(|e| &e.search);
-        for (path, entry) in &cache.releases {
-            replaced.insert(entry.search.id);
-            touched.extend(
-                entry
-                    .search
-                    .changed_groups(new_search(path))
-                    .into_iter()
-                    .cloned(),
-            );
-        }
-        for (path, old) in &redrawn_old {
-            touched.extend(old.changed_groups(new_search(path)).into_iter().cloned());
+        let old_entries = cache.releases.iter().map(|(p, e)| (p, &e.search));
+        for (path, old) in old_entries.chain(redrawn_old.iter().map(|(p, s)| (p, s))) {
+            edits.record(Some(old), new_search(path));
         }
         for path in fresh_paths
             .iter()
             .filter(|p| !cache.releases.contains_key(*p))
         {
-            touched.extend(releases[path].search.groups.iter().map(|(g, _)| g.clone()));
+            edits.record(None, new_search(path));
         }
         let mut site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
         // The runbooks' records change only with the shared inputs, which
@@ -601,10 +590,9 @@ impl Builder {
         }
         lap("dashboard, runbooks, assets");
         let change = search::shards::Change {
-            out: &self.out,
             previous: &cache.search.shards,
-            replaced,
-            touched,
+            replaced: edits.replaced,
+            touched: edits.touched,
             collected: site.collected.take(),
             read_old: !fresh_index,
         };

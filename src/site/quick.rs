@@ -16,11 +16,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::cache::{BuildCache, Stamp, related_hash};
+use super::cache::{BuildCache, SearchEdits, Stamp, related_hash};
 use super::lock::OutputLock;
 use super::output::{self, Manifest, Output, Written};
 use super::{BuildError, BuildSummary, Builder, Kept, Rendering, site_pages, today};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::content::{self, Identity, LoadedRelease};
 use crate::diagnostic::{Diagnostics, InvalidSite, display_path};
@@ -182,6 +182,7 @@ impl Builder {
         let related: HashMap<PathBuf, Related> = paths.into_iter().zip(found).collect();
         let manifest = self.manifest.take().expect("checked above");
         let root = self.root.clone();
+        // Not `self.place`: `kept` borrows `self` mutably here.
         let place = crate::send::place::Place::resolve(
             &self.root,
             self.ledger.as_ref(),
@@ -331,9 +332,7 @@ fn draw(
     }
     let rendered = fresh.len();
     let mut lists_changed = !removed.is_empty();
-    // The documents whose postings change, and the groups they were in.
-    let mut replaced = HashSet::new();
-    let mut touched = BTreeSet::new();
+    let mut edits = SearchEdits::default();
     for (loaded, stamp) in fresh {
         let none = Related::default();
         let relations = related.get(&loaded.path).unwrap_or(&none);
@@ -341,21 +340,13 @@ fn draw(
             Some(entry) => entry.search.id,
             None => crate::search::ids::primary(&loaded.path),
         };
-        replaced.insert(id);
         let (path, entry) = site.release(&loaded, stamp, relations, id)?;
         let old = cache.releases.insert(path, entry.clone());
+        edits.record(old.as_ref().map(|o| &o.search), Some(&entry.search));
         let Some(old) = old else {
             lists_changed = true;
-            touched.extend(entry.search.groups.iter().map(|(g, _)| g.clone()));
             continue;
         };
-        replaced.insert(old.search.id);
-        touched.extend(
-            old.search
-                .changed_groups(Some(&entry.search))
-                .into_iter()
-                .cloned(),
-        );
         // The rows are rendered from the summary; the feed from the events.
         lists_changed |= old.summary != entry.summary
             || old.runbooks != entry.runbooks
@@ -371,15 +362,13 @@ fn draw(
             for (p, _) in &old.outputs {
                 output.drop_file(p);
             }
-            replaced.insert(old.search.id);
-            touched.extend(old.search.changed_groups(None).into_iter().cloned());
+            edits.record(Some(&old.search), None);
         }
     }
     let change = crate::search::shards::Change {
-        out: site.output.dir(),
         previous: &cache.search.shards,
-        replaced,
-        touched,
+        replaced: edits.replaced,
+        touched: edits.touched,
         collected: site.collected.take(),
         read_old: true,
     };
