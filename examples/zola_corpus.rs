@@ -18,10 +18,7 @@ const CONFIG: &str = "base_url = \"https://releases.example\"\n\
 title = \"Releases\"\n\
 compile_sass = false\n\
 build_search_index = false\n\
-generate_feeds = false\n\
-\n\
-[markdown]\n\
-highlight_code = false\n";
+generate_feeds = false\n";
 
 const BASE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <title>{% block title %}{{ config.title }}{% endblock title %}</title>\n</head>\n<body>\n\
