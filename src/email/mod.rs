@@ -11,6 +11,7 @@
 mod compose;
 mod guard;
 pub mod history;
+pub mod inline;
 mod message;
 mod text;
 
@@ -345,17 +346,24 @@ pub fn render(
     context.insert("subject", &subject);
     context.insert("preheader", &preheader);
     let html = theme.render(&format!("emails/{kind}.html"), context)?;
-    Ok(Rendered {
-        kind,
-        subject,
-        preheader,
-        html: message::inline_css(&html).map_err(|e| {
+    // The templates were inlined when loaded (`inline`), unless the site's
+    // overrides made that unsafe: then each email is inlined here.
+    let html = if theme.email_css_inlined() {
+        html
+    } else {
+        message::inline_css(&html).map_err(|e| {
             Diagnostic::new(
                 format!("emails/{kind}.html"),
                 crate::diagnostic::Location::START,
                 format!("cannot inline CSS: {e}"),
             )
-        })?,
+        })?
+    };
+    Ok(Rendered {
+        kind,
+        subject,
+        preheader,
+        html,
         text: text::wrap(body, 72),
         calendar: None,
     })

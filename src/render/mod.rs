@@ -140,6 +140,10 @@ pub struct Theme {
     tera: Tera,
     /// The email templates (`emails/...`).
     emails: Tera,
+    /// Why the email templates could not have their CSS inlined when loaded
+    /// (`email::inline`), so that each email is inlined when rendered; `None`
+    /// when they were.
+    pub email_inline_fallback: Option<String>,
     pub assets: Vec<OutputFile>,
     /// A hash of every template, to know when pages must be rendered again.
     pub fingerprint: u64,
@@ -187,17 +191,47 @@ impl Theme {
             .into_iter()
             .partition(|(name, _)| name.starts_with("emails/"));
         let tera = templates(page_sources, &people, false, root, &layouts, &mut problems);
-        let emails = templates(email_sources, &people, true, root, &layouts, &mut problems);
+        // The email CSS is inlined into the templates once, here; the HTML
+        // that rendering makes (Markdown) is inlined when it is made.
+        let (email_sources, fallback, css) =
+            match crate::email::inline::prepare(&email_sources, EMAILS) {
+                Ok(inlined) => {
+                    let css = inlined
+                        .iter()
+                        .find(|(n, _)| n == "emails/email.css")
+                        .map(|(_, t)| t.clone());
+                    (inlined, None, css)
+                }
+                Err(why) => (email_sources, Some(why), None),
+            };
+        let mut emails = templates(email_sources, &people, true, root, &layouts, &mut problems);
+        if let Some(css) = css {
+            emails.register_filter(
+                "markdown",
+                move |v: &Value, args: &HashMap<String, Value>| {
+                    let html = markdown_filter(v, args)?;
+                    crate::email::inline::fragment(html.as_str().unwrap_or_default(), &css)
+                        .map(Value::String)
+                        .map_err(tera::Error::msg)
+                },
+            );
+        }
         if problems.is_empty() {
             Ok(Theme {
                 tera,
                 emails,
+                email_inline_fallback: fallback,
                 assets,
                 fingerprint,
             })
         } else {
             Err(problems)
         }
+    }
+
+    /// Whether the email templates had their CSS inlined when loaded.
+    pub fn email_css_inlined(&self) -> bool {
+        self.email_inline_fallback.is_none()
     }
 
     /// Renders template `name`; errors name the template the way a writer sees it.
