@@ -32,7 +32,11 @@ fn a_rebuilt_feed_is_the_feed_of_a_cold_build() {
         "activity: Switch all traffic",
     );
     let again = build(&site, "public");
-    assert!(again.stdout.contains("(1 rendered)"), "{}", again.describe());
+    assert!(
+        again.stdout.contains("(1 rendered)"),
+        "{}",
+        again.describe()
+    );
     build(&site, "cold");
     let feed = site.read(&format!("public/{FEED}"));
     assert!(feed.contains("Switch all traffic"), "{feed}");
@@ -49,7 +53,11 @@ fn a_feed_changed_by_hand_is_not_copied_from() {
         &format!("public/{FEED}"),
         feed.replace("SUMMARY:", "SUMMARY:Tampered "),
     );
-    edit(&site, "activity: Switch traffic", "activity: Switch traffic now");
+    edit(
+        &site,
+        "activity: Switch traffic",
+        "activity: Switch traffic now",
+    );
     build(&site, "public");
     build(&site, "cold");
     let rebuilt = site.read(&format!("public/{FEED}"));

@@ -194,12 +194,21 @@ mod tests {
             stamp: DateTime::from_timestamp(0, 0).expect("a time"),
         };
         let events = [placed(&uid), placed("window.shop-1.0@golive")];
-        let whole = calendar(&Head { name: "S", feed: true }, &events.iter().collect::<Vec<_>>());
+        let whole = calendar(
+            &Head {
+                name: "S",
+                feed: true,
+            },
+            &events.iter().collect::<Vec<_>>(),
+        );
         let found = blocks(&whole);
         assert_eq!(found.len(), 2);
         assert_eq!(found[&uid], vevents(&events[..1]));
         assert_eq!(found["window.shop-1.0@golive"], vevents(&events[1..]));
-        let mut again = head(&Head { name: "S", feed: true });
+        let mut again = head(&Head {
+            name: "S",
+            feed: true,
+        });
         again.push_str(&vevents(&events));
         end(&mut again);
         assert_eq!(again, whole);

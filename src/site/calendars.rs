@@ -101,9 +101,8 @@ pub(super) fn feed_file(
     // Read only when a release needs it: not in a cold build.
     let needed = releases.values().any(|e| e.calendar.vevents.is_none());
     let old_feed = needed.then(|| trusted(Path::new(calendar::FILE))).flatten();
-    let release_file = |slug: &str| {
-        trusted(&PathBuf::from("releases").join(slug).join(calendar::FILE))
-    };
+    let release_file =
+        |slug: &str| trusted(&PathBuf::from("releases").join(slug).join(calendar::FILE));
     OutputFile {
         path: calendar::FILE.into(),
         bytes: calendar::feed(
