@@ -37,8 +37,61 @@ pub fn calendar(head: &Head, events: &[&Placed]) -> String {
     for event in events {
         vevent(&mut out, event);
     }
-    line(&mut out, "END:VCALENDAR");
+    end(&mut out);
     out
+}
+
+/// The head of a calendar: everything before its events.
+pub fn head(head: &Head) -> String {
+    let mut out = calendar(head, &[]);
+    out.truncate(out.len() - "END:VCALENDAR\r\n".len());
+    out
+}
+
+/// Ends a calendar.
+pub fn end(out: &mut String) {
+    line(out, "END:VCALENDAR");
+}
+
+/// The VEVENTs of `events`, as `calendar` writes them.
+pub fn vevents(events: &[Placed]) -> String {
+    let mut out = String::with_capacity(events.len() * 600);
+    for event in events {
+        vevent(&mut out, event);
+    }
+    out
+}
+
+/// The VEVENTs of a calendar's text, by UID (as written, escaped): what
+/// `calendar` wrote for each event, byte for byte.
+pub fn blocks(calendar: &str) -> std::collections::HashMap<String, &str> {
+    const BEGIN: &str = "BEGIN:VEVENT\r\n";
+    const END: &str = "END:VEVENT\r\n";
+    let mut found = std::collections::HashMap::new();
+    let mut rest = calendar;
+    while let Some(start) = rest.find(BEGIN) {
+        let from = &rest[start..];
+        let Some(len) = from.find(END).map(|e| e + END.len()) else {
+            break;
+        };
+        let block = &from[..len];
+        // The UID line comes first (`vevent`), perhaps folded.
+        let body = &block[BEGIN.len()..];
+        let mut uid = String::new();
+        let mut lines = body.split("\r\n");
+        if let Some(first) = lines.next().and_then(|l| l.strip_prefix("UID:")) {
+            uid.push_str(first);
+            for more in lines {
+                match more.strip_prefix(' ') {
+                    Some(more) => uid.push_str(more),
+                    None => break,
+                }
+            }
+            found.insert(uid, block);
+        }
+        rest = &from[len..];
+    }
+    found
 }
 
 fn vevent(out: &mut String, placed: &Placed) {
@@ -123,6 +176,43 @@ fn line(out: &mut String, content: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_found_by_their_unfolded_uid() {
+        use crate::calendar::{At, Event, Placed};
+        let uid = format!("milestone-{}-1.shop-1.0@golive", "x".repeat(70));
+        let placed = |uid: &str| Placed {
+            event: Event {
+                uid: uid.to_string(),
+                start: At::Day(NaiveDate::from_ymd_opt(2026, 12, 4).expect("a date")),
+                end: None,
+                summary: "Go".into(),
+                description: "Go, now".into(),
+                url: None,
+            },
+            sequence: 2,
+            stamp: DateTime::from_timestamp(0, 0).expect("a time"),
+        };
+        let events = [placed(&uid), placed("window.shop-1.0@golive")];
+        let whole = calendar(
+            &Head {
+                name: "S",
+                feed: true,
+            },
+            &events.iter().collect::<Vec<_>>(),
+        );
+        let found = blocks(&whole);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[&uid], vevents(&events[..1]));
+        assert_eq!(found["window.shop-1.0@golive"], vevents(&events[1..]));
+        let mut again = head(&Head {
+            name: "S",
+            feed: true,
+        });
+        again.push_str(&vevents(&events));
+        end(&mut again);
+        assert_eq!(again, whole);
+    }
 
     #[test]
     fn text_is_escaped() {

@@ -71,6 +71,40 @@ impl Placed {
     }
 }
 
+/// What the build cache keeps of a release's published events: each one's
+/// UID and what the memory records of it (to tell whether the memory still
+/// numbers them alike), not the events whole. The feed takes their text
+/// from the last feed or the release's own `calendar.ics` (see `feed`);
+/// only the build that renders the release holds it (`vevents`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Published {
+    pub events: Vec<(String, memory::Record)>,
+    /// The release's VEVENTs as its `calendar.ics` has them, from the build
+    /// that rendered it (not in the cache file).
+    #[serde(skip)]
+    pub vevents: Option<Box<str>>,
+}
+
+impl PartialEq for Published {
+    /// The same events, numbered alike (then their text is the same too).
+    fn eq(&self, other: &Published) -> bool {
+        self.events == other.events
+    }
+}
+
+impl Published {
+    /// What is kept of `placed`, with their text.
+    pub fn of(placed: &[Placed]) -> Published {
+        Published {
+            events: placed
+                .iter()
+                .map(|p| (p.event.uid.clone(), p.record()))
+                .collect(),
+            vevents: Some(ics::vevents(placed).into_boxed_str()),
+        }
+    }
+}
+
 /// The events of one release, from its report (which already holds the
 /// effective go-live: a postponed release's events are at the new dates).
 pub fn events(report: &Report, people: &People, base_url: Option<&str>) -> Vec<Event> {
@@ -179,10 +213,11 @@ pub fn place(events: Vec<Event>, memory: &Memory, now: DateTime<Utc>) -> Vec<Pla
 
 /// Whether every event of `placed` is what `memory` says was published: a
 /// release kept from the build cache is rendered again when not.
-pub fn matches(placed: &[Placed], memory: &Memory) -> bool {
-    placed
+pub fn matches(published: &Published, memory: &Memory) -> bool {
+    published
+        .events
         .iter()
-        .all(|p| memory.events.get(&p.event.uid) == Some(&p.record()))
+        .all(|(uid, record)| memory.events.get(uid) == Some(record))
 }
 
 /// A release's events numbered by `memory` at `now`, and its `calendar.ics`:
@@ -220,26 +255,53 @@ pub fn upcoming(summary: &Summary, now: DateTime<Utc>) -> bool {
     summary.window.end.unix > now.timestamp() || summary.state == DeploymentStatus::InProgress
 }
 
+/// Where the feed finds the VEVENTs of a release not rendered by this
+/// build: the last feed (`old_feed`, by UID) or else the release's own
+/// `calendar.ics` (`release_file`, by slug). Both were written from the same
+/// events as the cache entry's, so the text is what rendering would give.
+pub struct Earlier<'a> {
+    pub old_feed: Option<&'a str>,
+    pub release_file: &'a dyn Fn(&str) -> Option<String>,
+}
+
 /// The site's `calendar.ics`: the events of every upcoming release, by window.
 pub fn feed<'a>(
     site_title: &str,
-    releases: impl Iterator<Item = (&'a Summary, &'a [Placed])>,
+    releases: impl Iterator<Item = (&'a Summary, &'a Published)>,
     now: DateTime<Utc>,
+    earlier: &Earlier,
 ) -> Vec<u8> {
-    let mut listed: Vec<(&Summary, &[Placed])> =
+    let mut listed: Vec<(&Summary, &Published)> =
         releases.filter(|(s, _)| upcoming(s, now)).collect();
     listed.sort_by(|a, b| {
         (a.0.window.start.unix, &a.0.slug).cmp(&(b.0.window.start.unix, &b.0.slug))
     });
-    let events: Vec<&Placed> = listed.iter().flat_map(|(_, p)| p.iter()).collect();
-    ics::calendar(
-        &ics::Head {
-            name: site_title,
-            feed: true,
-        },
-        &events,
-    )
-    .into_bytes()
+    let mut old = None;
+    let mut out = ics::head(&ics::Head {
+        name: site_title,
+        feed: true,
+    });
+    for (summary, published) in listed {
+        if let Some(text) = &published.vevents {
+            out.push_str(text);
+            continue;
+        }
+        let old = old.get_or_insert_with(|| earlier.old_feed.map(ics::blocks).unwrap_or_default());
+        let uids: Vec<String> = published.events.iter().map(|(u, _)| ics::text(u)).collect();
+        if uids.iter().all(|u| old.contains_key(u)) {
+            for uid in &uids {
+                out.push_str(old[uid]);
+            }
+        } else if let Some(file) = (earlier.release_file)(&summary.slug) {
+            // Not in the last feed (the time went back, or no feed): its own file.
+            let found = ics::blocks(&file);
+            for uid in &uids {
+                out.push_str(found.get(uid).copied().unwrap_or_default());
+            }
+        }
+    }
+    ics::end(&mut out);
+    out.into_bytes()
 }
 
 /// A moment of the report as an event's start: a day for a date without a

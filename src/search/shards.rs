@@ -49,39 +49,47 @@ pub fn index_path() -> PathBuf {
     PathBuf::from(DIR).join("index.js")
 }
 
-/// Postings collected from the releases rendered by a build, by group and
-/// term: each term's entries (`<id>:<n>.<n>`) separated by spaces, in the
-/// order they came (sorted when written). One string per term keeps a cold
-/// build of 10,000 releases small in memory.
+/// Postings collected from the releases rendered by a build, by group: each
+/// group one byte buffer of `<term>\t<entry>\n` lines, an entry being one
+/// document's `<id>:<n>.<n>`, in the order they came (gathered by term and
+/// sorted when written). A buffer per group rather than a string per term
+/// keeps a cold build of 10,000 releases small in memory: no allocation, map
+/// slot or spare capacity per term.
 #[derive(Default)]
-pub struct Collector(Mutex<HashMap<String, HashMap<String, String>>>);
+pub struct Collector(Mutex<HashMap<String, Vec<u8>>>);
 
 impl Collector {
     /// Adds the terms of the document `id`.
     pub fn add(&self, id: u32, extracted: &Extracted) {
         let id = base36(id);
-        let mut groups = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Each group's lines are made before taking the lock.
+        let mut lines: Vec<(String, Vec<u8>)> = Vec::new();
         for (term, records) in &extracted.terms {
-            let postings = groups
-                .entry(group(term))
-                .or_default()
-                .entry(term.clone())
-                .or_default();
-            if !postings.is_empty() {
-                postings.push(' ');
+            let g = group(term);
+            // The terms come sorted, so a group's terms come together.
+            if lines.last().is_none_or(|(name, _)| *name != g) {
+                lines.push((g, Vec::new()));
             }
-            postings.push_str(&id);
+            let buf = &mut lines.last_mut().expect("just pushed").1;
+            buf.extend_from_slice(term.as_bytes());
+            buf.push(b'\t');
+            buf.extend_from_slice(id.as_bytes());
             for (i, (n, in_title)) in records.iter().enumerate() {
-                postings.push(if i == 0 { ':' } else { '.' });
-                postings.push_str(&base36(*n));
+                buf.push(if i == 0 { b':' } else { b'.' });
+                buf.extend_from_slice(base36(*n).as_bytes());
                 if *in_title {
-                    postings.push(TITLE_MARK);
+                    buf.push(TITLE_MARK as u8);
                 }
             }
+            buf.push(b'\n');
+        }
+        let mut groups = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (g, buf) in lines {
+            groups.entry(g).or_default().extend_from_slice(&buf);
         }
     }
 
-    fn into_inner(self) -> HashMap<String, HashMap<String, String>> {
+    fn into_inner(self) -> HashMap<String, Vec<u8>> {
         self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -90,6 +98,15 @@ impl Collector {
         let mut groups = self.0.lock().unwrap_or_else(|e| e.into_inner());
         Collector(Mutex::new(std::mem::take(&mut *groups)))
     }
+}
+
+/// The lines of a group's buffer (see `Collector`) as (term, entry).
+fn collected_lines(buf: &[u8]) -> impl Iterator<Item = (&str, &str)> {
+    buf.split(|b| *b == b'\n').filter_map(|line| {
+        // Written from `String`s above: whole UTF-8, split at ASCII bytes.
+        let line = std::str::from_utf8(line).ok()?;
+        line.split_once('\t')
+    })
 }
 
 /// What a build changes in the index.
@@ -151,13 +168,18 @@ pub fn update(output: &Output, change: Change) -> io::Result<BTreeMap<String, u6
                 }
             }
         }
-        for (term, postings) in collected.remove(g).unwrap_or_default() {
-            let entry = terms.entry(term).or_default();
+        let buf = collected.remove(g).unwrap_or_default();
+        for (term, posting) in collected_lines(&buf) {
+            let entry = match terms.get_mut(term) {
+                Some(entry) => entry,
+                None => terms.entry(term.to_string()).or_default(),
+            };
             if !entry.is_empty() {
                 entry.push(' ');
             }
-            entry.push_str(&postings);
+            entry.push_str(posting);
         }
+        drop(buf);
         for postings in terms.values_mut() {
             *postings = sorted(postings);
         }
@@ -257,8 +279,15 @@ mod tests {
         c.add(40, &a);
         c.add(3, &a);
         let groups = c.into_inner();
-        assert_eq!(sorted(&groups["ro"]["rollback"]), "3:0*.1 14:0*.1");
-        assert_eq!(sorted(&groups["pl"]["plan"]), "3:0 14:0");
+        let postings = |g: &str, term: &str| {
+            let entries: Vec<&str> = collected_lines(&groups[g])
+                .filter(|(t, _)| *t == term)
+                .map(|(_, e)| e)
+                .collect();
+            sorted(&entries.join(" "))
+        };
+        assert_eq!(postings("ro", "rollback"), "3:0*.1 14:0*.1");
+        assert_eq!(postings("pl", "plan"), "3:0 14:0");
         assert_eq!(without("3:0*.1 14:0*.1", &HashSet::from([40])), "3:0*.1");
     }
 

@@ -1,5 +1,6 @@
 //! What a build remembers for the next one, in `.golive-cache.json` in the output
-//! folder: for every release file, the stamp (modification time and size) it had,
+//! folder (MessagePack after a header with the format's `VERSION`, despite the
+//! name, which older output folders and the tools that skip it know): for every release file, the stamp (modification time and size) it had,
 //! what the pages that list releases show of it (its summary and rows of HTML),
 //! and the files it produced.
 //!
@@ -28,8 +29,9 @@ pub const FILE: &str = ".golive-cache.json";
 /// release's footprint and relations, see `evaluate::relations`; 5: and
 /// its calendar events; 6: rows with the release calendar's entry; 7: the
 /// relations as a hash; 8: each release's search groups and the index's shards;
-/// 9: postings mark title terms).
-pub const VERSION: u32 = 9;
+/// 9: postings mark title terms; 10: MessagePack instead of JSON, with
+/// compact calendar events).
+pub const VERSION: u32 = 10;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {
@@ -139,7 +141,7 @@ pub struct CachedRelease {
     pub related: u64,
     /// Its calendar events as published, for the site's feed.
     #[serde(default)]
-    pub calendar: Vec<crate::calendar::Placed>,
+    pub calendar: crate::calendar::Published,
     /// What the search index holds of it.
     #[serde(default)]
     pub search: Searched,
@@ -202,16 +204,39 @@ impl Stamp {
     }
 }
 
+/// What a cache file starts with: golive's mark and the format's number
+/// (`VERSION`). A file without it (one from an older golive, JSON, a damaged
+/// one) is not read: the build starts without a cache and writes a new one.
+fn header() -> Vec<u8> {
+    let mut head = MAGIC.to_vec();
+    head.extend_from_slice(&VERSION.to_le_bytes());
+    head
+}
+
+const MAGIC: &[u8; 12] = b"golive-cache";
+
 impl BuildCache {
-    /// The cache of the output folder `out`, if it has a readable one.
+    /// The cache of the output folder `out`, if it has a readable one of this
+    /// format. It is decoded as it is read, not read whole first.
     pub fn read(out: &Path) -> Option<BuildCache> {
-        let text = std::fs::read(out.join(FILE)).ok()?;
-        serde_json::from_slice(&text).ok()
+        use std::io::Read;
+        let file = std::fs::File::open(out.join(FILE)).ok()?;
+        let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        let mut head = vec![0; header().len()];
+        reader.read_exact(&mut head).ok()?;
+        if head != header() {
+            return None;
+        }
+        rmp_serde::from_read(reader).ok()
     }
 
-    /// Writes it into `out`, atomically (a temporary file renamed over the old one).
+    /// Writes it into `out`, atomically (a temporary file renamed over the old
+    /// one), as MessagePack after the header, streamed to the file.
     pub fn write(&self, out: &Path) -> std::io::Result<()> {
-        let bytes = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-        super::manifest::write_atomically(&out.join(FILE), &bytes)
+        manifest::write_atomically_with(&out.join(FILE), |w| {
+            w.write_all(&header())?;
+            // Fields by name, so that a field skipped when empty is read right.
+            rmp_serde::encode::write_named(w, self).map_err(std::io::Error::other)
+        })
     }
 }

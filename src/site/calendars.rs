@@ -7,8 +7,13 @@
 //! The file belongs to the site, not the output folder: a build into a site
 //! it cannot write to still succeeds, with one warning.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
 use super::cache::{CachedRelease, Stamp};
+use super::output::{Output, hash};
 use crate::calendar::{self, memory};
+use crate::render::OutputFile;
 use crate::send::place::Place;
 
 /// The memory as the builder last read or wrote it, and the file's stamp then.
@@ -57,8 +62,8 @@ pub(super) fn remember<'a>(
     }
     let mut new = old.clone();
     for e in releases {
-        for p in &e.calendar {
-            new.events.insert(p.event.uid.clone(), p.record());
+        for (uid, record) in &e.calendar.events {
+            new.events.insert(uid.clone(), record.clone());
         }
     }
     let place = remembered.place;
@@ -75,6 +80,40 @@ pub(super) fn remember<'a>(
             None
         }
         Err(e) => Some(unwritable(&place, &e)),
+    }
+}
+
+/// The site's feed (`calendar.ics` at the root) of `releases` at `now`. The
+/// events of releases this build did not render are copied from the feed
+/// the output holds, or from their own `calendar.ics`, each only if it is
+/// the file the manifest says was written (so the cache need not keep them).
+pub(super) fn feed_file(
+    output: &Output,
+    site_title: &str,
+    releases: &HashMap<PathBuf, CachedRelease>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> OutputFile {
+    let trusted = |path: &Path| -> Option<String> {
+        let h = output.previous(path)?;
+        let bytes = std::fs::read(output.dir().join(path)).ok()?;
+        (hash(&bytes) == h).then(|| String::from_utf8(bytes).ok())?
+    };
+    // Read only when a release needs it: not in a cold build.
+    let needed = releases.values().any(|e| e.calendar.vevents.is_none());
+    let old_feed = needed.then(|| trusted(Path::new(calendar::FILE))).flatten();
+    let release_file =
+        |slug: &str| trusted(&PathBuf::from("releases").join(slug).join(calendar::FILE));
+    OutputFile {
+        path: calendar::FILE.into(),
+        bytes: calendar::feed(
+            site_title,
+            releases.values().map(|e| (&e.summary, &e.calendar)),
+            now,
+            &calendar::Earlier {
+                old_feed: old_feed.as_deref(),
+                release_file: &release_file,
+            },
+        ),
     }
 }
 

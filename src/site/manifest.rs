@@ -84,6 +84,27 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     written
 }
 
+/// Writes `path` through a temporary file renamed over it, as `write_atomically`
+/// does, with `write` streaming the bytes into it (buffered): nothing holds
+/// the whole file in memory.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let aside = temporary(path);
+    let written = fs::File::create(&aside)
+        .and_then(|file| {
+            let mut out = io::BufWriter::with_capacity(256 * 1024, file);
+            write(&mut out)?;
+            io::Write::flush(&mut out)
+        })
+        .and_then(|()| fs::rename(&aside, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&aside);
+    }
+    written
+}
+
 /// The manifest of `dir`, if it has one that golive of this format wrote and
 /// the folder is not marked dirty: only then does it describe the files.
 pub fn read_trusted(dir: &Path) -> Option<Manifest> {

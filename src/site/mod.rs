@@ -577,6 +577,12 @@ impl Builder {
             edits.record(None, new_search(path));
         }
         let mut site_files = site_pages(site.theme, site.shared, &releases, site.now, site.today)?;
+        site_files.push(calendars::feed_file(
+            site.output,
+            &site.shared.config.title,
+            &releases,
+            site.now,
+        ));
         // The runbooks' records change only with the shared inputs, which
         // start an index without previous shards.
         let runbooks = search::site_records(site.shared);

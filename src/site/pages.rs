@@ -22,7 +22,7 @@ pub(super) fn site_pages(
     theme: &Theme,
     shared: &Shared,
     releases: &HashMap<PathBuf, CachedRelease>,
-    now: chrono::DateTime<chrono::Utc>,
+    _now: chrono::DateTime<chrono::Utc>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<OutputFile>, InvalidSite> {
     let invalid = |d: Diagnostic| InvalidSite {
@@ -48,16 +48,6 @@ pub(super) fn site_pages(
     files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
     files.push(render::search_page(theme, &shared.config).map_err(invalid)?);
     files.extend(theme.assets.iter().cloned());
-    files.push(OutputFile {
-        path: calendar::FILE.into(),
-        bytes: calendar::feed(
-            &shared.config.title,
-            releases
-                .values()
-                .map(|e| (&e.summary, e.calendar.as_slice())),
-            now,
-        ),
-    });
     files.push(OutputFile {
         path: content::schema::SITE_PATH.into(),
         bytes: content::schema::release_schema().into_bytes(),
@@ -208,7 +198,7 @@ impl Rendering<'_> {
                     .collect(),
                 footprint,
                 related: super::cache::related_hash(related),
-                calendar: placed,
+                calendar: calendar::Published::of(&placed),
                 search: Searched {
                     id,
                     groups: searched.groups(),

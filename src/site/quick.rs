@@ -383,6 +383,12 @@ fn draw(
         )? {
             output.put(&file)?;
         }
+        output.put(&super::calendars::feed_file(
+            output,
+            &kept.shared.config.title,
+            &cache.releases,
+            kept.now,
+        ))?;
     }
     Ok(rendered)
 }
