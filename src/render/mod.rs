@@ -26,6 +26,7 @@ use filters::{
     person_function, when_filter,
 };
 pub use lists::dashboard::dashboard_page;
+pub use lists::is_list_page;
 pub use lists::paged::{archive_pages, product_pages};
 pub use lists::runbooks::{runbook_index, runbook_pages, runbook_path, used_by};
 pub use pages::{Listed, Rows, release_pages, rows, search_page};

@@ -93,6 +93,18 @@ pub fn paginate(
         .collect()
 }
 
+/// Whether `path` (below the output folder) is a page of a list whose pages
+/// come and go with the releases: a product's, an archive month's, a calendar
+/// month's, or a runbook's list of uses.
+pub fn is_list_page(path: &std::path::Path) -> bool {
+    let parts: Vec<_> = path.components().collect();
+    match parts.first().and_then(|c| c.as_os_str().to_str()) {
+        Some("products" | "archive" | "calendar") => true,
+        Some("runbooks") => parts.len() == 3,
+        _ => false,
+    }
+}
+
 /// A product's name as a file name: lower-case letters and digits, anything
 /// else one `-` (`Adventure Works Shop` → `adventure-works-shop`).
 pub fn product_slug(product: &str) -> String {
