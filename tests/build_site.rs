@@ -37,7 +37,10 @@ fn the_archive_lists_every_release_by_target_date_with_verdict_score_and_blocker
     assert_eq!(rows[1][5], "1", "open blockers");
     assert_eq!(rows[0][1], "Sun 29 Mar 2026, 12:00 CEST");
     for html in &pages {
-        for link in html.select(&sel("tbody a")).filter_map(|a| a.value().attr("href")) {
+        for link in html
+            .select(&sel("tbody a"))
+            .filter_map(|a| a.value().attr("href"))
+        {
             let link = link.split('#').next().unwrap();
             assert!(
                 site.path(&format!("public/archive/{link}")).is_file(),

@@ -249,10 +249,7 @@ fn the_page_shows_three_months_and_every_month_with_releases_has_its_own() {
         ["December 2026", "January 2027", "March 2027"]
     );
     let march = page(&site, "public/calendar/2027-03.html");
-    assert_eq!(
-        texts(&march, "h1"),
-        ["Release calendar: March 2027"]
-    );
+    assert_eq!(texts(&march, "h1"), ["Release calendar: March 2027"]);
     // Only days with releases are in the phone's list.
     assert_eq!(agenda(&march, "m-2027-03"), ["Wed 10 Mar 2027"]);
     assert_eq!(

@@ -117,15 +117,21 @@ fn lists_are_paged_bounded_and_hold_every_release_once() {
         lists.extend(files_under(&site, dir));
     }
     for file in &lists {
-        let size = std::fs::metadata(site.path("public").join(file)).unwrap().len();
+        let size = std::fs::metadata(site.path("public").join(file))
+            .unwrap()
+            .len();
         assert!(size < 200_000, "{} is {size} bytes", file.display());
     }
 
     // The product's pages: newest go-live first, 100 a page, each release once.
-    let product: Vec<PathBuf> = ["products/shop.html", "products/shop/2.html", "products/shop/3.html"]
-        .into_iter()
-        .map(PathBuf::from)
-        .collect();
+    let product: Vec<PathBuf> = [
+        "products/shop.html",
+        "products/shop/2.html",
+        "products/shop/3.html",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .collect();
     assert_eq!(
         files_under(&site, "products"),
         [
@@ -140,8 +146,16 @@ fn lists_are_paged_bounded_and_hold_every_release_once() {
     let newest_first: Vec<String> = (0..RELEASES).rev().map(name).collect();
     assert_eq!(all, newest_first);
     let first = page(&site, "public/products/shop.html");
-    let pager: Vec<String> = first.select(&sel("nav.pager")).next().map(text).into_iter().collect();
-    assert!(pager[0].starts_with("Page 1 of 3: rows 1 to 100 of 300."), "{pager:?}");
+    let pager: Vec<String> = first
+        .select(&sel("nav.pager"))
+        .next()
+        .map(text)
+        .into_iter()
+        .collect();
+    assert!(
+        pager[0].starts_with("Page 1 of 3: rows 1 to 100 of 300."),
+        "{pager:?}"
+    );
     let next = first
         .select(&sel("nav.pager a[rel=next]"))
         .next()
@@ -161,7 +175,10 @@ fn lists_are_paged_bounded_and_hold_every_release_once() {
     // The archive: a page per go-live month, each release once in all.
     let mut by_month: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (i, day) in days.iter().enumerate() {
-        by_month.entry(day.format("%Y-%m").to_string()).or_default().push(name(i));
+        by_month
+            .entry(day.format("%Y-%m").to_string())
+            .or_default()
+            .push(name(i));
     }
     let mut archived = Vec::new();
     for (month, expected) in &by_month {
@@ -202,9 +219,20 @@ fn lists_are_paged_bounded_and_hold_every_release_once() {
     assert_eq!(recent.len(), 9);
     assert_eq!(section(&dashboard, "recent"), recent);
     // The header leads to the products and the archive, and keeps the search box.
-    let tabs: Vec<String> = dashboard.select(&sel("nav[aria-label=Site] a")).map(text).collect();
-    assert_eq!(tabs, ["Dashboard", "Products", "Archive", "Runbooks", "Calendar"]);
-    assert!(dashboard.select(&sel("form.site-search input[name=q]")).next().is_some());
+    let tabs: Vec<String> = dashboard
+        .select(&sel("nav[aria-label=Site] a"))
+        .map(text)
+        .collect();
+    assert_eq!(
+        tabs,
+        ["Dashboard", "Products", "Archive", "Runbooks", "Calendar"]
+    );
+    assert!(
+        dashboard
+            .select(&sel("form.site-search input[name=q]"))
+            .next()
+            .is_some()
+    );
 
     // The runbook's page: the 20 uses nearest now, then a link to them all.
     let runbook = page(&site, "public/runbooks/db-errors.html");

@@ -244,7 +244,8 @@ fn an_edit_renders_only_that_release_again() {
             .contains("Edited")
     );
     assert!(
-        site.read("public/products/fixture-app.html").contains("Edited"),
+        site.read("public/products/fixture-app.html")
+            .contains("Edited"),
         "pages listing releases are rendered again"
     );
     // Its pages, emails and readiness.json change, and the lists that show it
@@ -355,7 +356,8 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
         .expect("a release edit takes the quick path");
     assert_eq!((quick.releases, quick.rendered), (3, 1));
     assert!(
-        site.read("public/products/fixture-app.html").contains("Quick edit"),
+        site.read("public/products/fixture-app.html")
+            .contains("Quick edit"),
         "the product page lists the edit"
     );
     // The bookkeeping waits for `persist`; until then the folder is marked,

@@ -60,10 +60,17 @@ pub fn calendar_pages(
             current: m == this,
         })
         .collect();
-    let page = |months: &[(i32, u32)], root: &str, prev: Option<&MonthLink>, next: Option<&MonthLink>, path: PathBuf| {
+    let page = |months: &[(i32, u32)],
+                root: &str,
+                prev: Option<&MonthLink>,
+                next: Option<&MonthLink>,
+                path: PathBuf| {
         let mut context = Context::new();
         context.insert("site", &site_view(site));
-        context.insert("calendar", &grid::calendar(site, &laid, months, today, root));
+        context.insert(
+            "calendar",
+            &grid::calendar(site, &laid, months, today, root),
+        );
         context.insert("months", &links);
         context.insert("month_page", &(root != ""));
         context.insert("prev", &prev);

@@ -226,7 +226,10 @@ fn the_page_shows_this_month_and_the_next_two_and_each_month_has_its_own() {
         pager,
         [
             ("← November 2026".to_string(), "2026-11.html".to_string()),
-            ("This month and the next two".to_string(), "../calendar.html".to_string()),
+            (
+                "This month and the next two".to_string(),
+                "../calendar.html".to_string()
+            ),
             ("May 2027 →".to_string(), "2027-05.html".to_string()),
         ]
     );

@@ -92,7 +92,12 @@ pub fn section(
     let since = now - RECENT_DAYS * 86_400;
     let recent = |t: i64| (since..=now).contains(&t).then_some(t);
     let postponed = (state == DeploymentStatus::Postponed)
-        .then(|| summary.original_target.as_ref().and_then(|o| recent(o.unix)))
+        .then(|| {
+            summary
+                .original_target
+                .as_ref()
+                .and_then(|o| recent(o.unix))
+        })
         .flatten();
     recent(target).max(postponed).map(Now::Recent)
 }

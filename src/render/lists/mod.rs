@@ -131,12 +131,20 @@ mod tests {
 
     #[test]
     fn pages_link_to_each_other_relative_to_where_they_are() {
-        let pages = paginate(250, "products/shop.html", |n| format!("products/shop/{n}.html"));
+        let pages = paginate(250, "products/shop.html", |n| {
+            format!("products/shop/{n}.html")
+        });
         assert_eq!(pages.len(), 3);
         assert_eq!(pages[0].1, "../");
         assert_eq!(pages[1].1, "../../");
-        assert_eq!(pages[0].2.next.as_ref().unwrap().href, "../products/shop/2.html");
-        assert_eq!(pages[2].2.prev.as_ref().unwrap().href, "../../products/shop/2.html");
+        assert_eq!(
+            pages[0].2.next.as_ref().unwrap().href,
+            "../products/shop/2.html"
+        );
+        assert_eq!(
+            pages[2].2.prev.as_ref().unwrap().href,
+            "../../products/shop/2.html"
+        );
         assert_eq!(pages[2].3, 200..250);
         assert_eq!(paginate(0, "a.html", |n| format!("a{n}.html")).len(), 1);
     }
@@ -152,7 +160,10 @@ mod tests {
 
     #[test]
     fn product_slugs() {
-        assert_eq!(product_slug("Adventure Works  Shop!"), "adventure-works-shop");
+        assert_eq!(
+            product_slug("Adventure Works  Shop!"),
+            "adventure-works-shop"
+        );
         assert_eq!(product_slug("***"), "product");
     }
 }

@@ -114,9 +114,7 @@ pub fn product_pages(
         groups.push(Group {
             href: format!("{slug}.html"),
             releases: rows.len(),
-            latest: rows
-                .first()
-                .map(|r| r.summary.version.as_str()),
+            latest: rows.first().map(|r| r.summary.version.as_str()),
             name,
         });
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use tera::Context;
 
 use super::super::markdown;
-use super::super::pages::{Listed, RunbookView, Rows, runbook_view, site_view};
+use super::super::pages::{Listed, Rows, RunbookView, runbook_view, site_view};
 use super::super::{OutputFile, Theme};
 use super::{paginate, rebase};
 use crate::content::Shared;
