@@ -72,7 +72,7 @@ pub fn calendar_pages(
             &grid::calendar(site, &laid, months, today, root),
         );
         context.insert("months", &links);
-        context.insert("month_page", &(root != ""));
+        context.insert("month_page", &!root.is_empty());
         context.insert("prev", &prev);
         context.insert("next", &next);
         context.insert("root", root);
