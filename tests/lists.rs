@@ -41,7 +41,7 @@ fn slug(i: usize) -> String {
 
 fn release(i: usize, day: NaiveDate, extra: &str) -> String {
     // Alternate teams so that neighbouring releases do not collide on people.
-    let team = if i % 2 == 0 { TEAM_A } else { TEAM_B };
+    let team = if i.is_multiple_of(2) { TEAM_A } else { TEAM_B };
     calendar::release(
         "Shop",
         &format!("1.0.{i}"),
