@@ -15,10 +15,15 @@ fn built(fixture: &str) -> Site {
 }
 
 #[test]
-fn dashboard_lists_every_release_by_target_date_with_verdict_score_and_blockers() {
+fn the_archive_lists_every_release_by_target_date_with_verdict_score_and_blockers() {
     let site = built("verdicts");
-    let html = page(&site, "public/index.html");
-    let rows = rows(html.root_element());
+    // The archive's months, oldest first, list every release in go-live order.
+    let months = ["2026-03", "2026-11", "2026-12"];
+    let pages: Vec<Html> = months
+        .iter()
+        .map(|m| page(&site, &format!("public/archive/{m}.html")))
+        .collect();
+    let rows: Vec<Vec<String>> = pages.iter().flat_map(|h| rows(h.root_element())).collect();
     assert_eq!(rows.len(), 3);
     // Sorted by go-live: March, then November, then December.
     assert!(rows[0][0].starts_with("Fixture App 1.0.0"), "{rows:?}");
@@ -31,16 +36,26 @@ fn dashboard_lists_every_release_by_target_date_with_verdict_score_and_blockers(
     assert_eq!(rows[1][4], "33.3%");
     assert_eq!(rows[1][5], "1", "open blockers");
     assert_eq!(rows[0][1], "Sun 29 Mar 2026, 12:00 CEST");
-    let links: Vec<&str> = html
-        .select(&sel("tbody a"))
-        .filter_map(|a| a.value().attr("href"))
-        .collect();
-    for link in links {
-        assert!(
-            site.path(&format!("public/{link}")).is_file(),
-            "dashboard links to missing {link}"
-        );
+    for html in &pages {
+        for link in html
+            .select(&sel("tbody a"))
+            .filter_map(|a| a.value().attr("href"))
+        {
+            let link = link.split('#').next().unwrap();
+            assert!(
+                site.path(&format!("public/archive/{link}")).is_file(),
+                "the archive links to missing {link}"
+            );
+        }
     }
+    // The product pages hold them too, and the dashboard counts them all.
+    let product = page(&site, "public/products/fixture-app.html");
+    assert_eq!(
+        texts(&product, "tbody td[data-label=Release] > a"),
+        ["Fixture App 1.1.0", "Fixture App 1.0.0"]
+    );
+    let dashboard = page(&site, "public/index.html");
+    assert!(texts(&dashboard, "ul.stats li")[0].starts_with("3 releases"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! `calendar.html`: every release's deployment window on the day it falls on in
-//! the site's zone, read back by visible text with an HTML parser.
+//! `calendar.html` (this month and the next two) and the month pages
+//! `calendar/<YYYY-MM>.html`: every release's deployment window on the day it
+//! falls on in the site's zone, read back by visible text with an HTML parser.
 //! (Collisions are rendered from hand-made summaries in the unit tests of
 //! `render::calendar`.)
 
@@ -50,8 +51,19 @@ fn the_example_sites_releases_are_on_their_days() {
     let out = site.run(&["--now", "2026-11-21 10:00", "build"]);
     assert_eq!(out.code, Some(0), "{}", out.describe());
     let html = page(&site, "public/calendar.html");
+    // calendar.html shows November to January; earlier months have their pages.
+    let earlier = [
+        page(&site, "public/calendar/2026-09.html"),
+        page(&site, "public/calendar/2026-10.html"),
+    ];
     // The example site is in IST; the releases go live at 09:00 IST.
-    let on = |date: &str| entries(&html, date).join(" | ");
+    let on = |date: &str| {
+        std::iter::once(&html)
+            .chain(&earlier)
+            .flat_map(|h| entries(h, date))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
     assert!(on("2026-09-17").contains("09:00 Northwind ERP 2.2.3 ✗ NO-GO rolled back"));
     assert!(on("2026-10-15").contains("Northwind ERP 2.3.0 ✓ GO deployed"));
     assert!(on("2026-11-27").starts_with("22:30 Northwind ERP 2.3.3"));
@@ -224,19 +236,32 @@ fn days_outside_business_days_are_non_working() {
 }
 
 #[test]
-fn months_without_releases_are_collapsed() {
-    let html = calendar();
+fn the_page_shows_three_months_and_every_month_with_releases_has_its_own() {
+    let (site, html) = built("calendar", "2026-12-10 12:00");
+    // This month and the next two; a month without releases is one line.
     assert_eq!(texts(&html, ".cal-empty"), ["No releases in February 2027"]);
     assert_eq!(
         texts(&html, ".cal-month > h2"),
-        ["December 2026 (this month)", "January 2027", "March 2027"]
+        ["December 2026 (this month)", "January 2027"]
     );
     assert_eq!(
         texts(&html, ".cal-nav a"),
         ["December 2026", "January 2027", "March 2027"]
     );
+    let march = page(&site, "public/calendar/2027-03.html");
+    assert_eq!(texts(&march, "h1"), ["Release calendar: March 2027"]);
     // Only days with releases are in the phone's list.
-    assert_eq!(agenda(&html, "m-2027-03"), ["Wed 10 Mar 2027"]);
+    assert_eq!(agenda(&march, "m-2027-03"), ["Wed 10 Mar 2027"]);
+    assert_eq!(
+        texts(&march, "nav.pager a"),
+        ["← January 2027", "This month and the next two"]
+    );
+    let links: Vec<&str> = march
+        .select(&sel(".cal-entry a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    // Once on the grid and once on the phone's list.
+    assert_eq!(links, ["../releases/spring-release-3.0.0/index.html"; 2]);
 }
 
 #[test]
@@ -284,4 +309,6 @@ fn a_release_edit_in_serve_moves_it_on_the_calendar() {
         ["09:00 Spring Release 3.0.0 ✗ NO-GO scheduled"]
     );
     assert!(html.select(&sel("#m-2027-03")).next().is_none());
+    // Its old month had no other release: the month's page is gone from the list.
+    assert!(!texts(&html, ".cal-nav a").contains(&"March 2027".to_string()));
 }

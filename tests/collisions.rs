@@ -21,15 +21,24 @@ fn collisions(site: &common::Site, slug: &str) -> Vec<String> {
         .collect()
 }
 
-/// The dashboard's tile "N ⚠ with collisions", and each row's collisions cell.
+/// The dashboard's tile "N ⚠ with collisions", and each release's collisions
+/// cell on the archive's month pages (which list every release).
 fn dashboard(site: &common::Site) -> (String, Vec<String>) {
     let html = page(site, "public/index.html");
     let tile = texts(&html, "ul.stats li")
         .into_iter()
         .find(|t| t.contains("with collisions"))
         .expect("a collisions tile");
-    let table = html.select(&sel("table")).next().unwrap();
-    let cells = rows(table).into_iter().map(|r| r[9].clone()).collect();
+    let archive = page(site, "public/archive/index.html");
+    let mut cells = Vec::new();
+    for href in archive
+        .select(&sel("tbody a"))
+        .filter_map(|a| a.value().attr("href"))
+    {
+        let month = page(site, &format!("public/archive/{href}"));
+        let table = month.select(&sel("table")).next().unwrap();
+        cells.extend(rows(table).into_iter().map(|r| r[9].clone()));
+    }
     (tile, cells)
 }
 

@@ -136,8 +136,17 @@ pub struct Summary {
     pub owner: PersonRef,
     pub warnings: Vec<Warning>,
     pub window: DeploymentWindow,
+    /// Its first [`SUMMARY_COLLISIONS`] collisions: lists show a count and link
+    /// to the release's report for the rest, so a release that collides with
+    /// hundreds stays small in the cache and on every list.
     pub collisions: Vec<Collision>,
+    /// How many collisions it has in all.
+    #[serde(default)]
+    pub collision_count: usize,
 }
+
+/// How many of a release's collisions its [`Summary`] keeps.
+pub const SUMMARY_COLLISIONS: usize = 3;
 
 impl From<&Report> for Summary {
     fn from(r: &Report) -> Summary {
@@ -157,7 +166,8 @@ impl From<&Report> for Summary {
             owner: r.owner.clone(),
             warnings: r.warnings.clone(),
             window: r.window.clone(),
-            collisions: r.collisions.clone(),
+            collisions: r.collisions[..r.collisions.len().min(SUMMARY_COLLISIONS)].to_vec(),
+            collision_count: r.collisions.len(),
         }
     }
 }

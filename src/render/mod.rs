@@ -6,6 +6,7 @@
 
 mod calendar;
 mod filters;
+pub(crate) mod lists;
 pub mod markdown;
 mod pages;
 mod warroom;
@@ -18,16 +19,17 @@ use tera::{Tera, Value};
 
 use crate::config::people::People;
 use crate::diagnostic::{Diagnostic, Location, display_path};
-pub use calendar::{CALENDAR_PATH, calendar_page};
+pub use calendar::{CALENDAR_PATH, calendar_pages};
 pub use filters::count;
 use filters::{
     count_filter, markdown_filter, markdown_text_filter, name_filter, percent_filter,
     person_function, when_filter,
 };
-pub use pages::{
-    Listed, Rows, dashboard_page, release_pages, rows, runbook_index, runbook_page, runbook_path,
-    search_page, used_by,
-};
+pub use lists::dashboard::dashboard_page;
+pub use lists::is_list_page;
+pub use lists::paged::{archive_pages, product_pages};
+pub use lists::runbooks::{runbook_index, runbook_pages, runbook_path, used_by};
+pub use pages::{Listed, Rows, release_pages, rows, search_page};
 pub use warroom::warroom_page;
 
 /// The built-in page templates, by name.
@@ -73,6 +75,22 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     (
         "calendar_entry.html",
         include_str!("../../layouts/calendar_entry.html"),
+    ),
+    (
+        "release_list.html",
+        include_str!("../../layouts/release_list.html"),
+    ),
+    (
+        "products_index.html",
+        include_str!("../../layouts/products_index.html"),
+    ),
+    (
+        "archive_index.html",
+        include_str!("../../layouts/archive_index.html"),
+    ),
+    (
+        "runbook_uses.html",
+        include_str!("../../layouts/runbook_uses.html"),
     ),
 ];
 

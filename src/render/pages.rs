@@ -1,5 +1,6 @@
-//! The pages of a site: the dashboard and, per release, the readiness report,
-//! the checklist and `readiness.json`.
+//! The pages of a release (the readiness report, the checklist, the go-live
+//! runbook, the deployment request and `readiness.json`), the rows the lists
+//! keep of it, and the search page. The lists themselves are `lists`.
 
 use std::path::PathBuf;
 
@@ -7,30 +8,27 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 
 use super::{OutputFile, Theme};
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
-use super::markdown;
 use crate::config::site::SiteConfig;
 use crate::content::release::Severity;
 use crate::content::runbook::Runbook;
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
 use crate::email::Kind;
-use crate::evaluate::{Report, Summary, Verdict};
+use crate::evaluate::{Report, Summary};
 
 /// What every page knows about the site.
 #[derive(Serialize)]
-pub(super) struct SiteView<'a> {
-    title: &'a str,
+pub(crate) struct SiteView<'a> {
+    pub(crate) title: &'a str,
     organisation: Option<&'a str>,
     base_url: Option<&'a str>,
     timezone: &'a str,
     golive_version: &'static str,
 }
 
-pub(super) fn site_view(site: &SiteConfig) -> SiteView<'_> {
+pub(crate) fn site_view(site: &SiteConfig) -> SiteView<'_> {
     SiteView {
         title: &site.title,
         organisation: site.organisation.as_deref(),
@@ -42,17 +40,17 @@ pub(super) fn site_view(site: &SiteConfig) -> SiteView<'_> {
 
 /// What pages show of a runbook.
 #[derive(Serialize)]
-pub(super) struct RunbookView<'a> {
-    name: &'a str,
-    title: &'a str,
-    tags: &'a [String],
+pub(crate) struct RunbookView<'a> {
+    pub(crate) tags: &'a [String],
+    pub(crate) name: &'a str,
+    pub(crate) title: &'a str,
     severity: Option<Severity>,
     owner: Option<&'a str>,
     /// How many releases link to it.
     used_by: usize,
 }
 
-pub(super) fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
+pub(crate) fn runbook_view(runbook: &Runbook, used_by: usize) -> RunbookView<'_> {
     RunbookView {
         name: &runbook.name,
         title: &runbook.front.title,
@@ -160,84 +158,6 @@ pub struct Listed<'a> {
     pub runbooks: &'a [String],
 }
 
-/// The releases that link to runbook `name`, latest first.
-pub fn used_by<'a>(releases: &[Listed<'a>], name: &str) -> Vec<&'a Rows> {
-    let mut by: Vec<(&Summary, &Rows)> = releases
-        .iter()
-        .filter(|r| r.runbooks.iter().any(|n| n == name))
-        .map(|r| (r.summary, r.rows))
-        .collect();
-    by.sort_by(|a, b| (b.0.target.unix, &a.0.slug).cmp(&(a.0.target.unix, &b.0.slug)));
-    by.into_iter().map(|(_, rows)| rows).collect()
-}
-
-fn runbooks_context(site: &Shared) -> Context {
-    let mut context = Context::new();
-    context.insert("site", &site_view(&site.config));
-    context.insert("root", "../");
-    context.insert("page", "runbooks");
-    context
-}
-
-/// `runbooks/<name>.html`: one runbook, and the releases that link to it
-/// (`used_by`, latest first).
-pub fn runbook_page(
-    theme: &Theme,
-    site: &Shared,
-    runbook: &Runbook,
-    used_by: &[&Rows],
-) -> Result<OutputFile, Diagnostic> {
-    let mut context = runbooks_context(site);
-    context.insert("runbook", &runbook_view(runbook, used_by.len()));
-    context.insert("used_by", &used_by.len());
-    let rows: String = used_by.iter().map(|r| r.runbook.as_str()).collect();
-    context.insert("used_by_rows", &rows);
-    context.insert(
-        "body",
-        &markdown::runbook_to_html(&runbook.body, &runbook.headings),
-    );
-    Ok(OutputFile {
-        path: runbook_path(&runbook.name),
-        bytes: theme.render("troubleshooting.html", &context)?.into_bytes(),
-    })
-}
-
-/// Where runbook `name`'s page goes.
-pub fn runbook_path(name: &str) -> PathBuf {
-    PathBuf::from("runbooks").join(format!("{name}.html"))
-}
-
-/// `runbooks/index.html`: every runbook with how many releases use it, and by tag.
-pub fn runbook_index(
-    theme: &Theme,
-    site: &Shared,
-    used: &BTreeMap<&str, usize>,
-) -> Result<OutputFile, Diagnostic> {
-    let mut views: Vec<RunbookView> = site
-        .runbooks
-        .values()
-        .map(|r| runbook_view(r, used.get(r.name.as_str()).copied().unwrap_or(0)))
-        .collect();
-    views.sort_by_key(|a| a.title.to_lowercase());
-    let mut tags: BTreeMap<&str, Vec<&RunbookView>> = BTreeMap::new();
-    for view in &views {
-        for tag in view.tags {
-            tags.entry(tag.as_str()).or_default().push(view);
-        }
-    }
-    let tags: Vec<serde_json::Value> = tags
-        .into_iter()
-        .map(|(name, runbooks)| serde_json::json!({ "name": name, "runbooks": runbooks }))
-        .collect();
-    let mut context = runbooks_context(site);
-    context.insert("runbooks", &views);
-    context.insert("tags", &tags);
-    Ok(OutputFile {
-        path: PathBuf::from("runbooks/index.html"),
-        bytes: theme.render("runbooks.html", &context)?.into_bytes(),
-    })
-}
-
 /// `search.html`: the results of the header's search box (filled in by
 /// `assets/search.js` from the index in `search/`).
 pub fn search_page(theme: &Theme, site: &SiteConfig) -> Result<OutputFile, Diagnostic> {
@@ -248,61 +168,5 @@ pub fn search_page(theme: &Theme, site: &SiteConfig) -> Result<OutputFile, Diagn
     Ok(OutputFile {
         path: PathBuf::from("search.html"),
         bytes: theme.render("search.html", &context)?.into_bytes(),
-    })
-}
-
-/// How many releases the dashboard lists, in all and by verdict.
-#[derive(Serialize)]
-struct Counts {
-    releases: usize,
-    go: usize,
-    go_pending: usize,
-    no_go: usize,
-    /// Releases with at least one warning.
-    warned: usize,
-    /// Releases with at least one calendar collision.
-    collided: usize,
-}
-
-/// `index.html`: every release, soonest target first.
-pub fn dashboard_page(
-    theme: &Theme,
-    site: &SiteConfig,
-    releases: &[Listed],
-) -> Result<OutputFile, Diagnostic> {
-    let mut sorted: Vec<&Listed> = releases.iter().collect();
-    sorted.sort_by(|a, b| {
-        (a.summary.target.unix, &a.summary.slug).cmp(&(b.summary.target.unix, &b.summary.slug))
-    });
-    let with = |verdict: Verdict| {
-        releases
-            .iter()
-            .filter(|r| r.summary.verdict == verdict)
-            .count()
-    };
-    let counts = Counts {
-        releases: releases.len(),
-        go: with(Verdict::Go),
-        go_pending: with(Verdict::GoPending),
-        no_go: with(Verdict::NoGo),
-        warned: releases
-            .iter()
-            .filter(|r| !r.summary.warnings.is_empty())
-            .count(),
-        collided: releases
-            .iter()
-            .filter(|r| !r.summary.collisions.is_empty())
-            .count(),
-    };
-    let rows: String = sorted.iter().map(|r| r.rows.dashboard.as_str()).collect();
-    let mut context = Context::new();
-    context.insert("site", &site_view(site));
-    context.insert("counts", &counts);
-    context.insert("rows", &rows);
-    context.insert("root", "");
-    context.insert("page", "dashboard");
-    Ok(OutputFile {
-        path: PathBuf::from("index.html"),
-        bytes: theme.render("dashboard.html", &context)?.into_bytes(),
     })
 }

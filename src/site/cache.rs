@@ -30,8 +30,9 @@ pub const FILE: &str = ".golive-cache.json";
 /// its calendar events; 6: rows with the release calendar's entry; 7: the
 /// relations as a hash; 8: each release's search groups and the index's shards;
 /// 9: postings mark title terms; 10: MessagePack instead of JSON, with
-/// compact calendar events).
-pub const VERSION: u32 = 10;
+/// compact calendar events; 11: summaries keep a count of collisions and
+/// the first few, rows link relative to the output folder).
+pub const VERSION: u32 = 11;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BuildCache {

@@ -218,6 +218,11 @@ impl Output {
         self.checked
     }
 
+    /// The files the folder held when the update began.
+    pub fn previous_paths(&self) -> impl Iterator<Item = &Path> {
+        self.old.keys().map(PathBuf::as_path)
+    }
+
     /// In a partial update, marks a file of the last build as no longer produced.
     pub fn drop_file(&self, path: &Path) {
         if let Some(dropped) = &self.dropped {

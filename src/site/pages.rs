@@ -14,15 +14,17 @@ use crate::email;
 use crate::evaluate::{self, Footprint, Related, Summary};
 use crate::render::{self, OutputFile, Theme};
 
-/// The pages that are not a release's: the dashboard, the release calendar
-/// (with `today`, in the site's zone, marked), the runbook pages (which join
-/// the rows each release rendered), the runbook index, the theme's assets,
-/// the calendar feed of the releases upcoming at `now`, and the JSON Schema.
+/// The pages that are not a release's: the dashboard (what is in flight,
+/// upcoming or recently changed at `now`), the product pages and the archive
+/// by month, the release calendar (with `today`, in the site's zone, marked),
+/// the runbook pages and their lists of uses (all of which join the rows each
+/// release rendered), the runbook index, the theme's assets and the JSON
+/// Schema. (The calendar feed is `calendars::feed_file`'s.)
 pub(super) fn site_pages(
     theme: &Theme,
     shared: &Shared,
     releases: &HashMap<PathBuf, CachedRelease>,
-    _now: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<OutputFile>, InvalidSite> {
     let invalid = |d: Diagnostic| InvalidSite {
@@ -37,13 +39,16 @@ pub(super) fn site_pages(
         })
         .collect();
     listed.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
-    let mut files = vec![render::dashboard_page(theme, &shared.config, &listed).map_err(invalid)?];
-    files.push(render::calendar_page(theme, &shared.config, &listed, today).map_err(invalid)?);
+    let mut files =
+        vec![render::dashboard_page(theme, &shared.config, &listed, now, today).map_err(invalid)?];
+    files.extend(render::product_pages(theme, &shared.config, &listed).map_err(invalid)?);
+    files.extend(render::archive_pages(theme, &shared.config, &listed).map_err(invalid)?);
+    files.extend(render::calendar_pages(theme, &shared.config, &listed, today).map_err(invalid)?);
     let mut used = std::collections::BTreeMap::new();
     for runbook in shared.runbooks.values() {
         let by = render::used_by(&listed, &runbook.name);
         used.insert(runbook.name.as_str(), by.len());
-        files.push(render::runbook_page(theme, shared, runbook, &by).map_err(invalid)?);
+        files.extend(render::runbook_pages(theme, shared, runbook, &by, now).map_err(invalid)?);
     }
     files.push(render::runbook_index(theme, shared, &used).map_err(invalid)?);
     files.push(render::search_page(theme, &shared.config).map_err(invalid)?);

@@ -374,14 +374,27 @@ fn draw(
     };
     cache.search.shards = crate::search::shards::update(output, change)?;
     if lists_changed {
-        for file in site_pages(
+        let files = site_pages(
             &kept.theme,
             &kept.shared,
             &cache.releases,
             kept.now,
             kept.today,
-        )? {
-            output.put(&file)?;
+        )?;
+        for file in &files {
+            output.put(file)?;
+        }
+        // A product, month or list that lost its last release (or a page of
+        // its rows) is no longer produced.
+        let produced: std::collections::HashSet<&Path> =
+            files.iter().map(|f| f.path.as_path()).collect();
+        let gone: Vec<PathBuf> = output
+            .previous_paths()
+            .filter(|p| crate::render::is_list_page(p) && !produced.contains(p))
+            .map(Path::to_path_buf)
+            .collect();
+        for path in gone {
+            output.drop_file(&path);
         }
         output.put(&super::calendars::feed_file(
             output,

@@ -26,8 +26,7 @@ pub struct Calendar {
     /// The build's today, in the site's zone.
     pub today: String,
     pub today_iso: String,
-    /// Months with releases (grids) and runs of months without (one line each),
-    /// in order.
+    /// The months shown, in order: a grid each, or one line for a month without releases.
     pub blocks: Vec<Block>,
     /// The business days (`Mon-Fri`), when site.yaml sets `business_hours`.
     pub business_days: Option<String>,
@@ -111,12 +110,20 @@ pub struct FreezeView {
     pub to: String,
 }
 
-/// Lays `releases` (each with its entry's HTML, `Rows::calendar`) out on the
-/// calendar of `site`, with `today` (in the site's zone) marked.
-pub fn calendar(site: &SiteConfig, listed: &[(&Summary, &str)], today: NaiveDate) -> Calendar {
+/// Every release's entries by day, and the collisions by day: laid out once,
+/// then cut into the month grids of each page.
+pub struct Laid {
+    days: BTreeMap<NaiveDate, Vec<Entry>>,
+    collisions: super::collisions::Collisions,
+    /// The months with an entry or a collision, in order.
+    pub months: BTreeSet<(i32, u32)>,
+}
+
+/// Lays `listed` (each release with its entry's HTML, `Rows::calendar`) out
+/// by day in `site`'s zone.
+pub fn lay(site: &SiteConfig, listed: &[(&Summary, &str)]) -> Laid {
     let zone = site.timezone.0;
     let releases: Vec<&Summary> = listed.iter().map(|(s, _)| *s).collect();
-    let releases = releases.as_slice();
     let mut days: BTreeMap<NaiveDate, Vec<Entry>> = BTreeMap::new();
     for (summary, body) in listed {
         for (day, entry) in entries(summary, body, zone) {
@@ -128,37 +135,52 @@ pub fn calendar(site: &SiteConfig, listed: &[(&Summary, &str)], today: NaiveDate
             (!a.continues, a.start, &a.slug).cmp(&(!b.continues, b.start, &b.slug))
         });
     }
-    let collisions = month_collisions(releases);
-    let months: BTreeSet<(i32, u32)> = days
+    let collisions = month_collisions(&releases);
+    let months = days
         .keys()
         .chain(collisions.keys())
         .map(|d| (d.year(), d.month()))
         .collect();
-    let this_month = (today.year(), today.month());
-    let mut blocks = Vec::new();
-    let mut previous: Option<(i32, u32)> = None;
-    for &month in &months {
-        if let Some(previous) = previous {
-            let gap_first = next_month(previous);
-            if gap_first != month {
-                let gap_last = previous_month(month);
-                blocks.push(Block::Empty {
-                    id: anchor(gap_first),
-                    first: month_title(gap_first),
-                    last: (gap_last != gap_first).then(|| month_title(gap_last)),
-                    current: gap_first <= this_month && this_month <= gap_last,
-                });
-            }
-        }
-        blocks.push(Block::Month(month_grid(
-            site,
-            month,
-            today,
-            &mut days,
-            collisions.get_month(month),
-        )));
-        previous = Some(month);
+    Laid {
+        days,
+        collisions,
+        months,
     }
+}
+
+/// The calendar of `months` (each a grid, or a line when it has no
+/// releases), with `today` (in the site's zone) marked and each entry's
+/// links made relative to `root`.
+pub fn calendar(
+    site: &SiteConfig,
+    laid: &Laid,
+    months: &[(i32, u32)],
+    today: NaiveDate,
+    root: &str,
+) -> Calendar {
+    let zone = site.timezone.0;
+    let blocks: Vec<Block> = months
+        .iter()
+        .map(|&month| {
+            if laid.months.contains(&month) {
+                Block::Month(month_grid(
+                    site,
+                    month,
+                    today,
+                    &laid.days,
+                    laid.collisions.get_month(month),
+                    root,
+                ))
+            } else {
+                Block::Empty {
+                    id: anchor(month),
+                    first: month_title(month),
+                    last: None,
+                    current: (today.year(), today.month()) == month,
+                }
+            }
+        })
+        .collect();
     let has_freezes = blocks
         .iter()
         .any(|b| matches!(b, Block::Month(m) if !m.freezes.is_empty()));
@@ -170,6 +192,18 @@ pub fn calendar(site: &SiteConfig, listed: &[(&Summary, &str)], today: NaiveDate
         business_days: site.business_hours.as_ref().map(|h| h.days.to_string()),
         has_freezes,
     }
+}
+
+/// `month` and the `n - 1` after it.
+pub fn months_from(month: (i32, u32), n: usize) -> Vec<(i32, u32)> {
+    std::iter::successors(Some(month), |m| Some(next_month(*m)))
+        .take(n)
+        .collect()
+}
+
+/// `2026-12`: a month's page name.
+pub fn month_key((year, month): (i32, u32)) -> String {
+    format!("{year:04}-{month:02}")
 }
 
 /// The days a release's window touches, in `zone`, each with its entry.
@@ -230,8 +264,9 @@ fn month_grid(
     site: &SiteConfig,
     month: (i32, u32),
     today: NaiveDate,
-    days: &mut BTreeMap<NaiveDate, Vec<Entry>>,
+    days: &BTreeMap<NaiveDate, Vec<Entry>>,
     collisions: Vec<CollisionView>,
+    root: &str,
 ) -> Month {
     let first = NaiveDate::from_ymd_opt(month.0, month.1, 1).expect("a month's first day");
     let last = NaiveDate::from_ymd_opt(next_month(month).0, next_month(month).1, 1)
@@ -265,7 +300,16 @@ fn month_grid(
                         || day.pred_opt().and_then(|d| freeze_on(&site.freezes, d)) != freeze),
                 freeze: freeze.map(reason),
                 entries: if in_month {
-                    days.remove(&day).unwrap_or_default()
+                    days.get(&day)
+                        .map(|list| {
+                            list.iter()
+                                .map(|e| Entry {
+                                    body: crate::render::lists::rebase(&e.body, root),
+                                    ..e.clone()
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
                 } else {
                     Vec::new()
                 },
@@ -315,19 +359,11 @@ fn next_month((year, month): (i32, u32)) -> (i32, u32) {
     }
 }
 
-fn previous_month((year, month): (i32, u32)) -> (i32, u32) {
-    if month == 1 {
-        (year - 1, 12)
-    } else {
-        (year, month - 1)
-    }
-}
-
 fn anchor((year, month): (i32, u32)) -> String {
     format!("m-{year:04}-{month:02}")
 }
 
-fn month_title((year, month): (i32, u32)) -> String {
+pub fn month_title((year, month): (i32, u32)) -> String {
     NaiveDate::from_ymd_opt(year, month, 1)
         .map(|d| d.format("%B %Y").to_string())
         .unwrap_or_default()

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use scraper::{ElementRef, Html, Selector};
 
-use super::calendar_page;
+use super::calendar_pages;
 use crate::config::people::People;
 use crate::config::site::SiteConfig;
 use crate::content::release::{DeploymentStatus, PersonRef};
@@ -45,10 +45,16 @@ fn summary(slug: &str, at: &str, zone: Tz) -> Summary {
         warnings: Vec::new(),
         window: deployment_window(target, false, None, zone),
         collisions: Vec::new(),
+        collision_count: 0,
     }
 }
 
 fn render(site: &SiteConfig, summaries: &[Summary], today: NaiveDate) -> Html {
+    pages(site, summaries, today).swap_remove(0).1
+}
+
+/// Every page of the calendar: its path and its parsed HTML.
+fn pages(site: &SiteConfig, summaries: &[Summary], today: NaiveDate) -> Vec<(String, Html)> {
     let theme = Theme::load(Path::new("/nonexistent-site"), Arc::new(People::default())).unwrap();
     let rows: Vec<Rows> = summaries
         .iter()
@@ -63,8 +69,16 @@ fn render(site: &SiteConfig, summaries: &[Summary], today: NaiveDate) -> Html {
             runbooks: &[],
         })
         .collect();
-    let file = calendar_page(&theme, site, &listed, today).unwrap();
-    Html::parse_document(std::str::from_utf8(&file.bytes).unwrap())
+    calendar_pages(&theme, site, &listed, today)
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            (
+                f.path.display().to_string(),
+                Html::parse_document(std::str::from_utf8(&f.bytes).unwrap()),
+            )
+        })
+        .collect()
 }
 
 fn sel(css: &str) -> Selector {
@@ -116,7 +130,9 @@ fn collisions_show_a_marker_on_the_entry_and_a_list_under_the_month() {
         },
     ];
     // The same overlap, seen from the other release: listed once.
+    a.collision_count = 2;
     b.collisions = vec![overlap("shop-1.0.0", "Its window overlaps shop 1.0.0.")];
+    b.collision_count = 1;
     let html = render(&site(""), &[a, b], day(2026, 12, 1));
 
     let friday = cell(&html, "2026-12-04");
@@ -173,25 +189,54 @@ fn a_month_without_collisions_has_no_collision_list() {
 }
 
 #[test]
-fn gaps_between_months_collapse_to_one_line() {
+fn the_page_shows_this_month_and_the_next_two_and_each_month_has_its_own() {
     let london = chrono_tz::Europe::London;
-    let html = render(
-        &site(""),
-        &[
-            summary("a-1.0.0", "2026-11-10 09:00", london),
-            summary("b-1.0.0", "2027-01-10 09:00", london),
-            summary("c-1.0.0", "2027-05-10 09:00", london),
-        ],
-        day(2027, 3, 2),
-    );
+    let summaries = [
+        summary("a-1.0.0", "2026-11-10 09:00", london),
+        summary("b-1.0.0", "2027-03-10 09:00", london),
+        summary("c-1.0.0", "2027-05-10 09:00", london),
+    ];
+    let html = render(&site(""), &summaries, day(2027, 3, 2));
     let empty: Vec<String> = html.select(&sel(".cal-empty")).map(text).collect();
+    assert_eq!(empty, ["No releases in April 2027"]);
+    let grids: Vec<String> = html.select(&sel(".cal-month > h2")).map(text).collect();
+    assert_eq!(grids, ["March 2027 (this month)", "May 2027"]);
+    let months: Vec<String> = html.select(&sel(".cal-nav a")).map(text).collect();
+    assert_eq!(months, ["November 2026", "March 2027", "May 2027"]);
+
+    let files = pages(&site(""), &summaries, day(2027, 3, 2));
+    let paths: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
     assert_eq!(
-        empty,
+        paths,
         [
-            "No releases in December 2026",
-            "No releases from February 2027 to April 2027 (this month)"
+            "calendar.html",
+            "calendar/2026-11.html",
+            "calendar/2027-03.html",
+            "calendar/2027-05.html"
         ]
     );
-    let grids: Vec<String> = html.select(&sel(".cal-month > h2")).map(text).collect();
-    assert_eq!(grids, ["November 2026", "January 2027", "May 2027"]);
+    let march = &files[2].1;
+    let grids: Vec<String> = march.select(&sel(".cal-month > h2")).map(text).collect();
+    assert_eq!(grids, ["March 2027 (this month)"]);
+    let pager: Vec<(String, String)> = march
+        .select(&sel("nav.pager a"))
+        .map(|a| (text(a), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        pager,
+        [
+            ("← November 2026".to_string(), "2026-11.html".to_string()),
+            (
+                "This month and the next two".to_string(),
+                "../calendar.html".to_string()
+            ),
+            ("May 2027 →".to_string(), "2027-05.html".to_string()),
+        ]
+    );
+    // The entry's link leads from the month's folder to the release.
+    let link = march
+        .select(&sel("td[data-date=\"2027-03-10\"] .cal-entry a"))
+        .next()
+        .and_then(|a| a.value().attr("href"));
+    assert_eq!(link, Some("../releases/b-1.0.0/index.html"));
 }
