@@ -143,6 +143,9 @@ pub struct Theme {
     pub assets: Vec<OutputFile>,
     /// A hash of every template, to know when pages must be rendered again.
     pub fingerprint: u64,
+    /// Runbook bodies as war-room packs show them, rendered once per build
+    /// (see `warroom::pack_body`).
+    pack_bodies: warroom::PackBodies,
 }
 
 impl Theme {
@@ -194,6 +197,7 @@ impl Theme {
                 emails,
                 assets,
                 fingerprint,
+                pack_bodies: Default::default(),
             })
         } else {
             Err(problems)
