@@ -7,6 +7,7 @@
 
 pub mod checklist;
 mod depends;
+pub mod packed;
 pub mod release;
 pub mod request;
 pub mod runbook;
@@ -105,30 +106,8 @@ impl Shared {
         self.release_from(path, source).map(|(loaded, _)| loaded)
     }
 
-    /// Parses again a release whose text `release_from` accepted in this build,
-    /// without the checks (and their bookkeeping of where each value was) that
-    /// already passed. Falls back to `release_from` if it somehow fails.
-    pub fn checked_release(
-        &self,
-        path: &Path,
-        source: Source,
-    ) -> Result<LoadedRelease, Vec<Diagnostic>> {
-        let parsed = serde_yaml::from_str::<Release>(&source.text)
-            .ok()
-            .and_then(|mut release| {
-                verification::load(&self.root, path, &source, &mut release)
-                    .ok()
-                    .map(|()| release)
-            });
-        match parsed {
-            Some(release) => Ok(LoadedRelease::new(path, source.shown, release)),
-            None => self.release_from(path, source).map(|(loaded, _)| loaded),
-        }
-    }
-
     /// Checks the release whose text is `source` (read from `path`), and gives
-    /// the text back: a build keeps that (a third the size of the parsed
-    /// release) between checking everything and rendering.
+    /// the text back.
     pub fn release_from(
         &self,
         path: &Path,

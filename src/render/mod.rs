@@ -165,6 +165,9 @@ pub struct Theme {
     pub assets: Vec<OutputFile>,
     /// A hash of every template, to know when pages must be rendered again.
     pub fingerprint: u64,
+    /// Runbook bodies as war-room packs show them, rendered once per build
+    /// (see `warroom::pack_body`).
+    pack_bodies: warroom::PackBodies,
 }
 
 impl Theme {
@@ -241,6 +244,7 @@ impl Theme {
                 email_inline_fallback: fallback,
                 assets,
                 fingerprint,
+                pack_bodies: Default::default(),
             })
         } else {
             Err(problems)

@@ -102,7 +102,9 @@ pub fn release_pages(
             bytes: theme.render(template, context)?.into_bytes(),
         });
     }
-    let mut json = serde_json::to_vec_pretty(report).expect("a report always serialises");
+    // Compact: pipelines read it, and indenting its nested categories made
+    // it nearly twice the size (the largest file of a release).
+    let mut json = serde_json::to_vec(report).expect("a report always serialises");
     json.push(b'\n');
     files.push(OutputFile {
         path: dir.join("readiness.json"),

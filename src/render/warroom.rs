@@ -4,7 +4,9 @@
 //! nothing (layouts/warroom.html inlines its stylesheet), so that it works
 //! opened from disk when the intranet is down, and prints.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tera::Context;
@@ -22,7 +24,30 @@ struct PackedRunbook<'a> {
     #[serde(flatten)]
     view: RunbookView<'a>,
     /// The body as sanitised HTML, its ids and links made to fit in the pack.
-    body: String,
+    body: Arc<str>,
+}
+
+/// Runbook bodies as packs show them: each depends only on the runbook, the
+/// other runbooks in the same pack (links to them stay inside the pack) and
+/// the site's inputs, so releases that link the same runbooks share one
+/// rendering rather than each turning the same Markdown into HTML again.
+/// Keyed by the shared inputs' fingerprint, the runbook and the pack's names.
+#[derive(Default)]
+pub(super) struct PackBodies(Mutex<HashMap<(u64, String, Vec<String>), Arc<str>>>);
+
+impl PackBodies {
+    fn body(&self, site: &Shared, name: &str, packed: &[String]) -> Arc<str> {
+        let key = (site.fingerprint, name.to_string(), packed.to_vec());
+        if let Some(body) = self.0.lock().expect("not poisoned").get(&key) {
+            return body.clone();
+        }
+        let r = &site.runbooks[name];
+        let base_url = site.config.base_url.as_deref();
+        let body: Arc<str> =
+            markdown::runbook_in_pack(&r.body, &r.headings, &r.name, packed, base_url).into();
+        let mut bodies = self.0.lock().expect("not poisoned");
+        bodies.entry(key).or_insert(body).clone()
+    }
 }
 
 /// `releases/<slug>/warroom.html`. `context` is the release's, as the other
@@ -46,15 +71,11 @@ pub fn warroom_page(
         }
     }
     let packed: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-    let base_url = site.config.base_url.as_deref();
     let runbooks: Vec<PackedRunbook> = names
         .iter()
-        .map(|name| {
-            let r = &site.runbooks[*name];
-            PackedRunbook {
-                view: runbook_view(r, 0),
-                body: markdown::runbook_in_pack(&r.body, &r.headings, &r.name, &packed, base_url),
-            }
+        .map(|name| PackedRunbook {
+            view: runbook_view(&site.runbooks[*name], 0),
+            body: theme.pack_bodies.body(site, name, &packed),
         })
         .collect();
     context.insert("pack_runbooks", &runbooks);

@@ -27,13 +27,13 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::clock::Clock;
+use crate::content::packed::Packed;
 use crate::content::{self, Identity, LoadedSite, Shared};
 use crate::diagnostic::{Diagnostic, InvalidSite};
 use crate::evaluate::{self, Footprint, Related, Report};
 use crate::render::Theme;
 use crate::search;
 use crate::send::place::{Chosen, Place};
-use crate::yaml::Source;
 use cache::{BuildCache, CachedRelease, Stamp};
 use lock::{LockError, OutputLock, Role};
 use manifest::Checked;
@@ -210,8 +210,9 @@ const PROGRESS_FROM: usize = 200;
 enum Input {
     /// Unchanged since the last build: the key of its cache entry.
     Kept(PathBuf, Footprint),
-    /// New or changed, and valid: its file and text (parsed again to render).
-    Fresh(PathBuf, Source, Option<Stamp>, Footprint),
+    /// New or changed, and valid: its file and the checked release, packed
+    /// until it is rendered (see `content::packed`).
+    Fresh(PathBuf, Packed, Option<Stamp>, Footprint),
 }
 
 impl Input {
@@ -490,13 +491,12 @@ impl Builder {
             .into_par_iter()
             .map(|(input, related)| {
                 interrupt::check()?;
-                let Input::Fresh(path, source, stamp, _) = input else {
+                let Input::Fresh(path, packed, stamp, _) = input else {
                     unreachable!("partitioned")
                 };
                 let id = id_of(&crate::diagnostic::display_path(root, &path));
-                let done = site
-                    .shared
-                    .checked_release(&path, source)
+                let done = packed
+                    .unpack(site.shared, &path)
                     .map_err(|diagnostics| BuildError::Invalid(InvalidSite { diagnostics }))
                     .and_then(|loaded| site.release(&loaded, stamp, &related, id));
                 if let Some(bar) = &bar {
@@ -635,7 +635,7 @@ impl Builder {
                     return Ok((Input::Kept(shown, entry.footprint.clone()), identity));
                 }
                 let source = crate::yaml::read(root, path).map_err(|d| vec![d])?;
-                let (loaded, source) = shared.release_from(path, source)?;
+                let (loaded, _) = shared.release_from(path, source)?;
                 // Relating it to the others needs its own verdict first.
                 let report = evaluate::evaluate(
                     &loaded,
@@ -645,9 +645,9 @@ impl Builder {
                     today,
                 );
                 let footprint = Footprint::of(&loaded.release, &report, &shared.config);
-                // Only the text is kept until rendering; the parsed release goes now.
+                // Only the packed form is kept until rendering; the parsed release goes now.
                 Ok((
-                    Input::Fresh(path.clone(), source, stamp, footprint),
+                    Input::Fresh(path.clone(), Packed::of(&loaded), stamp, footprint),
                     Identity::of(&loaded),
                 ))
             })
