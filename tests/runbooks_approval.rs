@@ -490,18 +490,26 @@ fn runbook_pages_link_back_to_exactly_the_releases_that_use_them() {
         let html = page(&site, &format!("public/{relative}"));
         let used_by = section(&html, "golive-used-by");
         assert!(text(used_by).starts_with("Releases that use this runbook"));
-        let links: BTreeSet<String> = hrefs(used_by, "a[href]").into_iter().collect();
+        // The releases, and (when there are any) the link to the full list of uses.
+        let (links, full): (BTreeSet<String>, BTreeSet<String>) = hrefs(used_by, "a[href]")
+            .into_iter()
+            .partition(|h| h.starts_with("../releases/"));
         let want: BTreeSet<String> = slugs
             .iter()
             .map(|s| format!("../releases/{s}/runbook.html"))
             .collect();
         assert_eq!(links, want, "backlinks of {relative}");
         assert_eq!(
-            used_by.select(&sel("a[href]")).count(),
+            used_by.select(&sel("a[href^=\"../releases/\"]")).count(),
             slugs.len(),
             "each release once on {relative}"
         );
-        for href in &links {
+        let want_full: BTreeSet<String> = (!slugs.is_empty())
+            .then(|| format!("{name}/uses.html"))
+            .into_iter()
+            .collect();
+        assert_eq!(full, want_full, "the full list's link on {relative}");
+        for href in links.iter().chain(&full) {
             assert_resolves(&site, Path::new(&relative), href);
         }
     }

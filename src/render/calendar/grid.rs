@@ -63,9 +63,20 @@ pub struct Month {
     pub weeks: Vec<Vec<Day>>,
     /// The freezes that touch the month.
     pub freezes: Vec<FreezeView>,
-    /// The collisions on days of this month, each once.
+    /// The collisions on days of this month, each once: the first
+    /// `MAX_COLLISIONS`, and how many more there are.
     pub collisions: Vec<CollisionView>,
+    pub collisions_more: usize,
+    /// The month's page of the archive, where every release of a day with
+    /// more than `MAX_PER_DAY` is listed.
+    pub archive: String,
 }
+
+/// A day shows at most this many releases, and a month lists at most this
+/// many collisions, so that a month's page stays small however many releases
+/// go live in it (the archive and the releases' reports hold the rest).
+pub const MAX_PER_DAY: usize = 6;
+pub const MAX_COLLISIONS: usize = 30;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Day {
@@ -83,7 +94,9 @@ pub struct Day {
     pub freeze: Option<String>,
     /// Whether the freeze's reason is shown here: its first day in this row.
     pub freeze_label: bool,
+    /// The first `MAX_PER_DAY` releases of the day, and how many more there are.
     pub entries: Vec<Entry>,
+    pub more: usize,
 }
 
 /// A release on a day.
@@ -265,7 +278,7 @@ fn month_grid(
     month: (i32, u32),
     today: NaiveDate,
     days: &BTreeMap<NaiveDate, Vec<Entry>>,
-    collisions: Vec<CollisionView>,
+    mut collisions: Vec<CollisionView>,
     root: &str,
 ) -> Month {
     let first = NaiveDate::from_ymd_opt(month.0, month.1, 1).expect("a month's first day");
@@ -299,20 +312,23 @@ fn month_grid(
                         || day.day() == 1
                         || day.pred_opt().and_then(|d| freeze_on(&site.freezes, d)) != freeze),
                 freeze: freeze.map(reason),
-                entries: if in_month {
-                    days.get(&day)
-                        .map(|list| {
-                            list.iter()
-                                .map(|e| Entry {
-                                    body: crate::render::lists::rebase(&e.body, root),
-                                    ..e.clone()
-                                })
-                                .collect()
+                entries: Vec::new(),
+                more: 0,
+            };
+            let cell = match days.get(&day).filter(|_| in_month) {
+                Some(list) => Day {
+                    entries: list
+                        .iter()
+                        .take(MAX_PER_DAY)
+                        .map(|e| Entry {
+                            body: crate::render::lists::rebase(&e.body, root),
+                            ..e.clone()
                         })
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
+                        .collect(),
+                    more: list.len().saturating_sub(MAX_PER_DAY),
+                    ..cell
                 },
+                None => cell,
             };
             week.push(cell);
             day = day.succ_opt().unwrap_or(day);
@@ -329,6 +345,8 @@ fn month_grid(
             to: day_text(f.to),
         })
         .collect();
+    let collisions_more = collisions.len().saturating_sub(MAX_COLLISIONS);
+    collisions.truncate(MAX_COLLISIONS);
     Month {
         id: anchor(month),
         title: month_title(month),
@@ -336,6 +354,8 @@ fn month_grid(
         weeks,
         freezes,
         collisions,
+        collisions_more,
+        archive: format!("{root}archive/{:04}-{:02}.html", month.0, month.1),
     }
 }
 

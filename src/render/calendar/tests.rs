@@ -240,3 +240,60 @@ fn the_page_shows_this_month_and_the_next_two_and_each_month_has_its_own() {
         .and_then(|a| a.value().attr("href"));
     assert_eq!(link, Some("../releases/b-1.0.0/index.html"));
 }
+
+#[test]
+fn a_busy_day_shows_its_first_releases_and_links_to_the_archive_for_the_rest() {
+    let london = chrono_tz::Europe::London;
+    let mut summaries: Vec<Summary> = (0..10)
+        .map(|i| {
+            summary(
+                &format!("p{i}-1.0.0"),
+                &format!("2026-12-04 0{i}:00"),
+                london,
+            )
+        })
+        .collect();
+    // Each release collides with a freeze on that day: 10 collisions, each its own.
+    for s in summaries.iter_mut().take(3) {
+        s.collisions = (0..12)
+            .map(|n| Collision {
+                kind: CollisionKind::Overlap,
+                blocks: false,
+                day: day(2026, 12, 4),
+                others: vec![format!("other{n}-{}", s.slug)],
+                message: format!("Its window overlaps other {n}."),
+            })
+            .collect();
+        s.collision_count = 12;
+    }
+    let html = render(&site(""), &summaries, day(2026, 12, 1));
+    let friday = html
+        .select(&sel("td[data-date=\"2026-12-04\"]"))
+        .next()
+        .unwrap();
+    let shown: Vec<String> = friday.select(&sel(".cal-entry")).map(text).collect();
+    assert_eq!(shown.len(), super::grid::MAX_PER_DAY, "{shown:?}");
+    // The earliest go first.
+    assert!(shown[0].starts_with("00:00"), "{shown:?}");
+    let more: Vec<(String, String)> = friday
+        .select(&sel(".cal-more a"))
+        .map(|a| (text(a), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        more,
+        [(
+            "4 more on Fri 4 Dec 2026".to_string(),
+            "archive/2026-12.html".to_string()
+        )]
+    );
+    let listed = html.select(&sel("#m-2026-12-collisions + ul > li")).count();
+    assert_eq!(listed, super::grid::MAX_COLLISIONS);
+    let rest: Vec<String> = html
+        .select(&sel("#m-2026-12-collisions ~ p.muted"))
+        .map(text)
+        .collect();
+    assert_eq!(
+        rest,
+        ["And 6 more collisions this month: each release's readiness report lists its own."]
+    );
+}
