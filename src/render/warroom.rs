@@ -33,7 +33,10 @@ struct PackedRunbook<'a> {
 /// rendering rather than each turning the same Markdown into HTML again.
 /// Keyed by the shared inputs' fingerprint, the runbook and the pack's names.
 #[derive(Default)]
-pub(super) struct PackBodies(Mutex<HashMap<(u64, String, Vec<String>), Arc<str>>>);
+pub(super) struct PackBodies(Mutex<HashMap<PackKey, Arc<str>>>);
+
+/// The shared inputs' fingerprint, the runbook's name, the pack's runbook names.
+type PackKey = (u64, String, Vec<String>);
 
 impl PackBodies {
     fn body(&self, site: &Shared, name: &str, packed: &[String]) -> Arc<str> {
