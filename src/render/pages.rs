@@ -28,6 +28,16 @@ pub(crate) struct SiteView<'a> {
     golive_version: &'static str,
 }
 
+/// The context every site page starts from: the site, the way back to the
+/// output folder (`root`) and which header tab is current (`page`).
+pub(crate) fn page_context(site: &SiteConfig, root: &str, page: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("site", &site_view(site));
+    context.insert("root", root);
+    context.insert("page", page);
+    context
+}
+
 pub(crate) fn site_view(site: &SiteConfig) -> SiteView<'_> {
     SiteView {
         title: &site.title,
@@ -163,10 +173,7 @@ pub struct Listed<'a> {
 /// `search.html`: the results of the header's search box (filled in by
 /// `assets/search.js` from the index in `search/`).
 pub fn search_page(theme: &Theme, site: &SiteConfig) -> Result<OutputFile, Diagnostic> {
-    let mut context = Context::new();
-    context.insert("site", &site_view(site));
-    context.insert("root", "");
-    context.insert("page", "search");
+    let context = page_context(site, "", "search");
     Ok(OutputFile {
         path: PathBuf::from("search.html"),
         bytes: theme.render("search.html", &context)?.into_bytes(),

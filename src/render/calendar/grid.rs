@@ -355,7 +355,7 @@ fn month_grid(
         freezes,
         collisions,
         collisions_more,
-        archive: format!("{root}archive/{:04}-{:02}.html", month.0, month.1),
+        archive: format!("{root}archive/{}.html", month_key(month)),
     }
 }
 

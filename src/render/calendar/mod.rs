@@ -11,13 +11,14 @@
 mod collisions;
 mod grid;
 
+pub(crate) use grid::{month_key, month_title};
+
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use tera::Context;
 
-use super::pages::{Listed, site_view};
+use super::pages::{Listed, page_context};
 use super::{OutputFile, Theme};
 use crate::config::site::SiteConfig;
 use crate::diagnostic::Diagnostic;
@@ -65,8 +66,7 @@ pub fn calendar_pages(
                 prev: Option<&MonthLink>,
                 next: Option<&MonthLink>,
                 path: PathBuf| {
-        let mut context = Context::new();
-        context.insert("site", &site_view(site));
+        let mut context = page_context(site, root, "calendar");
         context.insert(
             "calendar",
             &grid::calendar(site, &laid, months, today, root),
@@ -75,8 +75,6 @@ pub fn calendar_pages(
         context.insert("month_page", &!root.is_empty());
         context.insert("prev", &prev);
         context.insert("next", &next);
-        context.insert("root", root);
-        context.insert("page", "calendar");
         Ok::<_, Diagnostic>(OutputFile {
             path,
             bytes: theme.render("calendar.html", &context)?.into_bytes(),

@@ -15,9 +15,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
-use tera::Context;
 
-use super::super::pages::{Listed, site_view};
+use super::super::pages::{Listed, page_context};
 use super::super::{OutputFile, Theme};
 use crate::config::site::SiteConfig;
 use crate::content::release::DeploymentStatus;
@@ -179,12 +178,9 @@ pub fn dashboard_page(
             recent,
         ),
     ];
-    let mut context = Context::new();
-    context.insert("site", &site_view(site));
+    let mut context = page_context(site, "", "dashboard");
     context.insert("counts", &counts);
     context.insert("sections", &sections);
-    context.insert("root", "");
-    context.insert("page", "dashboard");
     Ok(OutputFile {
         path: PathBuf::from("index.html"),
         bytes: theme.render("dashboard.html", &context)?.into_bytes(),

@@ -105,24 +105,15 @@ pub fn is_list_page(path: &std::path::Path) -> bool {
     }
 }
 
-/// A product's name as a file name: lower-case letters and digits, anything
-/// else one `-` (`Adventure Works Shop` → `adventure-works-shop`).
+/// A product's name as a file name: `content::slugify` (`Adventure Works
+/// Shop` → `adventure-works-shop`), or `product` when nothing is left of it.
 pub fn product_slug(product: &str) -> String {
-    let mut slug = String::with_capacity(product.len());
-    for c in product.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
+    let slug = crate::content::slugify(product);
     if slug.is_empty() {
-        slug.push_str("product");
+        "product".to_string()
+    } else {
+        slug
     }
-    slug
 }
 
 #[cfg(test)]

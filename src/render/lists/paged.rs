@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, TimeZone, Utc};
 use serde::Serialize;
-use tera::Context;
 
-use super::super::pages::{Listed, site_view};
+use super::super::calendar::{month_key, month_title};
+use super::super::pages::{Listed, page_context};
 use super::super::{OutputFile, Theme};
 use super::{paginate, product_slug, rebase};
 use crate::config::site::SiteConfig;
@@ -47,10 +47,7 @@ fn list_pages(
             .iter()
             .map(|r| rebase(&r.rows.dashboard, &root))
             .collect();
-        let mut context = Context::new();
-        context.insert("site", &site_view(site));
-        context.insert("root", &root);
-        context.insert("page", page);
+        let mut context = page_context(site, &root, page);
         context.insert("heading", heading);
         context.insert("intro", intro);
         context.insert("rows", &joined);
@@ -69,10 +66,7 @@ fn index_page(
     page: &str,
     groups: &[Group],
 ) -> Result<OutputFile, Diagnostic> {
-    let mut context = Context::new();
-    context.insert("site", &site_view(site));
-    context.insert("root", "../");
-    context.insert("page", page);
+    let mut context = page_context(site, "../", page);
     context.insert("groups", groups);
     Ok(OutputFile {
         path: format!("{page}/index.html").into(),
@@ -145,10 +139,8 @@ pub fn archive_pages(
         rows.sort_by(|a, b| {
             (a.summary.target.unix, &a.summary.slug).cmp(&(b.summary.target.unix, &b.summary.slug))
         });
-        let key = format!("{year:04}-{month:02}");
-        let name = chrono::NaiveDate::from_ymd_opt(year, month, 1)
-            .map(|d| d.format("%B %Y").to_string())
-            .unwrap_or_else(|| key.clone());
+        let key = month_key((year, month));
+        let name = month_title((year, month));
         files.extend(list_pages(
             theme,
             site,

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use tera::Context;
 
 use super::super::markdown;
-use super::super::pages::{Listed, Rows, RunbookView, runbook_view, site_view};
+use super::super::pages::page_context;
+use super::super::pages::{Listed, Rows, RunbookView, runbook_view};
 use super::super::{OutputFile, Theme};
 use super::{paginate, rebase};
 use crate::content::Shared;
@@ -45,11 +46,7 @@ pub fn recent(uses: &[(&Summary, &Rows)], now: DateTime<Utc>) -> std::ops::Range
 }
 
 fn runbooks_context(site: &Shared, root: &str) -> Context {
-    let mut context = Context::new();
-    context.insert("site", &site_view(&site.config));
-    context.insert("root", root);
-    context.insert("page", "runbooks");
-    context
+    page_context(&site.config, root, "runbooks")
 }
 
 /// Where the full list of runbook `name`'s uses starts.
