@@ -29,14 +29,6 @@ use std::sync::LazyLock;
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
-/// Inlines whole documents: the `@media` rules go to a `<style>` in `<head>`.
-static DOCUMENT: LazyLock<css_inline::CSSInliner<'static>> = LazyLock::new(|| {
-    css_inline::CSSInliner::options()
-        .keep_at_rules(true)
-        .load_remote_stylesheets(false)
-        .build()
-});
-
 /// Inlines fragments (child templates, macros, Markdown) with a given CSS.
 static FRAGMENT: LazyLock<css_inline::CSSInliner<'static>> = LazyLock::new(|| {
     css_inline::CSSInliner::options()
@@ -538,7 +530,8 @@ fn template(text: &str, css: &str, own: bool) -> Result<String, String> {
     }
     let source = with_tbody(&source);
     let inlined = if document {
-        DOCUMENT.inline(&source)
+        // Whole documents the way a fallback inlines each email.
+        super::message::inline_css(&source)
     } else {
         FRAGMENT.inline_fragment(&source, css)
     }
