@@ -168,6 +168,8 @@ pub struct Theme {
     /// Runbook bodies as war-room packs show them, rendered once per build
     /// (see `warroom::pack_body`).
     pack_bodies: warroom::PackBodies,
+    /// The keys every email of a build shares, serialised once (`email::BuildKeys`).
+    pub(crate) email_keys: crate::email::BuildKeys,
 }
 
 impl Theme {
@@ -245,6 +247,7 @@ impl Theme {
                 assets,
                 fingerprint,
                 pack_bodies: Default::default(),
+                email_keys: Default::default(),
             })
         } else {
             Err(problems)
