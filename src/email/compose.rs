@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{
-    Attachment, EmailContext, Envelope, Kind, Refusal, Rendered, build_message, content_hash, guard,
-    message_id, preview_date, recipients, render,
+    Attachment, EmailContext, Envelope, Kind, Refusal, Rendered, build_message, content_hash,
+    guard, message_id, preview_date, recipients, render,
 };
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;

@@ -35,9 +35,7 @@ impl BuildKeys {
         let shared = {
             let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
             match &*cached {
-                Some((fingerprint, context)) if *fingerprint == site.fingerprint => {
-                    context.clone()
-                }
+                Some((fingerprint, context)) if *fingerprint == site.fingerprint => context.clone(),
                 _ => {
                     let context = Arc::new(build_keys(&site.config));
                     *cached = Some((site.fingerprint, context.clone()));
@@ -113,7 +111,10 @@ impl<'a> EmailContext<'a> {
         context.insert("decision_day", &decision_day);
         let new_target_day = day_of(&context, "/new_target/iso");
         context.insert("new_target_day", &new_target_day);
-        context.insert("expected_end_time", &expected_end_time(release, &site.config));
+        context.insert(
+            "expected_end_time",
+            &expected_end_time(release, &site.config),
+        );
         EmailContext {
             page,
             context,
