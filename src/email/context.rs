@@ -186,14 +186,14 @@ fn times_in_utc(value: &mut Value, undo: &mut Vec<Option<String>>) {
 
 /// Undoes `times_in_utc`: the same walk, taking back each page form.
 fn restore(value: &mut Value, undo: &mut impl Iterator<Item = Option<String>>) {
-    if value.get("utc").is_some_and(Value::is_string) {
-        if let Some(page) = undo.next().flatten() {
-            value
-                .as_object_mut()
-                .expect("an object")
-                .insert("display".into(), page.into());
-            return;
-        }
+    if value.get("utc").is_some_and(Value::is_string)
+        && let Some(page) = undo.next().flatten()
+    {
+        value
+            .as_object_mut()
+            .expect("an object")
+            .insert("display".into(), page.into());
+        return;
     }
     match value {
         Value::Object(map) => map.values_mut().for_each(|v| restore(v, undo)),
