@@ -273,7 +273,7 @@ mod tests {
     #[test]
     fn markdown_on_a_page_and_in_an_email_text_gives_the_same_twice() {
         let page = HashMap::from([("root".to_string(), Value::from("../../"))]);
-        let source = Value::from("See [the runbook](runbooks/db.md) *now*.");
+        let source = Value::from("See [the runbook](db.md) *now*.");
         let first = markdown_filter(&source, &page).unwrap();
         assert_eq!(markdown_filter(&source, &page).unwrap(), first);
         assert!(first.as_str().unwrap().contains("../../runbooks/db.html"));
