@@ -84,12 +84,15 @@ fn an_unchanged_rebuild_reads_and_writes_nothing_and_says_what_the_folder_holds(
     )));
 }
 
+/// Something done to the site or its output folder.
+type Change<'a> = Box<dyn Fn() + 'a>;
+
 /// Each change, then a build (the full one), then another (the shortcut again).
 #[test]
 fn any_change_runs_the_full_build_and_the_next_one_takes_the_shortcut_again() {
     let site = Site::copy_of("ics");
     build(&site, "public");
-    let changes: Vec<(&str, Box<dyn Fn()>)> = vec![
+    let changes: Vec<(&str, Change)> = vec![
         (
             "a release edited",
             Box::new(|| {

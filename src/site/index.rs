@@ -224,10 +224,8 @@ impl Builder {
         place: &Place,
         now: DateTime<Utc>,
     ) -> Option<Counts> {
-        if self.lock.is_none() {
-            // No output folder (or not golive's): no index either.
-            return None;
-        }
+        // No output folder (or not golive's): no index either.
+        self.lock.as_ref()?;
         let index = (self.role == Role::Build && !output::is_unfinished(&self.out))
             .then(|| Index::read(&self.out))
             .flatten();
