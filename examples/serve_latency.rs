@@ -7,7 +7,9 @@
 //! different one each time), and polls `/__golive/state` until the server says
 //! it rebuilt. Prints each latency, from the write of the file to the new state,
 //! and the median. That is the file event, the 5 ms burst window and the
-//! rebuild (pages written to disk, served from there).
+//! rebuild (pages written to disk, served from there). After each edit the
+//! file is restored and the example waits for that rebuild too, so that no
+//! edit is timed while the server still rebuilds the last restore.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -71,8 +73,9 @@ fn main() {
             Some(at) => format!("{}\ntitle: \"Edit {i}\"\n#{}", &text[..at], &text[at + 1..]),
             None => format!("{text}title: \"Edit {i}\"\n"),
         };
-        // Let every rebuild of the last round finish first.
-        std::thread::sleep(Duration::from_millis(300));
+        // The last round's restore has been rebuilt (below); a short pause
+        // lets the watcher's burst window close too.
+        std::thread::sleep(Duration::from_millis(50));
         let before = version(&address);
         let started = Instant::now();
         std::fs::write(file, &edited).expect("write release");
@@ -94,7 +97,16 @@ fn main() {
         );
         latencies.push(took);
         println!("edit {i}: {} ms ({})", took.as_millis(), file.display());
+        // Wait for the restore's rebuild, so that the next edit's time is
+        // its own: at 10,000 releases a rebuild can take longer than any
+        // fixed pause.
+        let restored = version(&address);
+        let since = Instant::now();
         std::fs::write(file, &text).expect("restore release");
+        while version(&address) == restored {
+            assert!(since.elapsed() < Duration::from_secs(30), "no rebuild");
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
     let _ = child.kill();
     let _ = child.wait();

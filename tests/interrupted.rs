@@ -44,6 +44,7 @@ fn pages(dir: &Path) -> Snapshot {
             Some(
                 ".golive-manifest"
                     | ".golive-cache.json"
+                    | ".golive-index"
                     | ".golive-lock"
                     | ".golive-dirty"
                     | ".golive-output"

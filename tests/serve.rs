@@ -473,6 +473,70 @@ fn a_release_edit_in_serve_matches_a_cold_build() {
     );
 }
 
+/// The site's feed (`calendar.ics`) after quick rebuilds: an edit that
+/// leaves every event as it was leaves the feed file alone (it is not made
+/// again), an edit that moves a release's events changes it; both times the
+/// output is a cold build's.
+#[test]
+fn the_feed_after_quick_edits_matches_a_cold_build() {
+    let site = Site::copy_of("verdicts");
+    let out = site.path("public");
+    let feed = site.path("public/calendar.ics");
+    let mut builder = serving(&site);
+    let matches_cold = |builder: &mut golive::site::Builder, label: &str| {
+        builder.persist().unwrap();
+        let fresh = site.path(&format!("cold-{label}"));
+        golive::site::build(&site.root, &fresh, false).unwrap();
+        let (served, cold) = (pages(&out), pages(&fresh));
+        let differ: Vec<_> = served
+            .keys()
+            .chain(cold.keys())
+            .filter(|p| served.get(*p) != cold.get(*p))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{label}: serve's output differs from a cold build: {differ:?}"
+        );
+        std::fs::remove_dir_all(&fresh).unwrap();
+    };
+    let before = site.read("public/calendar.ics");
+    assert!(!before.contains(":20261211T"), "{before}");
+    let written = std::fs::metadata(&feed).unwrap().modified().unwrap();
+
+    // A new title: the events (named by product and version) stay.
+    let (_, _, text) = retitle(&site, "Feed edit");
+    builder
+        .rebuild_releases(&[site.path(RELEASE)])
+        .unwrap()
+        .expect("quick path");
+    assert!(
+        site.read("public/products/fixture-app.html")
+            .contains("Feed edit")
+    );
+    assert_eq!(site.read("public/calendar.ics"), before);
+    assert_eq!(
+        std::fs::metadata(&feed).unwrap().modified().unwrap(),
+        written,
+        "the feed was written again"
+    );
+    matches_cold(&mut builder, "title");
+
+    // A new go-live: the release's events move, in the feed too.
+    assert!(text.contains("target: 2026-12-10 09:00"));
+    site.write(
+        RELEASE,
+        text.replace("target: 2026-12-10 09:00", "target: 2026-12-11 10:30"),
+    );
+    builder
+        .rebuild_releases(&[site.path(RELEASE)])
+        .unwrap()
+        .expect("quick path");
+    let after = site.read("public/calendar.ics");
+    assert_ne!(after, before);
+    assert!(after.contains(":20261211T"), "{after}");
+    matches_cold(&mut builder, "target");
+}
+
 /// `golive serve` run inside the site with no `--root` (the README's way) takes
 /// the quick path for a release edit, reports it only when every write is done,
 /// and a deleted output folder is rebuilt whole, not patched.

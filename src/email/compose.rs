@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{
-    Attachment, Envelope, Kind, Refusal, Rendered, build_message, content_hash, guard, message_id,
-    preview_date, recipients, render,
+    Attachment, EmailContext, Envelope, Kind, Refusal, Rendered, build_message, content_hash,
+    guard, message_id, preview_date, recipients, render,
 };
 use crate::content::{LoadedRelease, Shared};
 use crate::diagnostic::Diagnostic;
@@ -60,13 +60,35 @@ pub fn compose(
     calendar: Option<&[u8]>,
     context: &mut tera::Context,
 ) -> Result<Composed, ComposeError> {
+    let mut emails = EmailContext::new(theme, site, loaded, context);
+    compose_in(
+        theme,
+        site,
+        loaded,
+        report,
+        kind,
+        changes,
+        calendar,
+        &mut emails,
+    )
+}
+
+/// `compose`, from the release's email context, which the release's emails share.
+#[allow(clippy::too_many_arguments)]
+fn compose_in(
+    theme: &Theme,
+    site: &Shared,
+    loaded: &LoadedRelease,
+    report: &Report,
+    kind: Kind,
+    changes: Option<&Changes>,
+    calendar: Option<&[u8]>,
+    emails: &mut EmailContext,
+) -> Result<Composed, ComposeError> {
     let release = &loaded.release;
     guard(kind, release, report).map_err(ComposeError::Refused)?;
-    if let Some(changes) = changes {
-        context.insert("changes", changes);
-    }
-    let rendered = render(theme, kind, &site.config, loaded, &site.people, context);
-    context.remove("changes");
+    emails.start(changes);
+    let rendered = render(theme, kind, emails);
     let mut rendered = rendered.map_err(ComposeError::Template)?;
     if kind.carries_calendar() {
         rendered.calendar = calendar.map(|ics| Attachment {
@@ -111,10 +133,18 @@ pub fn preview_files(
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let dir = PathBuf::from("releases").join(&loaded.slug).join("emails");
     let mut files = Vec::new();
+    let mut emails = EmailContext::new(theme, site, loaded, context);
     for kind in Kind::ALL {
         let changes = changes.filter(|_| kind == Kind::Postponement);
-        let composed = match compose(
-            theme, site, loaded, report, kind, changes, calendar, context,
+        let composed = match compose_in(
+            theme,
+            site,
+            loaded,
+            report,
+            kind,
+            changes,
+            calendar,
+            &mut emails,
         ) {
             Ok(c) => c,
             Err(ComposeError::Refused(_)) => continue,

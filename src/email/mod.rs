@@ -9,6 +9,7 @@
 //! written for reading (`render`). `message` turns that into an RFC 5322 message.
 
 mod compose;
+mod context;
 mod guard;
 pub mod history;
 pub mod inline;
@@ -22,12 +23,11 @@ use serde::Serialize;
 
 use crate::config::people::People;
 use crate::config::site::SiteConfig;
-use crate::content::LoadedRelease;
-use crate::content::release::{PersonRef, Recipients, Release};
+use crate::content::release::{Recipients, Release};
 use crate::diagnostic::Diagnostic;
-use crate::evaluate::Moment;
 use crate::render::Theme;
 pub use compose::{ComposeError, Composed, compose, preview_files};
+pub use context::{BuildKeys, EmailContext};
 pub use guard::{Refusal, guard};
 pub use message::{Envelope, build_message, content_hash, message_id, preview_date};
 
@@ -149,28 +149,6 @@ pub fn expand_key(key: &str, people: &People) -> Vec<Address> {
         .collect()
 }
 
-/// Emails are read in every time zone of the audience: each time they show is
-/// given in the release's zone and in UTC (`Fri 4 Dec 2026, 09:00 IST (03:30
-/// UTC)`, `Moment::with_utc`). This swaps the `display` of every `Moment` in a
-/// context value for that form; the templates' `when` filter does the same for
-/// dates written in the release file.
-fn times_in_utc(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            if map.get("utc").is_some_and(serde_json::Value::is_string)
-                && let Ok(moment) =
-                    serde_json::from_value::<Moment>(serde_json::Value::Object(map.clone()))
-            {
-                map.insert("display".into(), moment.with_utc().into());
-                return;
-            }
-            map.values_mut().for_each(times_in_utc);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(times_in_utc),
-        _ => {}
-    }
-}
-
 /// An email rendered for one release, before addressing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -195,13 +173,13 @@ pub struct Attachment {
 
 /// Links from an email back to the site, when the site says where it lives.
 #[derive(Serialize)]
-struct Links {
+pub(crate) struct Links {
     report: String,
     checklist: String,
     dashboard: String,
 }
 
-fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
+pub(crate) fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
     let base = site.base_url.as_deref()?.trim_end_matches('/');
     Some(Links {
         report: format!("{base}/releases/{slug}/index.html"),
@@ -210,23 +188,9 @@ fn links(site: &SiteConfig, slug: &str) -> Option<Links> {
     })
 }
 
-/// The keys an email sets in the release's context besides `release` and `report`.
-const EMAIL_KEYS: [&str; 10] = [
-    "site",
-    "links",
-    "base_url",
-    "decision_day",
-    "new_target_day",
-    "expected_end_time",
-    "runbooks_url",
-    "sender",
-    "subject",
-    "preheader",
-];
-
 /// The day of a moment of the report (`pointer` to its `iso`) for a subject
 /// line, `Fri 26 Mar`, in the release's zone; empty without one.
-fn day_of(context: &tera::Context, pointer: &str) -> String {
+pub(crate) fn day_of(context: &tera::Context, pointer: &str) -> String {
     context
         .get("report")
         .and_then(|r| r.pointer(pointer))
@@ -239,7 +203,7 @@ fn day_of(context: &tera::Context, pointer: &str) -> String {
 /// When a running deployment should end, for the `started` subject line:
 /// `10:30 IST` in the release's zone, with the day when it is not the day it
 /// started (`Sat 5 Dec, 01:30 IST`); empty without `deployment.expected_end`.
-fn expected_end_time(release: &Release, site: &SiteConfig) -> String {
+pub(crate) fn expected_end_time(release: &Release, site: &SiteConfig) -> String {
     let zone = release.timezone.unwrap_or(site.timezone).0;
     let Some(deployment) = &release.deployment else {
         return String::new();
@@ -260,69 +224,14 @@ fn expected_end_time(release: &Release, site: &SiteConfig) -> String {
     }
 }
 
-/// Renders `kind` for a release from the theme's `emails/` templates.
-/// `context` is the release's (`render::release_context`); the email's own
-/// keys are set in it for the rendering and removed afterwards, so that the
-/// next email or page starts from the release and report alone.
-pub fn render(
+/// Renders `kind` for a release from the theme's `emails/` templates, from
+/// the release's email context (`EmailContext`, started for this email).
+pub(crate) fn render(
     theme: &Theme,
     kind: Kind,
-    site: &SiteConfig,
-    loaded: &LoadedRelease,
-    people: &People,
-    context: &mut tera::Context,
+    emails: &mut EmailContext,
 ) -> Result<Rendered, Diagnostic> {
-    /// Removes the email's keys when rendering ends, however it ends, and puts
-    /// back the page form of the values that `times_in_utc` changed.
-    struct Scoped<'a>(
-        &'a mut tera::Context,
-        Vec<(&'static str, serde_json::Value)>,
-    );
-    impl Drop for Scoped<'_> {
-        fn drop(&mut self) {
-            for key in EMAIL_KEYS {
-                self.0.remove(key);
-            }
-            for (key, value) in self.1.drain(..) {
-                self.0.insert(key, &value);
-            }
-        }
-    }
-    let mut scoped = Scoped(context, Vec::new());
-    for key in ["report", "changes"] {
-        if let Some(original) = scoped.0.get(key).cloned() {
-            let mut value = original.clone();
-            times_in_utc(&mut value);
-            scoped.0.insert(key, &value);
-            scoped.1.push((key, original));
-        }
-    }
-    let context = &mut *scoped.0;
-    let release = &loaded.release;
-    context.insert("site", site);
-    context.insert("links", &links(site, &loaded.slug));
-    // Where relative links in content Markdown point: `markdown(url=base_url)`
-    // makes them absolute, or plain text when empty (see `markdown::Base`).
-    context.insert("base_url", site.base_url.as_deref().unwrap_or_default());
-    // The older spelling, for a site's own templates: `markdown(runbooks=runbooks_url)`.
-    let runbooks_url = site
-        .base_url
-        .as_deref()
-        .map(|b| format!("{}/runbooks/", b.trim_end_matches('/')));
-    context.insert("runbooks_url", &runbooks_url.unwrap_or_default());
-    let sender = match &release.owner {
-        PersonRef::Key(key) => people
-            .people
-            .get(key)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| key.clone()),
-        PersonRef::Inline(p) => p.name.clone(),
-    };
-    context.insert("sender", &sender);
-    context.insert("decision_day", &day_of(context, "/decision_due/iso"));
-    context.insert("new_target_day", &day_of(context, "/new_target/iso"));
-    context.insert("expected_end_time", &expected_end_time(release, site));
-
+    let context = &mut emails.context;
     let text_template = format!("emails/{kind}.txt");
     let raw_text = theme.render(&text_template, context)?;
     let (headers, body) = text::split_headers(&raw_text);

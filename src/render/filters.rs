@@ -7,17 +7,40 @@ use std::sync::Arc;
 use tera::Value;
 
 use super::markdown;
+use super::markdown::memo::Form;
 use crate::config::people::People;
 
 /// `{{ release.summary | markdown(root=root) | safe }}` on a page,
 /// `{{ release.summary | markdown(url=base_url) | safe }}` in an email: relative
 /// links in the Markdown are relative to the site root (`markdown::Base`), and
 /// links to `other.md` go to the built runbook.
+/// The same text with the same base, on the next page of the release, comes
+/// from `markdown::memo` rather than being converted again.
 pub(super) fn markdown_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(markdown::to_html(
-        value.as_str().unwrap_or_default(),
-        &link_base(args),
-    )))
+    let source = value.as_str().unwrap_or_default();
+    let base = link_base(args);
+    markdown::memo::cached(Form::Html, "", source, &base, || {
+        Ok(markdown::to_html(source, &base))
+    })
+    .map(Value::String)
+}
+
+/// `markdown` in an email whose templates had `css` inlined when loaded: the
+/// HTML with the same CSS inlined (`inline`, `email::inline::fragment`),
+/// converted once per text and base like `markdown` on a page.
+pub(super) fn email_markdown_filter(
+    value: &Value,
+    args: &HashMap<String, Value>,
+    css: &str,
+    inline: impl FnOnce(&str) -> Result<String, String>,
+) -> tera::Result<Value> {
+    let source = value.as_str().unwrap_or_default();
+    let base = link_base(args);
+    markdown::memo::cached(Form::EmailHtml, css, source, &base, || {
+        inline(&markdown::to_html(source, &base))
+    })
+    .map(Value::String)
+    .map_err(tera::Error::msg)
 }
 
 /// `{{ release.summary | markdown_text(url=base_url) }}`: the Markdown as plain
@@ -26,10 +49,12 @@ pub(super) fn markdown_text_filter(
     value: &Value,
     args: &HashMap<String, Value>,
 ) -> tera::Result<Value> {
-    Ok(Value::String(markdown::to_text(
-        value.as_str().unwrap_or_default(),
-        &link_base(args),
-    )))
+    let source = value.as_str().unwrap_or_default();
+    let base = link_base(args);
+    markdown::memo::cached(Form::Text, "", source, &base, || {
+        Ok(markdown::to_text(source, &base))
+    })
+    .map(Value::String)
 }
 
 /// Where the site root is for the `markdown` filters: `root="../../"` on a
@@ -230,5 +255,35 @@ mod tests {
         );
         assert_eq!(count(1u64, "page"), "1 page");
         assert_eq!(count(33u64, "page"), "33 pages");
+    }
+
+    #[test]
+    fn escaping_replaces_each_special_character_and_keeps_the_rest() {
+        use crate::render::escape_html;
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("plain · text/ok"), "plain · text/ok");
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#x27;s&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("é<ü>"), "é&lt;ü&gt;");
+        assert_eq!(escape_html("&"), "&amp;");
+    }
+
+    #[test]
+    fn markdown_on_a_page_and_in_an_email_text_gives_the_same_twice() {
+        let page = HashMap::from([("root".to_string(), Value::from("../../"))]);
+        let source = Value::from("See [the runbook](db.md) *now*.");
+        let first = markdown_filter(&source, &page).unwrap();
+        assert_eq!(markdown_filter(&source, &page).unwrap(), first);
+        assert!(first.as_str().unwrap().contains("../../runbooks/db.html"));
+        let email = HashMap::from([("url".to_string(), Value::from("https://x.example/"))]);
+        let text = markdown_text_filter(&source, &email).unwrap();
+        assert_eq!(markdown_text_filter(&source, &email).unwrap(), text);
+        assert!(
+            text.as_str()
+                .unwrap()
+                .contains("https://x.example/runbooks/db.html")
+        );
     }
 }

@@ -22,8 +22,8 @@ use crate::diagnostic::{Diagnostic, Location, display_path};
 pub use calendar::{CALENDAR_PATH, calendar_pages};
 pub use filters::count;
 use filters::{
-    count_filter, markdown_filter, markdown_text_filter, name_filter, percent_filter,
-    person_function, when_filter,
+    count_filter, email_markdown_filter, markdown_filter, markdown_text_filter, name_filter,
+    percent_filter, person_function, when_filter,
 };
 pub use lists::dashboard::dashboard_page;
 pub use lists::is_list_page;
@@ -168,6 +168,8 @@ pub struct Theme {
     /// Runbook bodies as war-room packs show them, rendered once per build
     /// (see `warroom::pack_body`).
     pack_bodies: warroom::PackBodies,
+    /// The keys every email of a build shares, serialised once (`email::BuildKeys`).
+    pub(crate) email_keys: crate::email::BuildKeys,
 }
 
 impl Theme {
@@ -230,10 +232,9 @@ impl Theme {
             emails.register_filter(
                 "markdown",
                 move |v: &Value, args: &HashMap<String, Value>| {
-                    let html = markdown_filter(v, args)?;
-                    crate::email::inline::fragment(html.as_str().unwrap_or_default(), &css)
-                        .map(Value::String)
-                        .map_err(tera::Error::msg)
+                    email_markdown_filter(v, args, &css, |html| {
+                        crate::email::inline::fragment(html, &css)
+                    })
                 },
             );
         }
@@ -245,6 +246,7 @@ impl Theme {
                 assets,
                 fingerprint,
                 pack_bodies: Default::default(),
+                email_keys: Default::default(),
             })
         } else {
             Err(problems)
@@ -343,18 +345,25 @@ fn template_error(root: &Path, layouts: &Path, e: &tera::Error) -> Diagnostic {
 
 /// HTML escaping without Tera's escaping of `/` (`&#x2F;`), which makes URLs and
 /// dates in pages and emails needlessly hard to read in source and in tests.
+/// Tera calls it on every `{{ ... }}` of an HTML template, so it copies the
+/// runs between special characters whole (most values have none).
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 

@@ -80,15 +80,20 @@ impl Extracted {
     /// for snippets up to [`MAX_TEXT`] bytes).
     pub fn add(&mut self, title: String, url: String, context: String, full_text: &str) {
         let n = self.records.len() as u32;
-        let mut seen = std::collections::HashSet::new();
-        let titled: std::collections::HashSet<String> = terms(&title).collect();
-        for term in terms(&title).chain(terms(full_text)) {
-            if seen.len() >= MAX_TERMS_PER_RECORD {
+        // A term already has this record as its last posting when the record
+        // used it before, so no set of the terms seen is needed; and a term's
+        // first use is in the title exactly when it is in the title, which
+        // comes first.
+        let mut distinct = 0;
+        let title_terms = terms(&title).count();
+        for (i, term) in terms(&title).chain(terms(full_text)).enumerate() {
+            if distinct >= MAX_TERMS_PER_RECORD {
                 break;
             }
-            if seen.insert(term.clone()) {
-                let in_title = titled.contains(&term);
-                self.terms.entry(term).or_default().push((n, in_title));
+            let postings = self.terms.entry(term).or_default();
+            if postings.last().is_none_or(|(last, _)| *last != n) {
+                postings.push((n, i < title_terms));
+                distinct += 1;
             }
         }
         self.records.push(Record {
@@ -207,14 +212,18 @@ pub fn script<T: Serialize>(function: &str, value: &T) -> String {
     out.push_str("golive.");
     out.push_str(function);
     out.push_str(".apply(null, ");
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut rest = json.as_str();
+    while let Some(at) = rest.find(['<', '\u{2028}', '\u{2029}']) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().expect("found");
+        out.push_str(match c {
+            '<' => "\\u003c",
+            '\u{2028}' => "\\u2028",
+            _ => "\\u2029",
+        });
+        rest = &rest[at + c.len_utf8()..];
     }
+    out.push_str(rest);
     out.push_str(");\n");
     out
 }

@@ -238,8 +238,29 @@ fn without(postings: &str, replaced: &HashSet<u32>) -> String {
 }
 
 /// The document id of a posting entry (`<id>:<n>...`).
+/// Ids as golive writes them (`base36`: lowercase digits, at most six of
+/// them, which cannot overflow) are read by hand; anything else as
+/// `from_str_radix` reads it.
 fn entry_id(entry: &str) -> u32 {
-    let id = entry.split(':').next().unwrap_or(entry);
+    let id = entry.split_once(':').map_or(entry, |(id, _)| id);
+    if (1..=6).contains(&id.len()) {
+        let mut n: u32 = 0;
+        let mut plain = true;
+        for b in id.bytes() {
+            let digit = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'z' => b - b'a' + 10,
+                _ => {
+                    plain = false;
+                    break;
+                }
+            };
+            n = n * 36 + u32::from(digit);
+        }
+        if plain {
+            return n;
+        }
+    }
     u32::from_str_radix(id, 36).unwrap_or(u32::MAX)
 }
 
@@ -261,6 +282,21 @@ pub fn parse_shard(text: &str) -> Option<(String, BTreeMap<String, String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entry_ids_are_read_as_from_str_radix_reads_them() {
+        for entry in [
+            "0", "z:1", "10:2.3*", "zzzzzz:0", "1000000", "ZZ:1", "+5:0", "", ":1", "a-b:1",
+            "zzzzzzz",
+        ] {
+            let id = entry.split(':').next().unwrap();
+            assert_eq!(
+                entry_id(entry),
+                u32::from_str_radix(id, 36).unwrap_or(u32::MAX),
+                "{entry}"
+            );
+        }
+    }
 
     #[test]
     fn groups_are_two_characters() {

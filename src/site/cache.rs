@@ -149,9 +149,40 @@ pub struct CachedRelease {
 }
 
 /// What a cache entry keeps of a release's relations: the hash of their
-/// serialised form.
+/// serialised form. The JSON goes straight into a streaming hasher, which
+/// gives the value that hashing the whole text would (`manifest::hash`), so
+/// the caches written before stay valid, without building the text: a
+/// serving builder hashes every release's relations after each edit. Most
+/// releases relate to nothing: their hash is a constant, computed once.
 pub fn related_hash(related: &Related) -> u64 {
-    manifest::hash(&serde_json::to_vec(related).expect("relations serialise"))
+    static NOTHING: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let hash = |related: &Related| {
+        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        serde_json::to_writer(&mut hasher, related).expect("relations serialise");
+        hasher.0.digest()
+    };
+    if related.dependencies.is_empty()
+        && related.chain.is_empty()
+        && related.collisions.is_empty()
+        && related.reasons.is_empty()
+    {
+        return *NOTHING.get_or_init(|| hash(&Related::default()));
+    }
+    hash(related)
+}
+
+/// Bytes written into it are hashed.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Modification time (nanoseconds since 1970) and size of a file.
@@ -239,5 +270,37 @@ impl BuildCache {
             // Fields by name, so that a field skipped when empty is read right.
             rmp_serde::encode::write_named(w, self).map_err(std::io::Error::other)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::verdict::{Reason, Rule};
+
+    /// The streamed hash is the hash of the JSON text, as caches written
+    /// before hold it.
+    #[test]
+    fn related_hash_is_the_hash_of_the_json() {
+        let reason = |message: &str| Reason {
+            rule: Rule::NothingToScore,
+            blocking: true,
+            message: message.into(),
+        };
+        let some = Related {
+            reasons: vec![reason("a freeze"), reason(&"long ".repeat(200))],
+            ..Related::default()
+        };
+        for related in [Related::default(), some] {
+            let json = serde_json::to_vec(&related).unwrap();
+            assert_eq!(related_hash(&related), manifest::hash(&json));
+        }
+        assert_ne!(
+            related_hash(&Related::default()),
+            related_hash(&Related {
+                reasons: vec![reason("x")],
+                ..Related::default()
+            })
+        );
     }
 }

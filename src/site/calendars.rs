@@ -22,6 +22,10 @@ pub(super) struct Remembered {
     stamp: Option<Stamp>,
     /// Where it was read: a copy from another place is not this one's.
     place: Place,
+    /// Whether every release of the builder's last build has its events as
+    /// this memory records them (`remember` kept or wrote it): a quick
+    /// rebuild then checks only the releases it rendered.
+    matched: bool,
 }
 
 /// The memory beside the ledger at `place`, from the builder's copy (`kept`) when
@@ -37,7 +41,24 @@ pub(super) fn recall(place: &Place, kept: &mut Option<Remembered>) -> Remembered
             reading: memory::read(place),
             stamp,
             place: place.clone(),
+            matched: false,
         },
+    }
+}
+
+/// `remember` after a build that rendered only `rendered` of `releases`:
+/// when the memory matched every release before, only those can differ from
+/// it, and only theirs are checked (10,000 releases hold some 40,000 events).
+pub(super) fn remember_rendered<'a>(
+    kept: &mut Option<Remembered>,
+    remembered: Remembered,
+    releases: impl Iterator<Item = &'a CachedRelease> + Clone,
+    rendered: impl Iterator<Item = &'a CachedRelease> + Clone,
+) -> Option<String> {
+    if remembered.matched {
+        remember(kept, remembered, rendered)
+    } else {
+        remember(kept, remembered, releases)
     }
 }
 
@@ -57,7 +78,10 @@ pub(super) fn remember<'a>(
         .clone()
         .all(|e| calendar::matches(&e.calendar, old))
     {
-        *kept = Some(remembered);
+        *kept = Some(Remembered {
+            matched: true,
+            ..remembered
+        });
         return None;
     }
     let mut new = old.clone();
@@ -76,6 +100,7 @@ pub(super) fn remember<'a>(
                 },
                 stamp: Stamp::of(&memory::path(&place)),
                 place,
+                matched: true,
             });
             None
         }
@@ -115,6 +140,43 @@ pub(super) fn feed_file(
             },
         ),
     }
+}
+
+/// Whether the feed, as written at `then`, is still what it would be at
+/// `now` for a release that went from `old` to `new`: the same events,
+/// numbered alike, with the same text (its own `calendar.ics` has the same
+/// bytes: the feed's VEVENTs are that file's), in the same place and listed
+/// alike.
+pub(super) fn feed_keeps(
+    old: &CachedRelease,
+    new: &CachedRelease,
+    then: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    let file = |e: &CachedRelease| {
+        let path = PathBuf::from("releases")
+            .join(&e.summary.slug)
+            .join(calendar::FILE);
+        e.outputs.iter().find(|(p, _)| *p == path).map(|(_, h)| *h)
+    };
+    old.calendar == new.calendar
+        && old.summary.slug == new.summary.slug
+        && old.summary.window.start.unix == new.summary.window.start.unix
+        && calendar::upcoming(&old.summary, then) == calendar::upcoming(&new.summary, now)
+        && file(old).is_some()
+        && file(old) == file(new)
+}
+
+/// Whether one of `releases` comes into or leaves the feed between `then`
+/// and `now` (its window ends between them).
+pub(super) fn feed_drifts<'a>(
+    mut releases: impl Iterator<Item = &'a CachedRelease>,
+    then: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    then != now
+        && releases
+            .any(|e| calendar::upcoming(&e.summary, then) != calendar::upcoming(&e.summary, now))
 }
 
 fn unwritable(place: &Place, e: &std::io::Error) -> String {

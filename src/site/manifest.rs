@@ -50,13 +50,15 @@ pub fn hash(bytes: &[u8]) -> u64 {
 const NOT_A_FILE: u64 = 0;
 
 /// Whether `name`, at the top of an output folder, is one of golive's own files
-/// rather than a page. (`cache::FILE` and `lock::FILE` are the other two.)
+/// rather than a page. (`cache::FILE`, `index::FILE` and `lock::FILE` are the
+/// other three.)
 pub fn is_bookkeeping(name: &Path) -> bool {
     [
         MARKER,
         MANIFEST,
         DIRTY,
         super::cache::FILE,
+        super::index::FILE,
         super::lock::FILE,
     ]
     .iter()

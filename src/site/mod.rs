@@ -11,6 +11,7 @@ pub mod cache;
 mod calendars;
 mod fault;
 mod holding;
+mod index;
 pub mod interrupt;
 pub mod lock;
 pub mod manifest;
@@ -303,7 +304,7 @@ impl Builder {
     fn build_held(&mut self) -> Result<BuildSummary, BuildError> {
         let started = Instant::now();
         let mut clock = Instant::now();
-        let mut timings = Vec::with_capacity(7);
+        let mut timings = Vec::with_capacity(8);
         let mut lap = |name: &'static str| {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
@@ -340,18 +341,32 @@ impl Builder {
             cache::VERSION,
             place.path().display()
         );
+        lap("load shared inputs");
+        let files = content::release_files(&root);
+        if let Some(counts) = self.unchanged(&key, &files, &place, now) {
+            lap("compare with the index");
+            return Ok(BuildSummary {
+                releases: counts.releases,
+                pages: counts.pages,
+                emails: counts.emails,
+                files: counts.files,
+                elapsed: started.elapsed(),
+                timings,
+                ..BuildSummary::default()
+            });
+        }
         let previous = self
             .cache
             .take()
             .or_else(|| BuildCache::read(&self.out))
             .unwrap_or_default();
         let usable = previous.key == key;
-        lap("load shared inputs");
+        lap("read the cache");
 
         let inputs = if usable {
-            self.inputs(&shared, &previous, now)
+            self.inputs(&shared, &files, &previous, now)
         } else {
-            self.inputs(&shared, &BuildCache::default(), now)
+            self.inputs(&shared, &files, &BuildCache::default(), now)
         }
         .map(|inputs| relate(&shared, inputs));
         // Until the first write, a failure leaves the cache as it was.
@@ -441,6 +456,9 @@ impl Builder {
             ..BuildSummary::default()
         };
         self.settle(committed, cache, cache_changed)?;
+        if summary.warnings.is_empty() {
+            self.index(&files, &place, now, &summary);
+        }
         self.kept = Some(Kept {
             shared,
             theme,
@@ -616,11 +634,11 @@ impl Builder {
     fn inputs(
         &self,
         shared: &Shared,
+        files: &[PathBuf],
         cache: &BuildCache,
         now: DateTime<Utc>,
     ) -> Result<Vec<Input>, InvalidSite> {
         let root = &self.root;
-        let files = content::release_files(root);
         let today = today(now, shared.config.timezone.0);
         let results: Vec<Result<(Input, Identity), Vec<Diagnostic>>> = files
             .par_iter()

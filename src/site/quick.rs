@@ -56,6 +56,8 @@ impl Builder {
         {
             return Ok(None);
         }
+        // When the feed was last made (see `draw`).
+        let then = kept.now;
         kept.now = now;
         let mut releases = Vec::with_capacity(changed.len());
         for path in changed {
@@ -196,6 +198,7 @@ impl Builder {
             root: &root,
             calendar: &remembered.reading.memory,
             place: &place,
+            then,
         };
         let written = match write(kept, cache, &self.out, manifest, changes) {
             Ok((wrote, manifest)) => {
@@ -213,11 +216,16 @@ impl Builder {
                 return Err(e);
             }
         };
-        let Wrote { written, rendered } = written;
-        let warnings =
-            super::calendars::remember(&mut self.calendar, remembered, cache.releases.values())
-                .into_iter()
-                .collect();
+        let Wrote { written, drawn } = written;
+        let rendered = drawn.len();
+        let warnings = super::calendars::remember_rendered(
+            &mut self.calendar,
+            remembered,
+            cache.releases.values(),
+            drawn.iter().filter_map(|p| cache.releases.get(p)),
+        )
+        .into_iter()
+        .collect();
         let releases = cache.releases.len();
         Ok(Some(BuildSummary {
             warnings,
@@ -245,15 +253,15 @@ fn write(
     changes: Changes,
 ) -> Result<(Wrote, Manifest), (BuildError, Option<Manifest>)> {
     let output = Output::partial(out, manifest);
-    let rendered = match draw(kept, cache, &output, changes) {
-        Ok(rendered) => rendered,
+    let drawn = match draw(kept, cache, &output, changes) {
+        Ok(drawn) => drawn,
         Err(e) => return Err((e, output.roll_back().ok())),
     };
     match output.commit() {
         Ok(committed) => Ok((
             Wrote {
                 written: committed.written,
-                rendered,
+                drawn,
             },
             committed.manifest,
         )),
@@ -261,10 +269,10 @@ fn write(
     }
 }
 
-/// What a quick rebuild wrote, and how many releases it rendered.
+/// What a quick rebuild wrote, and the releases it rendered.
 struct Wrote {
     written: Written,
-    rendered: usize,
+    drawn: Vec<PathBuf>,
 }
 
 /// What changed since the last build: the changed releases (read and
@@ -278,17 +286,25 @@ struct Changes<'a> {
     calendar: &'a crate::calendar::memory::Memory,
     /// Where the send ledger is.
     place: &'a crate::send::place::Place,
+    /// The time the feed the output holds was made at (or would be made at
+    /// the same: see `draw`), the builder's last `now`.
+    then: chrono::DateTime<chrono::Utc>,
 }
 
 /// Renders and writes the changed releases, the unchanged ones whose
-/// relations to the others changed, and, if needed, the list pages. Returns
-/// how many releases it rendered.
+/// relations to the others changed, and, if needed, the list pages and the
+/// feed. Returns the releases it rendered.
+///
+/// The feed (32 MB at 10,000 releases) is made again only when what it shows
+/// changed: a release came or went, one rendered has other events or text
+/// (`calendars::feed_keeps`), or one's window ended since `then` (the feed
+/// lists upcoming releases). Otherwise the feed of `then` is the feed of now.
 fn draw(
     kept: &Kept,
     cache: &mut BuildCache,
     output: &Output,
     changes: Changes,
-) -> Result<usize, BuildError> {
+) -> Result<Vec<PathBuf>, BuildError> {
     let Changes {
         mut fresh,
         removed,
@@ -296,6 +312,7 @@ fn draw(
         root,
         calendar,
         place,
+        then,
     } = changes;
     let site = Rendering {
         shared: &kept.shared,
@@ -308,10 +325,12 @@ fn draw(
         place,
         collected: Default::default(),
     };
-    // Unchanged releases that gain or lose a relation are rendered again.
+    // Unchanged releases that gain or lose a relation are rendered again
+    // (every release's relations hashed: on both cores).
+    use rayon::prelude::*;
     let mut again: Vec<&PathBuf> = cache
         .releases
-        .iter()
+        .par_iter()
         .filter(|(path, e)| {
             !fresh.iter().any(|(l, _)| &l.path == *path)
                 && related
@@ -330,8 +349,9 @@ fn draw(
             .map_err(|diagnostics| InvalidSite { diagnostics })?;
         fresh.push((loaded, stamp));
     }
-    let rendered = fresh.len();
+    let mut drawn = Vec::with_capacity(fresh.len());
     let mut lists_changed = !removed.is_empty();
+    let mut feed_changed = !removed.is_empty();
     let mut edits = SearchEdits::default();
     for (loaded, stamp) in fresh {
         let none = Related::default();
@@ -341,12 +361,15 @@ fn draw(
             None => crate::search::ids::primary(&loaded.path),
         };
         let (path, entry) = site.release(&loaded, stamp, relations, id)?;
+        drawn.push(path.clone());
         let old = cache.releases.insert(path, entry.clone());
         edits.record(old.as_ref().map(|o| &o.search), Some(&entry.search));
         let Some(old) = old else {
             lists_changed = true;
+            feed_changed = true;
             continue;
         };
+        feed_changed |= !super::calendars::feed_keeps(&old, &entry, then, kept.now);
         // The rows are rendered from the summary; the feed from the events.
         lists_changed |= old.summary != entry.summary
             || old.runbooks != entry.runbooks
@@ -396,6 +419,8 @@ fn draw(
         for path in gone {
             output.drop_file(&path);
         }
+    }
+    if feed_changed || super::calendars::feed_drifts(cache.releases.values(), then, kept.now) {
         output.put(&super::calendars::feed_file(
             output,
             &kept.shared.config.title,
@@ -403,7 +428,7 @@ fn draw(
             kept.now,
         ))?;
     }
-    Ok(rendered)
+    Ok(drawn)
 }
 
 /// Whether `path` is a file that came and went beside the releases without

@@ -10,6 +10,7 @@
 mod depth;
 mod links;
 mod long_values;
+pub mod memo;
 mod nesting;
 mod raw_html;
 mod text;
