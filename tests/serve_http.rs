@@ -512,6 +512,7 @@ fn golive_bookkeeping_and_hidden_files_are_not_served() {
     let names = [
         ".golive-manifest",
         ".golive-cache.json",
+        ".golive-index",
         ".golive-output",
         ".golive-lock",
         "index.html.golive-tmp",

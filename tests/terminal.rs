@@ -57,9 +57,10 @@ fn quiet_and_verbose() {
     let site = Site::copy_of("verdicts");
     let (code, out, err) = run(&site, &["--quiet", "build"], &[]);
     assert_eq!((code, out.as_str(), err.as_str()), (Some(0), "", ""));
-    let (code, out, _) = run(&site, &["build", "--verbose"], &[]);
+    // A build that renders (into a new folder) times each stage.
+    let (code, out, _) = run(&site, &["build", "--verbose", "--out", "fresh"], &[]);
     assert_eq!(code, Some(0));
-    assert!(out.starts_with("built 3 releases ("), "{out}");
+    assert!(out.starts_with("built 3 releases (3 rendered)"), "{out}");
     for stage in [
         "load shared inputs",
         "load and validate releases",
@@ -73,6 +74,15 @@ fn quiet_and_verbose() {
             "no timing for {stage}:\n{out}"
         );
     }
+    // One into the unchanged folder stops at the index, and says so.
+    let (code, out, _) = run(&site, &["build", "--verbose"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("built 3 releases (0 rendered)"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("compare with the index")),
+        "{out}"
+    );
     let (code, _, err) = run(&site, &["--quiet", "--verbose", "build"], &[]);
     assert_eq!(code, Some(2), "--quiet and --verbose conflict: {err}");
 }
