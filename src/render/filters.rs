@@ -19,25 +19,26 @@ use crate::config::people::People;
 pub(super) fn markdown_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let source = value.as_str().unwrap_or_default();
     let base = link_base(args);
-    markdown::memo::cached(Form::Html, "", source, &base, || {
+    markdown::memo::cached(Form::Html, 0, source, &base, || {
         Ok(markdown::to_html(source, &base))
     })
     .map(Value::String)
 }
 
 /// `markdown` in an email whose templates had `css` inlined when loaded: the
-/// HTML with the same CSS inlined (`inline`, `email::inline::fragment`),
-/// converted once per text and base like `markdown` on a page.
+/// HTML with the same CSS inlined (`email::inline::fragment`), converted once
+/// per text and base like `markdown` on a page. `css_hash` tells the memo one
+/// theme's CSS from another's.
 pub(super) fn email_markdown_filter(
     value: &Value,
     args: &HashMap<String, Value>,
     css: &str,
-    inline: impl FnOnce(&str) -> Result<String, String>,
+    css_hash: u64,
 ) -> tera::Result<Value> {
     let source = value.as_str().unwrap_or_default();
     let base = link_base(args);
-    markdown::memo::cached(Form::EmailHtml, css, source, &base, || {
-        inline(&markdown::to_html(source, &base))
+    markdown::memo::cached(Form::EmailHtml, css_hash, source, &base, || {
+        crate::email::inline::fragment(&markdown::to_html(source, &base), css)
     })
     .map(Value::String)
     .map_err(tera::Error::msg)
@@ -51,7 +52,7 @@ pub(super) fn markdown_text_filter(
 ) -> tera::Result<Value> {
     let source = value.as_str().unwrap_or_default();
     let base = link_base(args);
-    markdown::memo::cached(Form::Text, "", source, &base, || {
+    markdown::memo::cached(Form::Text, 0, source, &base, || {
         Ok(markdown::to_text(source, &base))
     })
     .map(Value::String)

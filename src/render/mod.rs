@@ -229,12 +229,11 @@ impl Theme {
             };
         let mut emails = templates(email_sources, &people, true, root, &layouts, &mut problems);
         if let Some(css) = css {
+            let css_hash = crate::site::manifest::hash(css.as_bytes());
             emails.register_filter(
                 "markdown",
                 move |v: &Value, args: &HashMap<String, Value>| {
-                    email_markdown_filter(v, args, &css, |html| {
-                        crate::email::inline::fragment(html, &css)
-                    })
+                    email_markdown_filter(v, args, &css, css_hash)
                 },
             );
         }

@@ -161,11 +161,7 @@ pub fn related_hash(related: &Related) -> u64 {
         serde_json::to_writer(&mut hasher, related).expect("relations serialise");
         hasher.0.digest()
     };
-    if related.dependencies.is_empty()
-        && related.chain.is_empty()
-        && related.collisions.is_empty()
-        && related.reasons.is_empty()
-    {
+    if *related == Related::default() {
         return *NOTHING.get_or_init(|| hash(&Related::default()));
     }
     hash(related)
@@ -240,8 +236,14 @@ impl Stamp {
 /// (`VERSION`). A file without it (one from an older golive, JSON, a damaged
 /// one) is not read: the build starts without a cache and writes a new one.
 fn header() -> Vec<u8> {
-    let mut head = MAGIC.to_vec();
-    head.extend_from_slice(&VERSION.to_le_bytes());
+    header_of(MAGIC, VERSION)
+}
+
+/// The start of one of golive's binary bookkeeping files: its mark, then the
+/// number of its format.
+pub(super) fn header_of(magic: &[u8], version: u32) -> Vec<u8> {
+    let mut head = magic.to_vec();
+    head.extend_from_slice(&version.to_le_bytes());
     head
 }
 

@@ -45,7 +45,7 @@ use crate::send::place::Place;
 pub const FILE: &str = ".golive-index";
 
 /// Bumped whenever what the index holds changes meaning.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MAGIC: &[u8; 12] = b"golive-index";
 
 /// What a build's output folder was built from (see the module's doc).
@@ -61,10 +61,8 @@ pub struct Index {
     /// The manifest and the cache after the build.
     pub manifest: Option<Stamp>,
     pub cache: Option<Stamp>,
-    /// Every page is what a build would render at any time strictly between
-    /// these two (seconds since 1970).
-    pub since: i64,
-    pub until: i64,
+    /// When every page is what a build would render then.
+    pub span: Span,
     pub counts: Counts,
 }
 
@@ -79,7 +77,7 @@ pub struct Counts {
 
 /// The span of time around `now` in which a page rendered then stays as it is:
 /// strictly after `since` and before `until`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub since: i64,
     pub until: i64,
@@ -139,9 +137,7 @@ impl Span {
 }
 
 fn header() -> Vec<u8> {
-    let mut head = MAGIC.to_vec();
-    head.extend_from_slice(&VERSION.to_le_bytes());
-    head
+    super::cache::header_of(MAGIC, VERSION)
 }
 
 impl Index {
@@ -193,7 +189,7 @@ impl Index {
         now: i64,
     ) -> bool {
         if self.key != key
-            || !self.span().contains(now)
+            || !self.span.contains(now)
             || self.releases.len() != files.len()
             || Stamp::of(calendar) != self.calendar
             || Index::bookkeeping(out) != (self.manifest, self.cache)
@@ -204,13 +200,6 @@ impl Index {
         self.releases.iter().zip(files).all(|((p, _), f)| p == f)
             && self.releases.par_iter().all(same)
             && self.depends.par_iter().all(same)
-    }
-
-    fn span(&self) -> Span {
-        Span {
-            since: self.since,
-            until: self.until,
-        }
     }
 }
 
@@ -275,7 +264,6 @@ impl Builder {
         });
         depends.dedup();
         let (manifest, cache_stamp) = Index::bookkeeping(&self.out);
-        let span = Span::of(now.timestamp(), cache.releases.values());
         let index = Index {
             key: cache.key.clone(),
             releases,
@@ -283,8 +271,7 @@ impl Builder {
             calendar: Stamp::of(&memory::path(place)),
             manifest,
             cache: cache_stamp,
-            since: span.since,
-            until: span.until,
+            span: Span::of(now.timestamp(), cache.releases.values()),
             counts: Counts {
                 releases: summary.releases,
                 pages: summary.pages,
@@ -334,8 +321,10 @@ mod tests {
             calendar: None,
             manifest: None,
             cache: None,
-            since: 0,
-            until: 10,
+            span: Span {
+                since: 0,
+                until: 10,
+            },
             counts: Counts::default(),
         };
         index.write(dir.path()).unwrap();

@@ -31,8 +31,8 @@ pub enum Form {
 
 struct Entry {
     form: Form,
-    /// The email CSS for [`Form::EmailHtml`] (empty otherwise).
-    salt: String,
+    /// The hash of the email CSS for [`Form::EmailHtml`] (0 otherwise).
+    salt: u64,
     base: Base,
     source: String,
     output: String,
@@ -43,11 +43,11 @@ thread_local! {
 }
 
 /// `make()`'s output for `source` read from `base` as `form` (with `salt`,
-/// the email CSS for [`Form::EmailHtml`]), from this thread's recent
+/// the hash of the email CSS for [`Form::EmailHtml`]), from this thread's recent
 /// conversions when the same text was converted the same way lately.
 pub fn cached<E>(
     form: Form,
-    salt: &str,
+    salt: u64,
     source: &str,
     base: &Base,
     make: impl FnOnce() -> Result<String, E>,
@@ -68,7 +68,7 @@ pub fn cached<E>(
     RECENT.with_borrow_mut(|(entries, next)| {
         let entry = Entry {
             form,
-            salt: salt.to_string(),
+            salt,
             base: base.clone(),
             source: source.to_string(),
             output: output.clone(),
@@ -87,7 +87,7 @@ pub fn cached<E>(
 mod tests {
     use super::*;
 
-    fn made(form: Form, salt: &str, source: &str, base: &Base, calls: &mut u32) -> String {
+    fn made(form: Form, salt: u64, source: &str, base: &Base, calls: &mut u32) -> String {
         cached::<()>(form, salt, source, base, || {
             *calls += 1;
             Ok(format!("{form:?}:{salt}:{source}"))
@@ -99,8 +99,8 @@ mod tests {
     fn a_text_converted_again_the_same_way_is_not_converted_twice() {
         let page = Base::page("../../");
         let mut calls = 0;
-        let first = made(Form::Html, "", "a *b*", &page, &mut calls);
-        assert_eq!(made(Form::Html, "", "a *b*", &page, &mut calls), first);
+        let first = made(Form::Html, 0, "a *b*", &page, &mut calls);
+        assert_eq!(made(Form::Html, 0, "a *b*", &page, &mut calls), first);
         assert_eq!(calls, 1);
     }
 
@@ -108,12 +108,12 @@ mod tests {
     fn another_form_base_salt_or_text_is_converted_anew() {
         let page = Base::page("../../");
         let mut calls = 0;
-        made(Form::Html, "", "x", &page, &mut calls);
-        made(Form::Text, "", "x", &page, &mut calls);
-        made(Form::Html, "", "x", &Base::page("../"), &mut calls);
-        made(Form::EmailHtml, "p {}", "x", &page, &mut calls);
-        made(Form::EmailHtml, "p { color: red }", "x", &page, &mut calls);
-        made(Form::Html, "", "y", &page, &mut calls);
+        made(Form::Html, 0, "x", &page, &mut calls);
+        made(Form::Text, 0, "x", &page, &mut calls);
+        made(Form::Html, 0, "x", &Base::page("../"), &mut calls);
+        made(Form::EmailHtml, 1, "x", &page, &mut calls);
+        made(Form::EmailHtml, 2, "x", &page, &mut calls);
+        made(Form::Html, 0, "y", &page, &mut calls);
         assert_eq!(calls, 6);
     }
 
@@ -122,20 +122,20 @@ mod tests {
         let page = Base::page("");
         let mut calls = 0;
         for i in 0..=ENTRIES {
-            made(Form::Html, "", &i.to_string(), &page, &mut calls);
+            made(Form::Html, 0, &i.to_string(), &page, &mut calls);
         }
         // The first was pushed out by the ninth; the last is still there.
-        made(Form::Html, "", "0", &page, &mut calls);
-        made(Form::Html, "", &ENTRIES.to_string(), &page, &mut calls);
+        made(Form::Html, 0, "0", &page, &mut calls);
+        made(Form::Html, 0, &ENTRIES.to_string(), &page, &mut calls);
         assert_eq!(calls, ENTRIES as u32 + 2);
     }
 
     #[test]
     fn an_error_is_not_kept() {
         let page = Base::page("");
-        assert!(cached(Form::Html, "", "e", &page, || Err(())).is_err());
+        assert!(cached(Form::Html, 0, "e", &page, || Err(())).is_err());
         let mut calls = 0;
-        made(Form::Html, "", "e", &page, &mut calls);
+        made(Form::Html, 0, "e", &page, &mut calls);
         assert_eq!(calls, 1);
     }
 }
